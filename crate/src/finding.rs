@@ -1,0 +1,89 @@
+//! The one diagnostic type that crosses Rust → wasm → JS unchanged.
+
+use serde::{Deserialize, Serialize};
+
+/// A byte range into the scanned source: UTF-8 offsets, `start` inclusive, `end` exclusive.
+/// The only span type in the crate (swc's `Span` is converted at the parse boundary).
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+pub struct Span {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Self {
+        Span {
+            start: start as u32,
+            end: end as u32,
+        }
+    }
+    pub fn range(self) -> std::ops::Range<usize> {
+        self.start as usize..self.end as usize
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// One finding of one rule.
+///
+/// Positions: `span` is in UTF-8 bytes of the scanned source; `line`/`column` and
+/// `endLine`/`endColumn` are **1-based**, and columns count **UTF-16 code units**, as editors,
+/// the LSP and source maps do. `excerpt` is the finding's line (a bounded window of it) with every
+/// credential redacted to at most its first 4 and last 2 characters. `fingerprint` is a hash of
+/// rule id, file and matched value (never the value itself); it does not depend on the line, so a
+/// baselined finding stays baselined when code moves.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Finding {
+    pub rule_id: String,
+    pub severity: Severity,
+    pub message: String,
+    pub help: String,
+    pub file: String,
+    pub span: Span,
+    pub line: u32,
+    pub column: u32,
+    pub end_line: u32,
+    pub end_column: u32,
+    pub excerpt: String,
+    pub fingerprint: String,
+}
+
+/// Something the engine wants the user to know about a file that is not a finding:
+/// `parse-error` (the file was still scanned by credential shape), `limit` (the engine gave up
+/// on part of the file), `internal-error` (added by the JS layer when the engine traps).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Diagnostic {
+    pub code: String,
+    pub message: String,
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
+}
+
+/// The result of scanning one source.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Report {
+    pub findings: Vec<Finding>,
+    pub diagnostics: Vec<Diagnostic>,
+}

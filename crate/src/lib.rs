@@ -1,0 +1,96 @@
+//! flexguard: a security linter for Twilio Flex plugins.
+//!
+//! `scan(source, &options)` parses JS/JSX/TS/TSX with swc, folds constant strings, walks the
+//! AST once, and returns every finding of every enabled rule, redacted and fingerprinted.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+pub mod engine;
+pub mod finding;
+pub mod fold;
+pub mod parse;
+pub mod redact;
+pub mod rules;
+#[doc(hidden)]
+pub mod testgen;
+#[cfg(target_arch = "wasm32")]
+mod wasm;
+
+pub use finding::{Diagnostic, Finding, Report, Severity, Span};
+
+/// A rule's configured level.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RuleSetting {
+    Off,
+    Info,
+    Warning,
+    Error,
+}
+
+/// How to scan one source.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct Options {
+    /// Reported as `file`, and picks the syntax: `.ts`/`.mts`/`.cts` TypeScript, `.tsx` TSX,
+    /// anything else JavaScript with JSX.
+    pub filename: Option<String>,
+    /// Per-rule overrides by rule id; rules not named keep their default severity.
+    pub rules: BTreeMap<String, RuleSetting>,
+}
+
+impl Options {
+    /// Unknown rule ids are a configuration error, named in the message.
+    pub fn validate(&self) -> Result<(), String> {
+        match self.rules.keys().find(|id| rules::find(id).is_none()) {
+            Some(id) => Err(format!("unknown rule id in options.rules: \"{id}\"")),
+            None => Ok(()),
+        }
+    }
+
+    /// The effective severity of a rule, or `None` when it is off.
+    pub fn severity_of(&self, meta: &rules::RuleMeta) -> Option<Severity> {
+        match self.rules.get(meta.id) {
+            None => Some(meta.default_severity),
+            Some(RuleSetting::Off) => None,
+            Some(RuleSetting::Info) => Some(Severity::Info),
+            Some(RuleSetting::Warning) => Some(Severity::Warning),
+            Some(RuleSetting::Error) => Some(Severity::Error),
+        }
+    }
+}
+
+/// Scan one source text. Never panics: natively the scan runs on a thread with a large stack,
+/// and anything that still goes wrong becomes an `internal-error` diagnostic without source text.
+pub fn scan(source: &str, options: &Options) -> Report {
+    #[cfg(target_arch = "wasm32")]
+    {
+        engine::run(source, options)
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        const STACK: usize = 256 << 20;
+        let outcome = std::thread::scope(|scope| {
+            std::thread::Builder::new()
+                .name("flexguard-scan".into())
+                .stack_size(STACK)
+                .spawn_scoped(scope, || engine::run(source, options))
+                .map(|handle| handle.join())
+        });
+        match outcome {
+            Ok(Ok(report)) => report,
+            _ => Report {
+                findings: Vec::new(),
+                diagnostics: vec![Diagnostic {
+                    code: "internal-error".into(),
+                    message: "the engine failed on this file; it was not scanned".into(),
+                    file: options.filename.clone().unwrap_or_else(|| "<input>".into()),
+                    line: 1,
+                    column: 1,
+                }],
+            },
+        }
+    }
+}

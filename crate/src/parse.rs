@@ -1,0 +1,228 @@
+//! swc parsing, and byte offset → line/column.
+
+use swc_common::comments::SingleThreadedComments;
+use swc_common::{sync::Lrc, FileName, SourceMap, Spanned};
+use swc_ecma_ast::{EsVersion, Program};
+use swc_ecma_parser::{parse_file_as_module, parse_file_as_script, EsSyntax, Syntax, TsSyntax};
+
+use crate::finding::Span;
+
+/// A parsed file: the program, its comments, and the offset that turns swc positions into
+/// offsets of our source (swc positions start at 1, not 0).
+pub struct Parsed {
+    pub program: Program,
+    pub comments: SingleThreadedComments,
+    pub base: u32,
+}
+
+/// Why a file could not be parsed, at a byte offset of the source.
+pub struct ParseError {
+    pub message: String,
+    pub offset: usize,
+}
+
+/// The syntax a file name implies. Unknown or missing extensions parse as JS with JSX.
+pub fn syntax_for(filename: &str) -> Syntax {
+    let lower = filename.to_ascii_lowercase();
+    if lower.ends_with(".ts") || lower.ends_with(".mts") || lower.ends_with(".cts") {
+        Syntax::Typescript(TsSyntax {
+            decorators: true,
+            ..Default::default()
+        })
+    } else if lower.ends_with(".tsx") {
+        Syntax::Typescript(TsSyntax {
+            tsx: true,
+            decorators: true,
+            ..Default::default()
+        })
+    } else {
+        Syntax::Es(EsSyntax {
+            jsx: true,
+            decorators: true,
+            decorators_before_export: true,
+            export_default_from: true,
+            import_attributes: true,
+            allow_return_outside_function: true,
+            allow_super_outside_method: true,
+            explicit_resource_management: true,
+            ..Default::default()
+        })
+    }
+}
+
+/// Parse as a module first, then as a script (sloppy-mode code such as `with` or octal escapes).
+pub fn parse(source: &str, filename: &str) -> Result<Parsed, ParseError> {
+    let cm: Lrc<SourceMap> = Default::default();
+    let fm = cm.new_source_file(Lrc::new(FileName::Anon), source.to_string());
+    let base = fm.start_pos.0;
+    let syntax = syntax_for(filename);
+    let to_error = |e: swc_ecma_parser::error::Error| ParseError {
+        message: e.kind().msg().into_owned(),
+        offset: e.span().lo.0.saturating_sub(base) as usize,
+    };
+
+    let comments = SingleThreadedComments::default();
+    let mut recovered = Vec::new();
+    let module_err = match parse_file_as_module(
+        &fm,
+        syntax,
+        EsVersion::latest(),
+        Some(&comments),
+        &mut recovered,
+    ) {
+        Ok(module) if recovered.is_empty() => {
+            return Ok(Parsed {
+                program: Program::Module(module),
+                comments,
+                base,
+            })
+        }
+        Ok(_) => to_error(recovered.remove(0)),
+        Err(e) => to_error(e),
+    };
+
+    let comments = SingleThreadedComments::default();
+    let mut recovered = Vec::new();
+    match parse_file_as_script(
+        &fm,
+        syntax,
+        EsVersion::latest(),
+        Some(&comments),
+        &mut recovered,
+    ) {
+        Ok(script) if recovered.is_empty() => Ok(Parsed {
+            program: Program::Script(script),
+            comments,
+            base,
+        }),
+        // The module error is the useful one: modern plugin code is written as modules.
+        _ => Err(module_err),
+    }
+}
+
+impl Parsed {
+    /// Convert an swc span to ours.
+    pub fn span(&self, span: swc_common::Span) -> Span {
+        Span {
+            start: span.lo.0.saturating_sub(self.base),
+            end: span.hi.0.saturating_sub(self.base),
+        }
+    }
+}
+
+/// Byte offset → 1-based line and 1-based UTF-16 column.
+pub struct LineIndex<'a> {
+    source: &'a str,
+    line_starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    /// Lines end at `\n`, `\r\n`, lone `\r`, U+2028 and U+2029, as in ECMAScript.
+    pub fn new(source: &'a str) -> Self {
+        let mut line_starts = vec![0];
+        let bytes = source.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\n' => line_starts.push(i + 1),
+                b'\r' if bytes.get(i + 1) != Some(&b'\n') => line_starts.push(i + 1),
+                0xE2 if bytes.get(i + 1) == Some(&0x80)
+                    && matches!(bytes.get(i + 2), Some(0xA8 | 0xA9)) =>
+                {
+                    line_starts.push(i + 3);
+                    i += 2;
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        LineIndex {
+            source,
+            line_starts,
+        }
+    }
+
+    /// The 1-based line and UTF-16 column of a byte offset (clamped to the source).
+    pub fn position(&self, offset: usize) -> (u32, u32) {
+        let offset = self.floor_char_boundary(offset.min(self.source.len()));
+        let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
+        let start = self.line_starts[line];
+        let column: usize = self.source[start..offset]
+            .chars()
+            .map(char::len_utf16)
+            .sum();
+        (line as u32 + 1, column as u32 + 1)
+    }
+
+    /// The byte range of the line holding `offset`, without its terminator.
+    pub fn line_range(&self, offset: usize) -> std::ops::Range<usize> {
+        let offset = offset.min(self.source.len());
+        let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
+        let start = self.line_starts[line];
+        let mut end = self
+            .line_starts
+            .get(line + 1)
+            .copied()
+            .unwrap_or(self.source.len());
+        while end > start && matches!(self.source.as_bytes()[end - 1], b'\n' | b'\r') {
+            end -= 1;
+        }
+        if self.source[start..end].ends_with(['\u{2028}', '\u{2029}']) {
+            end -= 3;
+        }
+        start..end
+    }
+
+    pub fn floor_char_boundary(&self, mut offset: usize) -> usize {
+        while !self.source.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        offset
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_count_utf16_units_after_multibyte_characters() {
+        // "é" is 2 bytes / 1 UTF-16 unit; "😀" is 4 bytes / 2 UTF-16 units.
+        let src = "a\nxé😀y";
+        let index = LineIndex::new(src);
+        let y = src.find('y').unwrap();
+        assert_eq!(index.position(y), (2, 5));
+        assert_eq!(index.position(0), (1, 1));
+    }
+
+    #[test]
+    fn lone_cr_and_line_separator_end_lines() {
+        let src = "a\rb\u{2028}c\r\nd";
+        let index = LineIndex::new(src);
+        assert_eq!(index.position(src.find('b').unwrap()), (2, 1));
+        assert_eq!(index.position(src.find('c').unwrap()), (3, 1));
+        assert_eq!(index.position(src.find('d').unwrap()), (4, 1));
+        assert_eq!(&src[index.line_range(src.find('b').unwrap())], "b");
+    }
+
+    #[test]
+    fn module_then_script_fallback() {
+        assert!(matches!(
+            parse("with (a) { b }", "x.js").map(|p| p.program),
+            Ok(Program::Script(_))
+        ));
+        assert!(matches!(
+            parse("import a from 'b'", "x.js").map(|p| p.program),
+            Ok(Program::Module(_))
+        ));
+        let err = parse("let x = ;", "x.js").err().expect("syntax error");
+        assert_eq!(err.offset, 8);
+    }
+
+    #[test]
+    fn typescript_by_file_name() {
+        assert!(parse("let x: number = 1; enum E { A }", "a.ts").is_ok());
+        assert!(parse("const C = () => <div>{x as any}</div>;", "a.tsx").is_ok());
+        assert!(parse("let x: number = 1;", "a.js").is_err());
+    }
+}

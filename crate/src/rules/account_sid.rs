@@ -1,0 +1,99 @@
+use super::declare_rule;
+use super::shapes::{is_placeholder, Shape};
+use std::sync::OnceLock;
+
+declare_rule! {
+    /// A Twilio Account SID (`AC` followed by 32 hex digits) in plugin code.
+    ///
+    /// ## What it flags
+    /// String literals, template literals and comments that contain an Account SID. Documentation
+    /// placeholders such as `ACXXXXXXXX…` or all-zero values are not findings.
+    ///
+    /// ## Why it matters in a Flex plugin
+    /// Everything in a plugin bundle is served to every agent's browser. A SID alone is not a
+    /// secret, but it is half of every credential pair and it is almost always next to the other
+    /// half; it also tells an attacker which account to target.
+    ///
+    /// ## How to fix
+    /// Keep account identifiers and credentials in a Twilio Function's environment and read them
+    /// with `context.ACCOUNT_SID` or `context.getTwilioClient()`; let the plugin call the Function.
+    ///
+    /// ```js,flags
+    /// const accountSid = "AC{hex32}";
+    /// ```
+    ///
+    /// ```js,clean
+    /// const accountSid = "ACXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX";
+    /// ```
+    pub struct AccountSid {
+        id: "account-sid",
+        severity: Warning,
+        kind: Credential,
+        shape: Some(&SHAPE),
+    }
+}
+
+pub static SHAPE: Shape = Shape {
+    pattern: r"\bAC[0-9a-fA-F]{32}\b",
+    is_credential: |sid| !is_placeholder(&sid[2..]),
+    examples: &[
+        "AC{hex32}",
+        "https://api.twilio.com/2010-04-01/Accounts/AC{hex32}/Calls.json",
+    ],
+    negative_examples: &[
+        (
+            "ACXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX",
+            "documentation placeholder",
+        ),
+        ("AC00000000000000000000000000000000", "all-zero filler"),
+        ("AC{hex31}", "one digit short"),
+        ("AC{hex33}", "one digit long: part of a longer hash"),
+        ("XAC{hex32}", "inside a longer word"),
+    ],
+    compiled: OnceLock::new(),
+};
+
+impl super::Rule for AccountSid {
+    fn meta(&self) -> &'static super::RuleMeta {
+        &Self::META
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::{assert_clean, assert_flags, snapshot};
+
+    const FLAGS: &[&str] = &[
+        r#"const sid = "AC{hex32}";"#,
+        "const sid = `AC{hex32}`;",
+        "// account AC{hex32}\nlet x = 1;",
+        "/* AC{hex32} */",
+        r#"const url = "https://api.twilio.com/2010-04-01/Accounts/AC{hex32}/Calls.json";"#,
+        r#"const c = { sid: 'AC{hex32}' };"#,
+        r#"const sid = "AC{hex16}" + "{hex16}";"#,
+        r#"const el = <Config sid="AC{hex32}" />;"#,
+    ];
+
+    const CLEAN: &[&str] = &[
+        r#"const sid = "ACXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX";"#,
+        r#"const sid = "AC00000000000000000000000000000000";"#,
+        r#"const sid = "AC0123456789abcdef0123456789abcdef";"#,
+        r#"const hash = "{hex40}";"#,
+        r#"const sid = process.env.FLEX_APP_ACCOUNT_SID;"#,
+    ];
+
+    #[test]
+    fn flags() {
+        assert_flags("account-sid", FLAGS);
+    }
+
+    #[test]
+    fn clean() {
+        assert_clean("account-sid", CLEAN);
+    }
+
+    #[test]
+    fn snapshot_findings() {
+        insta::assert_snapshot!(snapshot("account-sid", FLAGS));
+    }
+}
