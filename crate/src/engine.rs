@@ -46,6 +46,8 @@ struct Hit {
     /// The matched value: fingerprinted, and redacted in excerpts when `secret`.
     value: String,
     secret: bool,
+    /// Located exactly in the source (not at a folded expression).
+    exact: bool,
 }
 
 /// What a rule sees of the file while it is being walked, and where it reports.
@@ -80,10 +82,11 @@ impl Ctx<'_> {
             help: help.to_string(),
             value: value.to_string(),
             secret,
+            exact: true,
         });
     }
 
-    fn report_shape(&mut self, rule: &'static RuleMeta, span: Span, value: &str) {
+    fn report_shape(&mut self, rule: &'static RuleMeta, span: Span, value: &str, exact: bool) {
         let what = rule.summary();
         let what = what.trim_end_matches('.');
         self.hits.push(Hit {
@@ -93,6 +96,7 @@ impl Ctx<'_> {
             help: "Remove it from plugin code and rotate it if it was ever committed or shipped; keep credentials in a Twilio Function's environment.".to_string(),
             value: value.to_string(),
             secret: true,
+            exact,
         });
     }
 
@@ -101,7 +105,7 @@ impl Ctx<'_> {
             let meta = rule.meta();
             if let Some(shape) = meta.shape {
                 for (range, value) in shape.find_in(site.value) {
-                    self.report_shape(meta, site.span_of(range), value);
+                    self.report_shape(meta, site.span_of(range), value, site.verbatim_at.is_some());
                 }
             }
         }
@@ -370,6 +374,17 @@ fn finish(
         (a.span.start, a.rule.id, a.span.end).cmp(&(b.span.start, b.rule.id, b.span.end))
     });
     hits.dedup_by(|a, b| a.rule.id == b.rule.id && a.span == b.span);
+    // A credential folded into a larger string (`${SID}` in a URL) is reported where it is
+    // written, not again at every use.
+    let written: std::collections::HashSet<(&str, &str)> = hits
+        .iter()
+        .filter(|h| h.exact)
+        .map(|h| (h.rule.id, h.value.as_str()))
+        .collect();
+    let hits: Vec<&Hit> = hits
+        .iter()
+        .filter(|h| h.exact || !written.contains(&(h.rule.id, h.value.as_str())))
+        .collect();
 
     let secrets: Vec<(Span, &str)> = hits
         .iter()

@@ -23,6 +23,7 @@ pub use finding::{Diagnostic, Finding, Report, Severity, Span};
 /// A rule's configured level.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
 pub enum RuleSetting {
     Off,
     Info,
@@ -33,11 +34,18 @@ pub enum RuleSetting {
 /// How to scan one source.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
+#[cfg_attr(target_arch = "wasm32", tsify(from_wasm_abi))]
 pub struct Options {
     /// Reported as `file`, and picks the syntax: `.ts`/`.mts`/`.cts` TypeScript, `.tsx` TSX,
     /// anything else JavaScript with JSX.
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub filename: Option<String>,
     /// Per-rule overrides by rule id; rules not named keep their default severity.
+    #[cfg_attr(
+        target_arch = "wasm32",
+        tsify(optional, type = "Record<string, RuleSetting>")
+    )]
     pub rules: BTreeMap<String, RuleSetting>,
 }
 

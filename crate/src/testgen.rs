@@ -20,21 +20,23 @@ pub fn fill(template: &str, seed: u64) -> String {
         let after = &rest[open + 1..];
         let Some(close) = after.find('}') else { break };
         let hole = &after[..close];
-        let alphabet: Option<&[u8]> = if hole.starts_with("hex") {
-            Some(b"0123456789abcdef")
-        } else if hole.starts_with("alnum") {
-            Some(b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
-        } else if hole.starts_with("b64url") {
-            Some(b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_")
-        } else {
-            None
-        };
-        let count = hole
-            .trim_start_matches(|c: char| c.is_ascii_alphabetic())
-            .parse::<usize>()
-            .ok();
-        match (alphabet, count) {
-            (Some(alphabet), Some(count)) => {
+        const ALPHABETS: [(&str, &[u8]); 3] = [
+            ("hex", b"0123456789abcdef"),
+            (
+                "alnum",
+                b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ",
+            ),
+            (
+                "b64url",
+                b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_",
+            ),
+        ];
+        let parsed = ALPHABETS.iter().find_map(|(name, alphabet)| {
+            let count = hole.strip_prefix(name)?.parse::<usize>().ok()?;
+            Some((*alphabet, count))
+        });
+        match parsed {
+            Some((alphabet, count)) => {
                 out.extend(
                     (0..count).map(|_| alphabet[(next() % alphabet.len() as u64) as usize] as char),
                 );
@@ -62,5 +64,14 @@ mod tests {
         assert!(!super::fill("{ a: '{hex4}' }", 1).contains("hex"));
         assert!(a.ends_with(" {keep}"));
         assert!(a[2..34].chars().all(|c| c.is_ascii_hexdigit()));
+    }
+
+    /// npm/test/testgen.js must produce exactly this (its test checks the same value).
+    #[test]
+    fn matches_the_js_port() {
+        assert_eq!(
+            super::fill("{hex8}-{alnum6}-{b64url4}", 42),
+            "5bdd73e7-7Mctsf-wgNe"
+        );
     }
 }

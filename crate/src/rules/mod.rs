@@ -12,6 +12,7 @@ pub mod shapes;
 /// What a rule is about; the CLI and webpack plugin group and filter by it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
 pub enum RuleKind {
     /// A credential value: reported wherever it sits, bundled `node_modules` included.
     Credential,
@@ -95,6 +96,8 @@ pub static ALL: &[&dyn Rule] = &[&account_sid::AccountSid, &direct_api_call::Dir
 /// A rule as the JS side and the docs see it.
 #[derive(Debug, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
+#[cfg_attr(target_arch = "wasm32", tsify(into_wasm_abi))]
 pub struct RuleInfo {
     pub id: &'static str,
     pub default_severity: Severity,

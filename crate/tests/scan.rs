@@ -1,0 +1,128 @@
+//! End-to-end behaviour of `scan`: parse errors, positions, redaction.
+
+use flexguard::{scan, testgen, Options};
+
+fn options(filename: &str) -> Options {
+    Options {
+        filename: Some(filename.into()),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn parse_error_is_a_diagnostic_and_the_file_is_still_scanned_by_shape() {
+    let sid = testgen::fill("AC{hex32}", 11);
+    let source = format!("const a = ;\nconst sid = '{sid}';\n");
+    let report = scan(&source, &options("broken.js"));
+    let diagnostic = report
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "parse-error")
+        .expect("parse-error diagnostic");
+    assert_eq!((diagnostic.line, diagnostic.column), (1, 11));
+    assert_eq!(diagnostic.file, "broken.js");
+    let finding = report
+        .findings
+        .iter()
+        .find(|f| f.rule_id == "account-sid")
+        .expect("shape scan still runs");
+    assert_eq!((finding.line, finding.column), (2, 14));
+}
+
+#[test]
+fn columns_are_utf16_after_multibyte_characters() {
+    let sid = testgen::fill("AC{hex32}", 12);
+    // "é" is one UTF-16 unit (2 bytes), "😀" two units (4 bytes).
+    let source = format!("// é😀\nconst label = 'é😀'; const sid = '{sid}';\n");
+    let report = scan(&source, &options("a.js"));
+    let finding = &report.findings[0];
+    assert_eq!(finding.line, 2);
+    let utf16_prefix = "const label = 'é😀'; const sid = '".encode_utf16().count() as u32;
+    assert_eq!(finding.column, utf16_prefix + 1);
+    assert_eq!(finding.end_column, finding.column + 34);
+    assert_eq!(
+        &source[finding.span.start as usize..finding.span.end as usize],
+        sid
+    );
+}
+
+#[test]
+fn the_full_value_never_appears_in_any_field() {
+    let sid = testgen::fill("AC{hex32}", 13);
+    let sources = [
+        format!("const sid = '{sid}';"),
+        format!("fetch('https://api.twilio.com/2010-04-01/Accounts/{sid}/Calls.json');"),
+        format!("const a = '{}' + '{}';", &sid[..10], &sid[10..]),
+        format!("// {sid}"),
+        format!("const = '{sid}'"),
+        format!("{} {sid}", "x".repeat(5000)),
+    ];
+    for source in &sources {
+        let report = scan(source, &options("a.js"));
+        assert!(
+            !report.findings.is_empty(),
+            "expected a finding in a {}-byte source",
+            source.len()
+        );
+        let json = serde_json::to_string(&report).unwrap();
+        assert!(!json.contains(&sid), "full SID leaked: {json}");
+        assert!(!json.contains(&sid[2..]), "SID body leaked: {json}");
+    }
+}
+
+#[test]
+fn excerpts_of_long_lines_are_bounded() {
+    let sid = testgen::fill("AC{hex32}", 14);
+    let source = format!(
+        "var a=\"{}\";var s=\"{sid}\";var b=\"{}\";",
+        "y".repeat(100_000),
+        "z".repeat(100_000)
+    );
+    let report = scan(&source, &options("bundle.js"));
+    assert_eq!(report.findings.len(), 1);
+    assert!(
+        report.findings[0].excerpt.chars().count() < 300,
+        "excerpt too long"
+    );
+}
+
+#[test]
+fn rule_settings_turn_rules_off_and_change_severity() {
+    let source = testgen::fill("const sid = 'AC{hex32}';", 15);
+    let mut opts = options("a.js");
+    opts.rules
+        .insert("account-sid".into(), flexguard::RuleSetting::Error);
+    assert_eq!(
+        scan(&source, &opts).findings[0].severity,
+        flexguard::Severity::Error
+    );
+    opts.rules
+        .insert("account-sid".into(), flexguard::RuleSetting::Off);
+    assert!(scan(&source, &opts).findings.is_empty());
+    opts.rules
+        .insert("no-such-rule".into(), flexguard::RuleSetting::Off);
+    assert!(opts.validate().unwrap_err().contains("no-such-rule"));
+}
+
+#[test]
+fn readme_rule_table_is_generated_from_the_registry() {
+    let readme_path = concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md");
+    let readme = std::fs::read_to_string(readme_path).unwrap();
+    let (start, end) = ("<!-- rules:start -->\n", "<!-- rules:end -->");
+    let from = readme.find(start).expect("README has <!-- rules:start -->") + start.len();
+    let to = readme.find(end).expect("README has <!-- rules:end -->");
+    let table = flexguard::rules::markdown_table();
+    if std::env::var_os("UPDATE_README").is_some() {
+        std::fs::write(
+            readme_path,
+            format!("{}{table}{}", &readme[..from], &readme[to..]),
+        )
+        .unwrap();
+        return;
+    }
+    assert_eq!(
+        &readme[from..to],
+        table,
+        "README rule table is stale: run `UPDATE_README=1 cargo test --test scan`"
+    );
+}

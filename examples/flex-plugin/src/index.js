@@ -1,0 +1,5 @@
+import * as FlexPlugin from '@twilio/flex-plugin';
+
+import DemoPlugin from './DemoPlugin';
+
+FlexPlugin.loadPlugin(DemoPlugin);
