@@ -13,7 +13,7 @@ else
   say "cargo build (rustup wasm32 target)"
   cargo build --release --target wasm32-unknown-unknown -p flexguard >&2
 fi
-wasm=target/wasm32-unknown-unknown/release/flexguard.wasm
+wasm=${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release/flexguard.wasm
 opt=npm/node_modules/binaryen/bin/wasm-opt
 for target in nodejs web; do
   out=npm/wasm/$target
