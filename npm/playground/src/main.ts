@@ -292,12 +292,20 @@ window.addEventListener("dragleave", () => {
   if (--dragDepth <= 0) (dragDepth = 0), (dropOverlay.hidden = true);
 });
 window.addEventListener("dragover", (e) => e.preventDefault());
-window.addEventListener("drop", (e) => {
-  e.preventDefault();
-  dragDepth = 0;
-  dropOverlay.hidden = true;
-  void openFiles(Array.from(e.dataTransfer?.files ?? []));
-});
+// Capture phase: a file dropped on the editor is opened as a file, not pasted by CodeMirror's own handler.
+window.addEventListener(
+  "drop",
+  (e) => {
+    dragDepth = 0;
+    dropOverlay.hidden = true;
+    const files = Array.from(e.dataTransfer?.files ?? []);
+    if (files.length === 0) return; // dragged text: leave it to the editor
+    e.preventDefault();
+    e.stopPropagation();
+    void openFiles(files);
+  },
+  { capture: true },
+);
 
 // ---- rules panel ------------------------------------------------------------------------------
 
