@@ -1,6 +1,8 @@
 //! The rule registry: a small `Rule` trait, the credential `Shape` data type, and `ALL`.
 
-use swc_ecma_ast::{CallExpr, NewExpr};
+use swc_ecma_ast::{
+    AssignExpr, CallExpr, ImportDecl, MemberExpr, NewExpr, ObjectLit, VarDeclarator,
+};
 
 use crate::engine::{Ctx, StringSite};
 use crate::finding::Severity;
@@ -61,6 +63,16 @@ pub trait Rule: Sync {
     fn check_string(&self, _ctx: &mut Ctx, _site: &StringSite) {}
     fn check_call(&self, _ctx: &mut Ctx, _call: &CallExpr) {}
     fn check_new(&self, _ctx: &mut Ctx, _new: &NewExpr) {}
+    /// `import … from "…"` declarations.
+    fn check_import(&self, _ctx: &mut Ctx, _import: &ImportDecl) {}
+    /// Every member expression (`a.b`, `a["b"]`), outermost first.
+    fn check_member(&self, _ctx: &mut Ctx, _member: &MemberExpr) {}
+    /// Every variable declarator (`const { A } = process.env`).
+    fn check_var_declarator(&self, _ctx: &mut Ctx, _declarator: &VarDeclarator) {}
+    /// Every assignment (`exports.handler = …`).
+    fn check_assign(&self, _ctx: &mut Ctx, _assign: &AssignExpr) {}
+    /// Every object literal (`{ auth: { username, password } }`).
+    fn check_object(&self, _ctx: &mut Ctx, _object: &ObjectLit) {}
 }
 
 /// Declares a rule struct whose doc comment becomes its `META.docs`.
