@@ -9,6 +9,8 @@ use crate::finding::Severity;
 
 mod account_sid;
 mod direct_api_call;
+mod function_without_token_validator;
+mod server_sdk_import;
 pub mod shapes;
 
 /// What a rule is about; the CLI and webpack plugin group and filter by it.
@@ -102,7 +104,12 @@ macro_rules! declare_rule {
 pub(crate) use declare_rule;
 
 /// Every rule, sorted by id.
-pub static ALL: &[&dyn Rule] = &[&account_sid::AccountSid, &direct_api_call::DirectApiCall];
+pub static ALL: &[&dyn Rule] = &[
+    &account_sid::AccountSid,
+    &direct_api_call::DirectApiCall,
+    &function_without_token_validator::FunctionWithoutTokenValidator,
+    &server_sdk_import::ServerSdkImport,
+];
 
 /// A rule as the JS side and the docs see it.
 #[derive(Debug, serde::Serialize)]
