@@ -10,6 +10,7 @@ use crate::finding::Severity;
 mod account_sid;
 mod direct_api_call;
 mod function_without_token_validator;
+mod public_env_secret;
 mod server_sdk_import;
 pub mod shapes;
 
@@ -108,6 +109,7 @@ pub static ALL: &[&dyn Rule] = &[
     &account_sid::AccountSid,
     &direct_api_call::DirectApiCall,
     &function_without_token_validator::FunctionWithoutTokenValidator,
+    &public_env_secret::PublicEnvSecret,
     &server_sdk_import::ServerSdkImport,
 ];
 
