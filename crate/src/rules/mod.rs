@@ -9,6 +9,7 @@ use crate::finding::Severity;
 
 mod account_sid;
 mod direct_api_call;
+mod function_call_without_token;
 mod function_without_token_validator;
 mod public_env_secret;
 mod server_sdk_import;
@@ -108,6 +109,7 @@ pub(crate) use declare_rule;
 pub static ALL: &[&dyn Rule] = &[
     &account_sid::AccountSid,
     &direct_api_call::DirectApiCall,
+    &function_call_without_token::FunctionCallWithoutToken,
     &function_without_token_validator::FunctionWithoutTokenValidator,
     &public_env_secret::PublicEnvSecret,
     &server_sdk_import::ServerSdkImport,
