@@ -8,6 +8,7 @@ use crate::engine::{Ctx, StringSite};
 use crate::finding::Severity;
 
 mod account_sid;
+mod basic_auth_header;
 mod direct_api_call;
 mod function_call_without_token;
 mod function_without_token_validator;
@@ -108,6 +109,7 @@ pub(crate) use declare_rule;
 /// Every rule, sorted by id.
 pub static ALL: &[&dyn Rule] = &[
     &account_sid::AccountSid,
+    &basic_auth_header::BasicAuthHeader,
     &direct_api_call::DirectApiCall,
     &function_call_without_token::FunctionCallWithoutToken,
     &function_without_token_validator::FunctionWithoutTokenValidator,
