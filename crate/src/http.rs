@@ -300,7 +300,21 @@ fn is_absolute(url: &str) -> bool {
     lower.starts_with("https://") || lower.starts_with("http://")
 }
 
-/// Appends the constant prefix of `expr`; true when the whole expression was constant.
+/// Marks a part of a URL the file does not determine, so that `https://api.${edge}.ie1.twilio.com`
+/// still names its product. It cannot occur in a real host name.
+pub const UNKNOWN: char = '*';
+
+/// A part of a template or concatenation: its text, or [`UNKNOWN`] when it is not constant.
+fn part_into(ctx: &Ctx, expr: &Expr, depth: u32, out: &mut String) -> bool {
+    let complete = prefix_into(ctx, expr, depth + 1, out);
+    if !complete && !out.ends_with(UNKNOWN) {
+        out.push(UNKNOWN);
+    }
+    complete
+}
+
+/// Appends the text of `expr`, with [`UNKNOWN`] for the parts the file does not determine;
+/// true when the whole expression was constant.
 fn prefix_into(ctx: &Ctx, expr: &Expr, depth: u32, out: &mut String) -> bool {
     if depth > MAX_DEPTH {
         return false;
@@ -312,22 +326,21 @@ fn prefix_into(ctx: &Ctx, expr: &Expr, depth: u32, out: &mut String) -> bool {
     match expr {
         Expr::Paren(p) => prefix_into(ctx, &p.expr, depth + 1, out),
         Expr::Tpl(tpl) => {
+            let mut complete = true;
             for (i, quasi) in tpl.quasis.iter().enumerate() {
                 let Some(cooked) = &quasi.cooked else {
                     return false;
                 };
                 out.push_str(&cooked.to_string_lossy());
                 if let Some(e) = tpl.exprs.get(i) {
-                    if !prefix_into(ctx, e, depth + 1, out) {
-                        return false;
-                    }
+                    complete &= part_into(ctx, e, depth, out);
                 }
             }
-            true
+            complete
         }
         Expr::Bin(bin) if bin.op == BinaryOp::Add => {
-            prefix_into(ctx, &bin.left, depth + 1, out)
-                && prefix_into(ctx, &bin.right, depth + 1, out)
+            let left = part_into(ctx, &bin.left, depth, out);
+            part_into(ctx, &bin.right, depth, out) && left
         }
         Expr::Bin(bin)
             if out.is_empty()
@@ -335,9 +348,10 @@ fn prefix_into(ctx: &Ctx, expr: &Expr, depth: u32, out: &mut String) -> bool {
         {
             // An env var with a literal fallback: the fallback says where it points.
             let mut fallback = String::new();
-            prefix_into(ctx, &bin.right, depth + 1, &mut fallback);
+            let complete = prefix_into(ctx, &bin.right, depth + 1, &mut fallback);
             if is_absolute(&fallback) {
                 out.push_str(&fallback);
+                return complete;
             }
             false
         }
@@ -451,15 +465,16 @@ pub fn is_twilio_rest_host(host: &str) -> bool {
     };
     let labels: Vec<&str> = sub.split('.').collect();
     let product_ok = REST_PRODUCTS.contains(&labels[0]);
+    let region = |label: &str| is_region(label) || label.contains(UNKNOWN);
     product_ok
         && match labels.len() {
             1 => true,
-            2 => is_region(labels[1]),
+            2 => region(labels[1]),
             3 => {
                 labels[1]
                     .chars()
-                    .all(|c| c.is_ascii_lowercase() || c == '-')
-                    && is_region(labels[2])
+                    .all(|c| c.is_ascii_lowercase() || c == '-' || c == UNKNOWN)
+                    && region(labels[2])
             }
             _ => false,
         }
@@ -483,6 +498,8 @@ mod tests {
             "api.dublin.ie1.twilio.com",
             "api.ie1.twilio.com",
             "conversations.sydney.au1.twilio.com",
+            "api.*.*.twilio.com",
+            "api.*.twilio.com",
         ] {
             assert!(is_twilio_rest_host(host), "{host}");
         }
@@ -495,6 +512,8 @@ mod tests {
             "api.twilio.com.evil.example",
             "api.a.b.c.twilio.com",
             "myapi.twilio.com",
+            "*.twilio.com",
+            "sdkgw.*.twilio.com",
         ] {
             assert!(!is_twilio_rest_host(host), "{host}");
         }

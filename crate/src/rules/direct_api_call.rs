@@ -158,6 +158,9 @@ mod tests {
         r#"fetch("https://verify.twilio.com/v2/Services");"#,
         r#"fetch("https://api.dublin.ie1.twilio.com/2010-04-01/Accounts.json");"#,
         r#"fetch("https://api.sydney.au1.twilio.com/2010-04-01/Accounts.json");"#,
+        // Regional host with unknown edge/region: the product is still known.
+        "fetch(`https://api.${edge}.${region}.twilio.com/2010-04-01/Accounts.json`);",
+        "fetch('https://taskrouter.' + region + '.twilio.com/v1/Workspaces');",
         // axios.
         r#"axios("https://api.twilio.com/2010-04-01/Accounts.json");"#,
         r#"axios.get("https://sync.twilio.com/v1/Services");"#,
@@ -195,6 +198,11 @@ mod tests {
         r#"fetch("https://eventgw.twilio.com/v4/EndpointEvents", { method: "POST", body });"#,
         r#"new WebSocket("wss://chunderw-vpc-gll.twilio.com/signal");"#,
         r#"fetch(url);"#,
+        // SDK internals: telemetry and signalling hosts, products the file does not name.
+        "xhr.open('POST', `https://sdkgw.${realm}.twilio.com/v1/EndpointMetrics`);",
+        "fetch(`https://${product}.twilio.com/v1/Configuration`);",
+        "fetch(`https://${host}/v1/registrations`, { method: 'POST', body });",
+        "const ws = new WebSocket(`wss://voice-js.${edge}.twilio.com/signal`);",
         // Authenticated with the Flex user token: legitimate.
         "fetch(`https://taskrouter.twilio.com/v1/Workspaces/${ws}/Workers`, { headers: { Authorization: 'Basic ' + btoa(`token:${manager.user.token}`) } });",
         "const token = manager.user.token;\nfetch(`https://taskrouter.twilio.com/v1/Workspaces/${ws}/Tasks`, { headers: { Authorization: `Basic ${btoa('token:' + token)}` } });",

@@ -161,6 +161,8 @@ mod tests {
         r#"const BASE = "https://example-1234.twil.io"; fetch(`${BASE}/send-sms`, { method: "POST" });"#,
         r#"const BASE = process.env.FLEX_APP_FUNCTIONS_BASE || "https://example-1234.twil.io"; fetch(BASE + "/x");"#,
         r#"fetch((process.env.FLEX_APP_SERVERLESS_URL ?? "https://example-1234.twil.io") + "/x", { method: "POST" });"#,
+        // The service name is not constant, the domain is.
+        "fetch(`https://${serviceName}-${suffix}.twil.io/update-task`, { method: 'POST' });",
         // Other clients.
         r#"$.post("https://example-1234.twil.io/x", { a: 1 });"#,
         r#"ky.post("https://example-1234.twil.io/x", { json: { a: 1 } });"#,
