@@ -15,7 +15,8 @@ declare_rule! {
     /// (`https://<service>.twil.io/…`, literal, template, `const`, or the fallback of
     /// `process.env.FLEX_APP_… || "https://….twil.io"`) whose body, query string and headers,
     /// all visible at the call, carry no `Token` and no `Authorization` header. A call whose
-    /// body or options are a variable defined elsewhere is not flagged.
+    /// body or options are a variable defined elsewhere is not flagged, nor is a request for a
+    /// public Asset (a path ending in a file extension, such as `/config.json`).
     ///
     /// ## Why it matters in a Flex plugin
     /// `twilio-flex-token-validator` rejects requests without `Token`, so either the call
@@ -69,7 +70,7 @@ fn check_request(ctx: &mut Ctx, request: &Request, span: Span) {
     let Some(host) = http::host(&url) else {
         return;
     };
-    if !http::is_functions_host(&host) {
+    if !http::is_functions_host(&host) || is_asset(&url) {
         return;
     }
     let (message, help) = finding(&host);
@@ -81,6 +82,16 @@ fn check_request(ctx: &mut Ctx, request: &Request, span: Span) {
         &url,
         false,
     );
+}
+
+/// Twilio Assets (`/logo.png`, `/config.json`) are public files served from the same domain.
+fn is_asset(url: &str) -> bool {
+    let path = url.split(['?', '#']).next().unwrap_or(url);
+    let last = path.rsplit('/').next().unwrap_or("");
+    path.matches('/').count() > 2
+        && last.rsplit_once('.').is_some_and(|(name, ext)| {
+            !name.is_empty() && !ext.is_empty() && !ext.contains(http::UNKNOWN)
+        })
 }
 
 fn carries_token(key: &str) -> bool {
@@ -193,6 +204,9 @@ mod tests {
         // Other clients.
         r#"$.post("https://example-1234.twil.io/x", { a: 1, Token: manager.user.token });"#,
         r#"ky.post("https://example-1234.twil.io/x", { json: { a: 1, Token: token } });"#,
+        // Public Assets on the same domain.
+        r#"fetch("https://example-1234.twil.io/config.json");"#,
+        "const img = await fetch(`https://example-1234.twil.io/images/${name}.png`);",
         // Not a Function URL, or not a request.
         r#"fetch("https://example.com/x");"#,
         r#"const url = "https://example-1234.twil.io/x";"#,
