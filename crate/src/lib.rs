@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 pub mod engine;
 pub mod finding;
 pub mod fold;
-pub mod http;
+pub(crate) mod http;
 pub mod parse;
 pub mod redact;
 pub mod rules;
