@@ -12,6 +12,8 @@ use crate::engine::Ctx;
 
 /// Deepest chain of `const`/template/concat indirections followed to find a URL prefix.
 const MAX_DEPTH: u32 = 16;
+/// Longest URL text assembled; the host and path prefix are all the rules need.
+const MAX_URL_LEN: usize = 4096;
 
 /// The library a request goes through.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -339,8 +341,25 @@ fn prefix_into(ctx: &Ctx, expr: &Expr, depth: u32, out: &mut String) -> bool {
             complete
         }
         Expr::Bin(bin) if bin.op == BinaryOp::Add => {
-            let left = part_into(ctx, &bin.left, depth, out);
-            part_into(ctx, &bin.right, depth, out) && left
+            // Flatten the left-leaning chain iteratively: `a + b + c + …` can be very long.
+            let mut operands = vec![&*bin.right];
+            let mut left = &*bin.left;
+            while let Expr::Bin(inner) = left {
+                if inner.op != BinaryOp::Add {
+                    break;
+                }
+                operands.push(&inner.right);
+                left = &inner.left;
+            }
+            operands.push(left);
+            let mut complete = true;
+            for operand in operands.into_iter().rev() {
+                complete &= part_into(ctx, operand, depth, out);
+                if out.len() > MAX_URL_LEN {
+                    return false;
+                }
+            }
+            complete
         }
         Expr::Bin(bin)
             if out.is_empty()

@@ -126,3 +126,29 @@ fn anti_patterns_are_flagged() {
         ["function-without-token-validator"]
     );
 }
+
+/// Many requests and long URL expressions: every request is judged on its own, in one walk.
+#[test]
+fn many_requests_stay_linear() {
+    let mut source = String::new();
+    for i in 0..4000 {
+        source.push_str(&format!(
+            "fetch(\"https://example-1234.twil.io/f{i}\", {{ method: \"POST\", body: JSON.stringify({{ i: {i}{} }}) }});\n",
+            if i % 2 == 0 { ", Token: manager.user.token" } else { "" }
+        ));
+    }
+    source.push_str("fetch(\"https://api.twilio.com/\"");
+    for _ in 0..50_000 {
+        source.push_str(" + part");
+    }
+    source.push_str(");\n");
+    let start = std::time::Instant::now();
+    let ids = rule_ids("src/Big.js", &source);
+    let without_token = ids
+        .iter()
+        .filter(|id| *id == "function-call-without-token")
+        .count();
+    assert_eq!(without_token, 2000);
+    assert_eq!(ids.iter().filter(|id| *id == "direct-api-call").count(), 1);
+    eprintln!("scanned {} bytes in {:?}", source.len(), start.elapsed());
+}
