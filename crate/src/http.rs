@@ -139,20 +139,29 @@ pub fn from_call(call: &CallExpr) -> Option<Request<'_>> {
                 (Some("superagent" | "request" | "agent"), m) if HTTP_METHODS.contains(&m) => {
                     url_first(Lib::Superagent)
                 }
-                // `xhr.open(method, url)`: any receiver, as long as the method is an HTTP verb.
-                (_, "open") if args.len() >= 2 => match args[0] {
-                    Expr::Lit(Lit::Str(s))
-                        if HTTP_METHODS.contains(&&*s.value.to_string_lossy().to_lowercase()) =>
-                    {
-                        Some(Request {
-                            lib: Lib::Xhr,
-                            url: UrlSrc::Expr(args[1]),
-                            options: Vec::new(),
-                            factory: false,
-                        })
-                    }
-                    _ => None,
-                },
+                // `xhr.open(method, url)`: any receiver; a literal method must be an HTTP verb
+                // (so `window.open(url, "_blank")` is not a request).
+                (receiver, "open")
+                    if args.len() >= 2
+                        && !matches!(
+                            receiver,
+                            Some("window" | "document" | "self" | "globalThis")
+                        ) =>
+                {
+                    let verb = match args[0] {
+                        Expr::Lit(Lit::Str(s)) => {
+                            HTTP_METHODS.contains(&&*s.value.to_string_lossy().to_lowercase())
+                        }
+                        Expr::Lit(_) => false,
+                        _ => true,
+                    };
+                    verb.then(|| Request {
+                        lib: Lib::Xhr,
+                        url: UrlSrc::Expr(args[1]),
+                        options: Vec::new(),
+                        factory: false,
+                    })
+                }
                 _ => None,
             }
         }

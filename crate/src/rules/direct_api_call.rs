@@ -170,6 +170,7 @@ mod tests {
         r#"const client = axios.create({ baseURL: "https://taskrouter.twilio.com/v1" });"#,
         // XMLHttpRequest.
         r#"const xhr = new XMLHttpRequest(); xhr.open("POST", "https://api.twilio.com/2010-04-01/Accounts/x/Calls.json");"#,
+        "const req = new XMLHttpRequest(); req.open(method, `https://api.twilio.com/2010-04-01/Accounts/${sid}/Calls.json`, true);",
         // jQuery.
         r#"$.ajax({ url: "https://lookups.twilio.com/v2/PhoneNumbers/x", type: "GET" });"#,
         r#"$.get("https://chat.twilio.com/v2/Services");"#,
@@ -216,6 +217,7 @@ mod tests {
         r#"const L = () => <a href="https://api.twilio.com/2010-04-01">API</a>;"#,
         // A window opened on a link is not an API request; `open` needs an HTTP verb.
         r#"window.open("https://console.twilio.com/us1/develop/flex", "_blank");"#,
+        r#"window.open(link, "https://api.twilio.com/2010-04-01");"#,
     ];
 
     #[test]
