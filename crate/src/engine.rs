@@ -1,10 +1,13 @@
 //! One walk over the AST that dispatches to every rule, then findings are positioned,
 //! redacted, fingerprinted, sorted and deduplicated.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use swc_common::Spanned;
-use swc_ecma_ast::{BinaryOp, CallExpr, Expr, JSXText, Lit, NewExpr, Str, TplElement};
+use swc_ecma_ast::{
+    AssignExpr, BinaryOp, CallExpr, Expr, ImportDecl, JSXText, Lit, MemberExpr, NewExpr, ObjectLit,
+    Str, TplElement, VarDeclarator,
+};
 use swc_ecma_visit::{Visit, VisitWith};
 
 use crate::finding::{Diagnostic, Finding, Report, Severity, Span};
@@ -50,15 +53,92 @@ struct Hit {
     exact: bool,
 }
 
+/// A condition on a deferred report, resolved after the walk against the rule's notes.
+#[derive(Clone, Copy, Debug)]
+pub enum When {
+    /// The rule did not note `fact` at a position inside the span.
+    NotNotedWithin(&'static str, Span),
+    /// The rule did not note `fact` anywhere in the file.
+    NotNoted(&'static str),
+    /// The rule noted `fact` somewhere in the file.
+    Noted(&'static str),
+}
+
 /// What a rule sees of the file while it is being walked, and where it reports.
 pub struct Ctx<'a> {
     folder: Folder<'a>,
     base: u32,
     rule: &'static RuleMeta,
     hits: Vec<Hit>,
+    file: &'a str,
+    /// Facts rules noted during the walk, per rule, with the start offsets where they were seen.
+    notes: BTreeMap<(&'static str, &'static str), Vec<u32>>,
+    /// Reports whose conditions are resolved once the whole file has been walked.
+    deferred: Vec<(Vec<When>, Hit)>,
 }
 
 impl Ctx<'_> {
+    /// The file name being scanned (`<input>` when none was given).
+    pub fn file(&self) -> &str {
+        self.file
+    }
+
+    /// The initialiser of a file-level `const` binding that may fold, if unambiguous.
+    pub fn binding(&self, name: &str) -> Option<&Expr> {
+        self.folder.binding(name)
+    }
+
+    /// Record that the current rule saw `fact` at `span` (queried by deferred reports).
+    pub fn note(&mut self, fact: &'static str, span: Span) {
+        self.notes
+            .entry((self.rule.id, fact))
+            .or_default()
+            .push(span.start);
+    }
+
+    /// Report a finding of the current rule once the walk is over, if every condition holds
+    /// (for facts that may be seen before or after the reporting node).
+    pub fn report_when(
+        &mut self,
+        when: Vec<When>,
+        span: Span,
+        message: String,
+        help: &str,
+        value: &str,
+        secret: bool,
+    ) {
+        let hit = Hit {
+            rule: self.rule,
+            span,
+            message,
+            help: help.to_string(),
+            value: value.to_string(),
+            secret,
+        };
+        self.deferred.push((when, hit));
+    }
+
+    /// Move the deferred reports whose conditions hold into the hits.
+    fn resolve_deferred(&mut self) {
+        for starts in self.notes.values_mut() {
+            starts.sort_unstable();
+        }
+        for (when, hit) in std::mem::take(&mut self.deferred) {
+            let noted = |fact: &'static str| self.notes.get(&(hit.rule.id, fact));
+            let holds = when.iter().all(|w| match *w {
+                When::NotNotedWithin(fact, scope) => noted(fact).is_none_or(|starts| {
+                    let i = starts.partition_point(|&s| s < scope.start);
+                    starts.get(i).is_none_or(|&s| s >= scope.end)
+                }),
+                When::NotNoted(fact) => noted(fact).is_none(),
+                When::Noted(fact) => noted(fact).is_some(),
+            });
+            if holds {
+                self.hits.push(hit);
+            }
+        }
+    }
+
     /// The constant string `expr` evaluates to, if the file determines it.
     pub fn fold(&self, expr: &Expr) -> Option<String> {
         self.folder.fold(expr)
@@ -244,6 +324,46 @@ impl Visit for Walker<'_, '_> {
         new.visit_children_with(self);
     }
 
+    fn visit_import_decl(&mut self, import: &ImportDecl) {
+        for rule in self.rules {
+            self.ctx.rule = rule.meta();
+            rule.check_import(self.ctx, import);
+        }
+        import.visit_children_with(self);
+    }
+
+    fn visit_member_expr(&mut self, member: &MemberExpr) {
+        for rule in self.rules {
+            self.ctx.rule = rule.meta();
+            rule.check_member(self.ctx, member);
+        }
+        member.visit_children_with(self);
+    }
+
+    fn visit_var_declarator(&mut self, declarator: &VarDeclarator) {
+        for rule in self.rules {
+            self.ctx.rule = rule.meta();
+            rule.check_var_declarator(self.ctx, declarator);
+        }
+        declarator.visit_children_with(self);
+    }
+
+    fn visit_assign_expr(&mut self, assign: &AssignExpr) {
+        for rule in self.rules {
+            self.ctx.rule = rule.meta();
+            rule.check_assign(self.ctx, assign);
+        }
+        assign.visit_children_with(self);
+    }
+
+    fn visit_object_lit(&mut self, object: &ObjectLit) {
+        for rule in self.rules {
+            self.ctx.rule = rule.meta();
+            rule.check_object(self.ctx, object);
+        }
+        object.visit_children_with(self);
+    }
+
     fn visit_lit(&mut self, lit: &Lit) {
         // Numbers, regexes and the like hold no strings worth scanning; `Str` is visited above.
         if let Lit::Str(s) = lit {
@@ -299,11 +419,15 @@ pub fn run(source: &str, options: &Options) -> Report {
                 base: parsed.base,
                 rule: placeholder_rule,
                 hits: Vec::new(),
+                file,
+                notes: BTreeMap::new(),
+                deferred: Vec::new(),
             };
             parsed.program.visit_with(&mut Walker {
                 ctx: &mut ctx,
                 rules: &rules,
             });
+            ctx.resolve_deferred();
             let (leading, trailing) = parsed.comments.borrow_all();
             for comment in leading.values().chain(trailing.values()).flatten() {
                 let span = ctx.span(comment.span);
@@ -342,6 +466,9 @@ pub fn run(source: &str, options: &Options) -> Report {
                 base: 0,
                 rule: placeholder_rule,
                 hits: Vec::new(),
+                file,
+                notes: BTreeMap::new(),
+                deferred: Vec::new(),
             };
             ctx.scan_shapes(
                 &rules,

@@ -65,6 +65,12 @@ pub struct Folder<'a> {
 }
 
 impl Folder<'_> {
+    /// The initialiser of an unambiguous `const` binding that may fold (read by rules that
+    /// look through a binding without folding it, e.g. `const BASE = process.env.X || "…"`).
+    pub fn binding(&self, name: &str) -> Option<&Expr> {
+        self.consts.get(name)
+    }
+
     pub fn fold(&self, expr: &Expr) -> Option<String> {
         let mut out = String::new();
         self.fold_into(expr, 0, &mut out).then_some(out)

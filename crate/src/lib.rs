@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 pub mod engine;
 pub mod finding;
 pub mod fold;
+pub(crate) mod http;
 pub mod parse;
 pub mod redact;
 pub mod rules;

@@ -1,12 +1,19 @@
 //! The rule registry: a small `Rule` trait, the credential `Shape` data type, and `ALL`.
 
-use swc_ecma_ast::{CallExpr, NewExpr};
+use swc_ecma_ast::{
+    AssignExpr, CallExpr, ImportDecl, MemberExpr, NewExpr, ObjectLit, VarDeclarator,
+};
 
 use crate::engine::{Ctx, StringSite};
 use crate::finding::Severity;
 
 mod account_sid;
+mod basic_auth_header;
 mod direct_api_call;
+mod function_call_without_token;
+mod function_without_token_validator;
+mod public_env_secret;
+mod server_sdk_import;
 pub mod shapes;
 
 /// What a rule is about; the CLI and webpack plugin group and filter by it.
@@ -62,6 +69,16 @@ pub trait Rule: Sync {
     fn check_string(&self, _ctx: &mut Ctx, _site: &StringSite) {}
     fn check_call(&self, _ctx: &mut Ctx, _call: &CallExpr) {}
     fn check_new(&self, _ctx: &mut Ctx, _new: &NewExpr) {}
+    /// `import … from "…"` declarations.
+    fn check_import(&self, _ctx: &mut Ctx, _import: &ImportDecl) {}
+    /// Every member expression (`a.b`, `a["b"]`), outermost first.
+    fn check_member(&self, _ctx: &mut Ctx, _member: &MemberExpr) {}
+    /// Every variable declarator (`const { A } = process.env`).
+    fn check_var_declarator(&self, _ctx: &mut Ctx, _declarator: &VarDeclarator) {}
+    /// Every assignment (`exports.handler = …`).
+    fn check_assign(&self, _ctx: &mut Ctx, _assign: &AssignExpr) {}
+    /// Every object literal (`{ auth: { username, password } }`).
+    fn check_object(&self, _ctx: &mut Ctx, _object: &ObjectLit) {}
 }
 
 /// Declares a rule struct whose doc comment becomes its `META.docs`.
@@ -91,7 +108,15 @@ macro_rules! declare_rule {
 pub(crate) use declare_rule;
 
 /// Every rule, sorted by id.
-pub static ALL: &[&dyn Rule] = &[&account_sid::AccountSid, &direct_api_call::DirectApiCall];
+pub static ALL: &[&dyn Rule] = &[
+    &account_sid::AccountSid,
+    &basic_auth_header::BasicAuthHeader,
+    &direct_api_call::DirectApiCall,
+    &function_call_without_token::FunctionCallWithoutToken,
+    &function_without_token_validator::FunctionWithoutTokenValidator,
+    &public_env_secret::PublicEnvSecret,
+    &server_sdk_import::ServerSdkImport,
+];
 
 /// A rule as the JS side and the docs see it.
 #[derive(Debug, serde::Serialize)]

@@ -1,0 +1,569 @@
+//! HTTP requests as the code-pattern rules see them: which calls send a request (`fetch`, axios,
+//! ky, jQuery, superagent, `XMLHttpRequest#open`, `new Request`), the constant prefix of the URL
+//! they request, and what kind of host that URL names. Shared by `direct-api-call` and
+//! `function-call-without-token`; it only looks at the call node it is given (no walking).
+
+use swc_ecma_ast::{
+    BinaryOp, CallExpr, Callee, Expr, ExprOrSpread, Lit, MemberProp, NewExpr, ObjectLit, Prop,
+    PropName, PropOrSpread,
+};
+
+use crate::engine::Ctx;
+
+/// Deepest chain of `const`/template/concat indirections followed to find a URL prefix.
+const MAX_DEPTH: u32 = 16;
+/// Longest URL text assembled; the host and path prefix are all the rules need.
+const MAX_URL_LEN: usize = 4096;
+
+/// The library a request goes through.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lib {
+    Fetch,
+    Axios,
+    Ky,
+    JQuery,
+    Superagent,
+    Xhr,
+    /// `new Request(url, init)`.
+    RequestCtor,
+}
+
+impl Lib {
+    /// Requests whose headers and body are set by later calls (`xhr.setRequestHeader`,
+    /// superagent's `.set()`/`.send()`), so nothing about them is visible at the call itself.
+    pub fn configured_elsewhere(self) -> bool {
+        matches!(self, Lib::Xhr | Lib::Superagent)
+    }
+}
+
+/// Where a request's URL comes from.
+#[derive(Clone, Copy)]
+pub enum UrlSrc<'a> {
+    Expr(&'a Expr),
+    /// A base URL and a path (`axios({ baseURL, url })`, `ky.create({ prefixUrl })`).
+    Joined(Option<&'a Expr>, Option<&'a Expr>),
+}
+
+/// One request call.
+pub struct Request<'a> {
+    pub lib: Lib,
+    pub url: UrlSrc<'a>,
+    /// Arguments that carry the body, headers, auth or config (everything after the URL).
+    pub options: Vec<&'a Expr>,
+    /// `axios.create(...)` / `ky.create(...)`: a client whose base URL applies to later calls.
+    pub factory: bool,
+}
+
+const HTTP_METHODS: &[&str] = &[
+    "get", "post", "put", "patch", "delete", "del", "head", "options",
+];
+
+fn ident_name(expr: &Expr) -> Option<&str> {
+    match expr {
+        Expr::Ident(ident) => Some(&ident.sym),
+        Expr::Paren(p) => ident_name(&p.expr),
+        _ => None,
+    }
+}
+
+fn prop_name(prop: &MemberProp) -> Option<&str> {
+    match prop {
+        MemberProp::Ident(ident) => Some(&ident.sym),
+        _ => None,
+    }
+}
+
+fn args(args: &[ExprOrSpread]) -> Vec<&Expr> {
+    args.iter()
+        .take_while(|a| a.spread.is_none())
+        .map(|a| &*a.expr)
+        .collect()
+}
+
+/// The request a call makes, if it is one.
+pub fn from_call(call: &CallExpr) -> Option<Request<'_>> {
+    let Callee::Expr(callee) = &call.callee else {
+        return None;
+    };
+    let args = args(&call.args);
+    let url_first = |lib: Lib| {
+        let (url, rest) = args.split_first()?;
+        Some(Request {
+            lib,
+            url: UrlSrc::Expr(url),
+            options: rest.to_vec(),
+            factory: false,
+        })
+    };
+    // `axios(config)`, `$.ajax(settings)`: the URL is a property of the object.
+    let config_or_url = |lib: Lib| match args.first() {
+        Some(Expr::Object(object)) => Some(from_config(lib, object, &args, false)),
+        _ => url_first(lib),
+    };
+    match &**callee {
+        Expr::Ident(ident) => match &*ident.sym {
+            "fetch" => url_first(Lib::Fetch),
+            "axios" => config_or_url(Lib::Axios),
+            "ky" => url_first(Lib::Ky),
+            "superagent" if args.len() >= 2 => Some(Request {
+                lib: Lib::Superagent,
+                url: UrlSrc::Expr(args[1]),
+                options: args[2..].to_vec(),
+                factory: false,
+            }),
+            "superagent" => url_first(Lib::Superagent),
+            _ => None,
+        },
+        Expr::Member(member) => {
+            let method = prop_name(&member.prop)?;
+            let object = ident_name(&member.obj);
+            match (object, method) {
+                (_, "fetch") if matches!(object, Some("window" | "globalThis" | "self") | None) => {
+                    url_first(Lib::Fetch)
+                }
+                (Some("axios"), "create") => match args.first() {
+                    Some(Expr::Object(object)) => {
+                        Some(from_config(Lib::Axios, object, &args, true))
+                    }
+                    _ => None,
+                },
+                (Some("axios"), "request") => config_or_url(Lib::Axios),
+                (Some("axios"), m) if HTTP_METHODS.contains(&m) => url_first(Lib::Axios),
+                (Some("ky"), "create" | "extend") => match args.first() {
+                    Some(Expr::Object(object)) => Some(from_config(Lib::Ky, object, &args, true)),
+                    _ => None,
+                },
+                (Some("ky"), m) if HTTP_METHODS.contains(&m) => url_first(Lib::Ky),
+                (Some("$" | "jQuery"), "ajax") => config_or_url(Lib::JQuery),
+                (Some("$" | "jQuery"), "get" | "post" | "getJSON") => url_first(Lib::JQuery),
+                (Some("superagent" | "request" | "agent"), m) if HTTP_METHODS.contains(&m) => {
+                    url_first(Lib::Superagent)
+                }
+                // `xhr.open(method, url)`: any receiver; a literal method must be an HTTP verb
+                // (so `window.open(url, "_blank")` is not a request).
+                (receiver, "open")
+                    if args.len() >= 2
+                        && !matches!(
+                            receiver,
+                            Some("window" | "document" | "self" | "globalThis")
+                        ) =>
+                {
+                    let verb = match args[0] {
+                        Expr::Lit(Lit::Str(s)) => {
+                            HTTP_METHODS.contains(&&*s.value.to_string_lossy().to_lowercase())
+                        }
+                        Expr::Lit(_) => false,
+                        _ => true,
+                    };
+                    verb.then(|| Request {
+                        lib: Lib::Xhr,
+                        url: UrlSrc::Expr(args[1]),
+                        options: Vec::new(),
+                        factory: false,
+                    })
+                }
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// `new Request(url, init)`.
+pub fn from_new(new: &NewExpr) -> Option<Request<'_>> {
+    if ident_name(&new.callee)? != "Request" {
+        return None;
+    }
+    let args = args(new.args.as_deref().unwrap_or_default());
+    let (url, rest) = args.split_first()?;
+    Some(Request {
+        lib: Lib::RequestCtor,
+        url: UrlSrc::Expr(url),
+        options: rest.to_vec(),
+        factory: false,
+    })
+}
+
+fn from_config<'a>(
+    lib: Lib,
+    object: &'a ObjectLit,
+    args: &[&'a Expr],
+    factory: bool,
+) -> Request<'a> {
+    let base = object_value(object, &["baseURL", "prefixUrl"]);
+    let path = object_value(object, &["url"]);
+    let mut options = vec![args[0]];
+    options.extend_from_slice(&args[1..]);
+    Request {
+        lib,
+        url: UrlSrc::Joined(base, path),
+        options,
+        factory,
+    }
+}
+
+/// The key of an object property, when it is a plain name or string.
+pub fn key_name(key: &PropName) -> Option<String> {
+    match key {
+        PropName::Ident(ident) => Some(ident.sym.to_string()),
+        PropName::Str(s) => Some(s.value.to_string_lossy().into_owned()),
+        _ => None,
+    }
+}
+
+/// The value of the first property named one of `keys`.
+pub fn object_value<'a>(object: &'a ObjectLit, keys: &[&str]) -> Option<&'a Expr> {
+    object.props.iter().find_map(|prop| match prop {
+        PropOrSpread::Prop(prop) => match &**prop {
+            Prop::KeyValue(kv) => key_name(&kv.key)
+                .filter(|k| keys.contains(&k.as_str()))
+                .map(|_| &*kv.value),
+            _ => None,
+        },
+        PropOrSpread::Spread(_) => None,
+    })
+}
+
+/// Keys of request options that carry what the server sees besides the URL.
+const PAYLOAD_KEYS: &[&str] = &[
+    "body",
+    "data",
+    "json",
+    "form",
+    "params",
+    "searchParams",
+    "headers",
+    "auth",
+    "username",
+    "password",
+];
+
+/// True when part of what the request sends is not visible at the call: an options argument
+/// or a body/headers value that is a variable, or an object spread into the options.
+pub fn opaque(request: &Request) -> bool {
+    request.lib.configured_elsewhere() || request.options.iter().any(|o| opaque_options(o))
+}
+
+fn opaque_options(expr: &Expr) -> bool {
+    match expr {
+        Expr::Object(object) => object.props.iter().any(|prop| match prop {
+            PropOrSpread::Spread(_) => true,
+            PropOrSpread::Prop(prop) => match &**prop {
+                Prop::KeyValue(kv) => {
+                    key_name(&kv.key).is_some_and(|k| PAYLOAD_KEYS.contains(&k.as_str()))
+                        && opaque_value(&kv.value)
+                }
+                Prop::Shorthand(ident) => PAYLOAD_KEYS.contains(&&*ident.sym),
+                _ => false,
+            },
+        }),
+        other => opaque_value(other),
+    }
+}
+
+/// A value whose content is not visible here: a variable, or a call/constructor of one
+/// (`JSON.stringify(body)`, `new URLSearchParams(form)`), or an object with a spread.
+fn opaque_value(expr: &Expr) -> bool {
+    match expr {
+        Expr::Ident(_) | Expr::Member(_) | Expr::OptChain(_) => true,
+        Expr::Paren(p) => opaque_value(&p.expr),
+        Expr::Call(call) => call.args.first().is_some_and(|a| opaque_value(&a.expr)),
+        Expr::New(new) => new
+            .args
+            .as_deref()
+            .and_then(<[ExprOrSpread]>::first)
+            .is_some_and(|a| opaque_value(&a.expr)),
+        Expr::Object(object) => object
+            .props
+            .iter()
+            .any(|p| matches!(p, PropOrSpread::Spread(_))),
+        _ => false,
+    }
+}
+
+/// The constant start of the URL a request names, if any: the whole URL when the file
+/// determines it, else the part before the first unknown expression (the host is usually
+/// constant). `process.env.X || "https://…"` yields the fallback.
+pub fn url_prefix(ctx: &Ctx, src: UrlSrc) -> Option<String> {
+    let mut out = String::new();
+    match src {
+        UrlSrc::Expr(expr) => {
+            prefix_into(ctx, expr, 0, &mut out);
+        }
+        UrlSrc::Joined(base, path) => {
+            let complete = base.is_none_or(|b| prefix_into(ctx, b, 0, &mut out));
+            if let Some(path) = path {
+                let mut p = String::new();
+                prefix_into(ctx, path, 0, &mut p);
+                if is_absolute(&p) {
+                    out = p;
+                } else if complete {
+                    out.push_str(&p);
+                }
+            }
+        }
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+fn is_absolute(url: &str) -> bool {
+    let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
+    lower.starts_with("https://") || lower.starts_with("http://")
+}
+
+/// Marks a part of a URL the file does not determine, so that `https://api.${edge}.ie1.twilio.com`
+/// still names its product. It cannot occur in a real host name.
+pub const UNKNOWN: char = '*';
+
+/// A part of a template or concatenation: its text, or [`UNKNOWN`] when it is not constant.
+fn part_into(ctx: &Ctx, expr: &Expr, depth: u32, out: &mut String) -> bool {
+    let complete = prefix_into(ctx, expr, depth + 1, out);
+    if !complete && !out.ends_with(UNKNOWN) {
+        out.push(UNKNOWN);
+    }
+    complete
+}
+
+/// Appends the text of `expr`, with [`UNKNOWN`] for the parts the file does not determine;
+/// true when the whole expression was constant.
+fn prefix_into(ctx: &Ctx, expr: &Expr, depth: u32, out: &mut String) -> bool {
+    if depth > MAX_DEPTH {
+        return false;
+    }
+    if let Some(value) = ctx.fold(expr) {
+        out.push_str(&value);
+        return true;
+    }
+    match expr {
+        Expr::Paren(p) => prefix_into(ctx, &p.expr, depth + 1, out),
+        Expr::Tpl(tpl) => {
+            let mut complete = true;
+            for (i, quasi) in tpl.quasis.iter().enumerate() {
+                let Some(cooked) = &quasi.cooked else {
+                    return false;
+                };
+                out.push_str(&cooked.to_string_lossy());
+                if let Some(e) = tpl.exprs.get(i) {
+                    complete &= part_into(ctx, e, depth, out);
+                }
+            }
+            complete
+        }
+        Expr::Bin(bin) if bin.op == BinaryOp::Add => {
+            // Flatten the left-leaning chain iteratively: `a + b + c + …` can be very long.
+            let mut operands = vec![&*bin.right];
+            let mut left = &*bin.left;
+            while let Expr::Bin(inner) = left {
+                if inner.op != BinaryOp::Add {
+                    break;
+                }
+                operands.push(&inner.right);
+                left = &inner.left;
+            }
+            operands.push(left);
+            let mut complete = true;
+            for operand in operands.into_iter().rev() {
+                complete &= part_into(ctx, operand, depth, out);
+                if out.len() > MAX_URL_LEN {
+                    return false;
+                }
+            }
+            complete
+        }
+        Expr::Bin(bin)
+            if out.is_empty()
+                && matches!(bin.op, BinaryOp::LogicalOr | BinaryOp::NullishCoalescing) =>
+        {
+            // An env var with a literal fallback: the fallback says where it points.
+            let mut fallback = String::new();
+            let complete = prefix_into(ctx, &bin.right, depth + 1, &mut fallback);
+            if is_absolute(&fallback) {
+                out.push_str(&fallback);
+                return complete;
+            }
+            false
+        }
+        Expr::Ident(ident) => match ctx.binding(&ident.sym) {
+            Some(init) => prefix_into(ctx, init, depth + 1, out),
+            None => false,
+        },
+        // `new URL(path, base)`.
+        Expr::New(new) if ident_name(&new.callee) == Some("URL") => {
+            let args = args(new.args.as_deref().unwrap_or_default());
+            let mut path = String::new();
+            let path_complete = args
+                .first()
+                .is_some_and(|p| prefix_into(ctx, p, depth + 1, &mut path));
+            if is_absolute(&path) {
+                out.push_str(&path);
+                return path_complete;
+            }
+            let mut base = String::new();
+            if let Some(b) = args.get(1) {
+                if prefix_into(ctx, b, depth + 1, &mut base) {
+                    out.push_str(base.trim_end_matches('/'));
+                    if !path.starts_with('/') {
+                        out.push('/');
+                    }
+                    out.push_str(&path);
+                    return path_complete;
+                }
+                out.push_str(&base);
+            }
+            false
+        }
+        _ => false,
+    }
+}
+
+/// The lower-cased host of an absolute http(s) URL.
+pub fn host(url: &str) -> Option<String> {
+    let rest = url.trim_start();
+    let scheme_end = rest.find("://")?;
+    let scheme = rest[..scheme_end].to_ascii_lowercase();
+    if scheme != "https" && scheme != "http" {
+        return None;
+    }
+    let rest = &rest[scheme_end + 3..];
+    let end = rest.find(['/', '?', '#', '\\']).unwrap_or(rest.len());
+    // `user:pass@host:port`: the host is after the credentials and before the port.
+    let authority = rest[..end].rsplit('@').next().unwrap_or("");
+    let host = authority
+        .split(':')
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    (!host.is_empty()).then_some(host)
+}
+
+/// Twilio REST API products, each served at `<product>.twilio.com`.
+pub const REST_PRODUCTS: &[&str] = &[
+    "accounts",
+    "api",
+    "assistants",
+    "bulkexports",
+    "chat",
+    "content",
+    "conversations",
+    "events",
+    "fax",
+    "flex-api",
+    "frontline-api",
+    "iam",
+    "insights",
+    "intelligence",
+    "ip-messaging",
+    "lookups",
+    "marketplace",
+    "messaging",
+    "microvisor",
+    "monitor",
+    "notify",
+    "numbers",
+    "oauth",
+    "preview",
+    "pricing",
+    "proxy",
+    "routes",
+    "serverless",
+    "studio",
+    "supersim",
+    "sync",
+    "taskrouter",
+    "trunking",
+    "trusthub",
+    "verify",
+    "video",
+    "voice",
+    "wireless",
+];
+
+fn is_region(label: &str) -> bool {
+    let letters = label.trim_end_matches(|c: char| c.is_ascii_digit());
+    letters.len() == 2
+        && letters.len() < label.len()
+        && letters.chars().all(|c| c.is_ascii_lowercase())
+}
+
+/// `<product>.twilio.com`, `<product>.<region>.twilio.com` or
+/// `<product>.<edge>.<region>.twilio.com` for a REST product.
+pub fn is_twilio_rest_host(host: &str) -> bool {
+    let Some(sub) = host.strip_suffix(".twilio.com") else {
+        return false;
+    };
+    let labels: Vec<&str> = sub.split('.').collect();
+    let product_ok = REST_PRODUCTS.contains(&labels[0]);
+    let region = |label: &str| is_region(label) || label.contains(UNKNOWN);
+    product_ok
+        && match labels.len() {
+            1 => true,
+            2 => region(labels[1]),
+            3 => {
+                labels[1]
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '-' || c == UNKNOWN)
+                    && region(labels[2])
+            }
+            _ => false,
+        }
+}
+
+/// A Twilio Functions / Assets domain (`*.twil.io`).
+pub fn is_functions_host(host: &str) -> bool {
+    host.ends_with(".twil.io")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rest_hosts() {
+        for host in [
+            "api.twilio.com",
+            "taskrouter.twilio.com",
+            "flex-api.twilio.com",
+            "api.dublin.ie1.twilio.com",
+            "api.ie1.twilio.com",
+            "conversations.sydney.au1.twilio.com",
+            "api.*.*.twilio.com",
+            "api.*.twilio.com",
+        ] {
+            assert!(is_twilio_rest_host(host), "{host}");
+        }
+        for host in [
+            "www.twilio.com",
+            "console.twilio.com",
+            "twilio.com",
+            "eventgw.twilio.com",
+            "mcs.us1.twilio.com",
+            "api.twilio.com.evil.example",
+            "api.a.b.c.twilio.com",
+            "myapi.twilio.com",
+            "*.twilio.com",
+            "sdkgw.*.twilio.com",
+        ] {
+            assert!(!is_twilio_rest_host(host), "{host}");
+        }
+    }
+
+    #[test]
+    fn hosts() {
+        assert_eq!(
+            host("https://API.twilio.com/x").as_deref(),
+            Some("api.twilio.com")
+        );
+        assert_eq!(
+            host("https://api.twilio.com:443").as_deref(),
+            Some("api.twilio.com")
+        );
+        assert_eq!(
+            host("https://u:p@api.twilio.com/").as_deref(),
+            Some("api.twilio.com")
+        );
+        assert_eq!(host("wss://chunderw.twilio.com/signal"), None);
+        assert_eq!(host("/relative"), None);
+        assert!(is_functions_host("example-1234.twil.io"));
+        assert!(!is_functions_host("twil.io.evil.example"));
+    }
+}

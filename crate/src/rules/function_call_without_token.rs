@@ -1,0 +1,231 @@
+use swc_ecma_ast::{CallExpr, NewExpr, ObjectLit, Prop, PropOrSpread};
+
+use swc_common::Spanned;
+
+use super::declare_rule;
+use crate::engine::{Ctx, StringSite, When};
+use crate::finding::Span;
+use crate::http::{self, Request};
+
+declare_rule! {
+    /// A request to a Twilio Function that does not send the Flex user token.
+    ///
+    /// ## What it flags
+    /// `fetch`, `axios`, `ky`, jQuery and `new Request` calls to a Twilio Functions URL
+    /// (`https://<service>.twil.io/…`, literal, template, `const`, or the fallback of
+    /// `process.env.FLEX_APP_… || "https://….twil.io"`) whose body, query string and headers,
+    /// all visible at the call, carry no `Token` and no `Authorization` header. A call whose
+    /// body or options are a variable defined elsewhere is not flagged, nor is a request for a
+    /// public Asset (a path ending in a file extension, such as `/config.json`).
+    ///
+    /// ## Why it matters in a Flex plugin
+    /// `twilio-flex-token-validator` rejects requests without `Token`, so either the call
+    /// fails, or the Function does not validate at all and anyone on the internet can call it
+    /// with the account credentials it holds.
+    ///
+    /// ## How to fix
+    /// Send the Flex user token with every request: `Token: manager.user.token` in the JSON or
+    /// form body (`new URLSearchParams({ ...body, Token: token })`), `?Token=` in the query
+    /// string, or an `Authorization: Bearer` header the Function checks; wrap the Function with
+    /// `functionValidator`.
+    ///
+    /// ```js,flags
+    /// fetch("https://example-1234.twil.io/send-sms", {
+    ///   method: "POST",
+    ///   body: JSON.stringify({ to: "+15555550100" }),
+    /// });
+    /// ```
+    ///
+    /// ```js,clean
+    /// fetch("https://example-1234.twil.io/send-sms", {
+    ///   method: "POST",
+    ///   body: JSON.stringify({ to: "+15555550100", Token: manager.user.token }),
+    /// });
+    /// ```
+    pub struct FunctionCallWithoutToken {
+        id: "function-call-without-token",
+        severity: Warning,
+        kind: ApiCall,
+        shape: None,
+    }
+}
+
+fn finding(host: &str) -> (String, &'static str) {
+    (
+        format!("Request to a Twilio Function ({host}) without the Flex user token"),
+        "Send `Token: manager.user.token` in the body or query string (or an Authorization header the Function checks), and wrap the Function with `twilio-flex-token-validator`'s `functionValidator`.",
+    )
+}
+
+/// Noted wherever a request sends something that carries the user token.
+const TOKEN: &str = "token";
+
+fn check_request(ctx: &mut Ctx, request: &Request, span: Span) {
+    if request.factory || http::opaque(request) {
+        return;
+    }
+    let Some(url) = http::url_prefix(ctx, request.url) else {
+        return;
+    };
+    let Some(host) = http::host(&url) else {
+        return;
+    };
+    if !http::is_functions_host(&host) || is_asset(&url) {
+        return;
+    }
+    let (message, help) = finding(&host);
+    ctx.report_when(
+        vec![When::NotNotedWithin(TOKEN, span)],
+        span,
+        message,
+        help,
+        &url,
+        false,
+    );
+}
+
+/// Twilio Assets (`/logo.png`, `/config.json`) are public files served from the same domain.
+fn is_asset(url: &str) -> bool {
+    let path = url.split(['?', '#']).next().unwrap_or(url);
+    let last = path.rsplit('/').next().unwrap_or("");
+    path.matches('/').count() > 2
+        && last.rsplit_once('.').is_some_and(|(name, ext)| {
+            !name.is_empty() && !ext.is_empty() && !ext.contains(http::UNKNOWN)
+        })
+}
+
+fn carries_token(key: &str) -> bool {
+    key == "Token" || key.eq_ignore_ascii_case("authorization")
+}
+
+impl super::Rule for FunctionCallWithoutToken {
+    fn meta(&self) -> &'static super::RuleMeta {
+        &Self::META
+    }
+
+    fn check_call(&self, ctx: &mut Ctx, call: &CallExpr) {
+        if let Some(request) = http::from_call(call) {
+            let span = ctx.span(call.span);
+            check_request(ctx, &request, span);
+        }
+    }
+
+    fn check_new(&self, ctx: &mut Ctx, new: &NewExpr) {
+        if let Some(request) = http::from_new(new) {
+            let span = ctx.span(new.span);
+            check_request(ctx, &request, span);
+        }
+    }
+
+    fn check_object(&self, ctx: &mut Ctx, object: &ObjectLit) {
+        for prop in &object.props {
+            let PropOrSpread::Prop(prop) = prop else {
+                continue;
+            };
+            let (key, span) = match &**prop {
+                Prop::KeyValue(kv) => (http::key_name(&kv.key), ctx.span(kv.key.span())),
+                Prop::Shorthand(ident) => (Some(ident.sym.to_string()), ctx.span(ident.span)),
+                _ => continue,
+            };
+            if key.is_some_and(|k| carries_token(&k)) {
+                ctx.note(TOKEN, span);
+            }
+        }
+    }
+
+    fn check_string(&self, ctx: &mut Ctx, site: &StringSite) {
+        // `?Token=…`, `Token=…&…` form bodies, `params.append("Token", …)`, `Bearer ${…}`.
+        if site.value.contains("Token=")
+            || site.value == "Token"
+            || site.value.eq_ignore_ascii_case("authorization")
+            || site.value.starts_with("Bearer ")
+        {
+            ctx.note(TOKEN, site.span);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::{assert_clean, assert_flags, snapshot};
+
+    /// Each send form, without the token.
+    const FLAGS: &[&str] = &[
+        // fetch, JSON body.
+        r#"fetch("https://example-1234.twil.io/send-sms", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ to: "+15555550100" }) });"#,
+        // fetch, form body.
+        r#"fetch("https://example-1234.twil.io/send-sms", { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: "to=%2B15555550100" });"#,
+        // fetch, URLSearchParams body.
+        r#"fetch("https://example-1234.twil.io/send-sms", { method: "POST", body: new URLSearchParams({ to: "+15555550100" }) });"#,
+        // fetch, query string (GET without a body).
+        "fetch(`https://example-1234.twil.io/lookup?phone=${encodeURIComponent(phone)}`);",
+        // fetch, a header that is not Authorization.
+        r#"fetch("https://example-1234.twil.io/x", { headers: { "X-Agent": worker } });"#,
+        // axios, JSON body.
+        r#"axios.post("https://example-1234.twil.io/send-sms", { to: "+15555550100" });"#,
+        // axios, URLSearchParams body.
+        r#"axios.post("https://example-1234.twil.io/send-sms", new URLSearchParams({ to }));"#,
+        // axios, query params.
+        r#"axios.get("https://example-1234.twil.io/lookup", { params: { phone } });"#,
+        r#"axios({ method: "post", url: "https://example-1234.twil.io/x", data: { a: 1 } });"#,
+        // Folded URLs: const, template, env var fallback.
+        r#"const BASE = "https://example-1234.twil.io"; fetch(`${BASE}/send-sms`, { method: "POST" });"#,
+        r#"const BASE = process.env.FLEX_APP_FUNCTIONS_BASE || "https://example-1234.twil.io"; fetch(BASE + "/x");"#,
+        r#"fetch((process.env.FLEX_APP_SERVERLESS_URL ?? "https://example-1234.twil.io") + "/x", { method: "POST" });"#,
+        // The service name is not constant, the domain is.
+        "fetch(`https://${serviceName}-${suffix}.twil.io/update-task`, { method: 'POST' });",
+        // Other clients.
+        r#"$.post("https://example-1234.twil.io/x", { a: 1 });"#,
+        r#"ky.post("https://example-1234.twil.io/x", { json: { a: 1 } });"#,
+        r#"const r = new Request("https://example-1234.twil.io/x", { method: "POST" });"#,
+    ];
+
+    /// The same forms, sending the token: the correct Function-with-token pattern.
+    const CLEAN: &[&str] = &[
+        // fetch, JSON body.
+        r#"fetch("https://example-1234.twil.io/send-sms", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ to: "+15555550100", Token: manager.user.token }) });"#,
+        // fetch, form body (string and URLSearchParams).
+        "fetch('https://example-1234.twil.io/send-sms', { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: `to=${to}&Token=${token}` });",
+        r#"fetch("https://example-1234.twil.io/send-sms", { method: "POST", body: new URLSearchParams({ ...body, Token: token }) });"#,
+        "const token = manager.store.getState().flex.session.ssoTokenPayload.token;\nfetch('https://example-1234.twil.io/x', { method: 'POST', body: new URLSearchParams({ Token: token, to }) });",
+        // fetch, query string.
+        "fetch(`https://example-1234.twil.io/lookup?phone=${phone}&Token=${manager.user.token}`);",
+        // fetch, Bearer header.
+        "fetch('https://example-1234.twil.io/x', { headers: { Authorization: `Bearer ${manager.user.token}` } });",
+        // axios, JSON body, form body, query params, header.
+        r#"axios.post("https://example-1234.twil.io/send-sms", { to: "+15555550100", Token: manager.user.token });"#,
+        r#"axios.post("https://example-1234.twil.io/send-sms", new URLSearchParams({ to, Token }));"#,
+        r#"axios.get("https://example-1234.twil.io/lookup", { params: { phone, Token: manager.user.token } });"#,
+        "axios.post('https://example-1234.twil.io/x', data, { headers: { Authorization: 'Bearer ' + token } });",
+        // Sent from a variable built elsewhere: not visible here, not flagged.
+        r#"fetch("https://example-1234.twil.io/x", options);"#,
+        r#"fetch("https://example-1234.twil.io/x", { method: "POST", body });"#,
+        r#"axios.post("https://example-1234.twil.io/x", payload);"#,
+        // Other clients.
+        r#"$.post("https://example-1234.twil.io/x", { a: 1, Token: manager.user.token });"#,
+        r#"ky.post("https://example-1234.twil.io/x", { json: { a: 1, Token: token } });"#,
+        // Public Assets on the same domain.
+        r#"fetch("https://example-1234.twil.io/config.json");"#,
+        "const img = await fetch(`https://example-1234.twil.io/images/${name}.png`);",
+        // Not a Function URL, or not a request.
+        r#"fetch("https://example.com/x");"#,
+        r#"const url = "https://example-1234.twil.io/x";"#,
+        r#"const Help = () => <a href="https://example-1234.twil.io/index.html">Open</a>;"#,
+        r#"Actions.invokeAction("NavigateToView", { viewName: "admin" });"#,
+    ];
+
+    #[test]
+    fn flags() {
+        assert_flags("function-call-without-token", FLAGS);
+    }
+
+    #[test]
+    fn clean() {
+        assert_clean("function-call-without-token", CLEAN);
+    }
+
+    #[test]
+    fn snapshot_findings() {
+        insta::assert_snapshot!(snapshot("function-call-without-token", FLAGS));
+    }
+}

@@ -1,0 +1,242 @@
+use swc_ecma_ast::{
+    AssignExpr, AssignTarget, CallExpr, Callee, Expr, ImportDecl, MemberExpr, MemberProp,
+    SimpleAssignTarget,
+};
+
+use swc_common::Spanned;
+
+use super::declare_rule;
+use crate::engine::{Ctx, When};
+
+declare_rule! {
+    /// A Twilio Function handler that does not validate the Flex user token.
+    ///
+    /// ## What it flags
+    /// `exports.handler = …` in Twilio Function code (a file under a `functions/` folder, or a
+    /// file that uses the Functions runtime: `Runtime.getFunctions()`,
+    /// `context.getTwilioClient()`) when the handler is not wrapped by
+    /// `twilio-flex-token-validator`'s `functionValidator`, or by a helper whose name says it
+    /// validates (`withTokenValidation(…)`), and the file does not load the validator at all.
+    /// `*.protected.js` (Twilio-signature) and `*.private.js` files are not flagged.
+    ///
+    /// ## Why it matters in a Flex plugin
+    /// A Flex plugin calls its Functions from every agent's browser, so they are public URLs.
+    /// Without the validator anyone on the internet can call them and use the account
+    /// credentials the Function holds in `context`.
+    ///
+    /// ## How to fix
+    /// Wrap the handler: `exports.handler = require("twilio-flex-token-validator").functionValidator(async (context, event, callback) => { … })`,
+    /// and have the plugin send `Token: manager.user.token` with every request.
+    ///
+    /// ```js,flags
+    /// // @file functions/send-sms.js
+    /// exports.handler = async (context, event, callback) => {
+    ///   const client = context.getTwilioClient();
+    ///   callback(null, await client.messages.create({ to: event.To, from: context.FROM, body: event.Body }));
+    /// };
+    /// ```
+    ///
+    /// ```js,clean
+    /// // @file functions/send-sms.js
+    /// const { functionValidator: TokenValidator } = require("twilio-flex-token-validator");
+    /// exports.handler = TokenValidator(async (context, event, callback) => {
+    ///   callback(null, { ok: true });
+    /// });
+    /// ```
+    pub struct FunctionWithoutTokenValidator {
+        id: "function-without-token-validator",
+        severity: Warning,
+        kind: ApiCall,
+        shape: None,
+    }
+}
+
+fn finding() -> (String, &'static str) {
+    (
+        "Twilio Function handler is not wrapped by twilio-flex-token-validator: anyone can call it".to_string(),
+        "Wrap the handler with `require('twilio-flex-token-validator').functionValidator(...)` and send `Token: manager.user.token` from the plugin.",
+    )
+}
+
+/// Noted when the file uses the Twilio Functions runtime.
+const RUNTIME: &str = "runtime";
+/// Noted when the file loads `twilio-flex-token-validator`.
+const VALIDATOR: &str = "validator-module";
+const VALIDATOR_MODULE: &str = "twilio-flex-token-validator";
+
+/// True when a directory of `file` is named `functions` (Twilio Serverless layout).
+pub fn in_functions_folder(file: &str) -> bool {
+    let mut segments: Vec<&str> = file.split(['/', '\\']).collect();
+    segments.pop();
+    segments.contains(&"functions")
+}
+
+/// `*.protected.js` runs behind Twilio request signing; `*.private.js` is not reachable.
+fn not_public(file: &str) -> bool {
+    let name = file.rsplit(['/', '\\']).next().unwrap_or(file);
+    name.contains(".protected.") || name.contains(".private.")
+}
+
+fn is_name(expr: &Expr, object: &str, prop: &str) -> bool {
+    match expr {
+        Expr::Member(m) => {
+            matches!(&*m.obj, Expr::Ident(i) if i.sym == *object)
+                && matches!(&m.prop, MemberProp::Ident(p) if p.sym == *prop)
+        }
+        _ => false,
+    }
+}
+
+/// `exports.handler = …` or `module.exports.handler = …`.
+pub fn is_handler_export(assign: &AssignExpr) -> bool {
+    let AssignTarget::Simple(SimpleAssignTarget::Member(member)) = &assign.left else {
+        return false;
+    };
+    matches!(&member.prop, MemberProp::Ident(p) if p.sym == *"handler")
+        && match &*member.obj {
+            Expr::Ident(i) => i.sym == *"exports",
+            other => is_name(other, "module", "exports"),
+        }
+}
+
+/// `Runtime.getFunctions`, `Runtime.getAssets`, `Runtime.getSync`, `context.getTwilioClient`.
+pub fn is_runtime_api(member: &MemberExpr) -> bool {
+    let MemberProp::Ident(prop) = &member.prop else {
+        return false;
+    };
+    match &*member.obj {
+        Expr::Ident(obj) if obj.sym == *"Runtime" => {
+            matches!(&*prop.sym, "getFunctions" | "getAssets" | "getSync")
+        }
+        Expr::Ident(obj) if obj.sym == *"context" => prop.sym == *"getTwilioClient",
+        _ => false,
+    }
+}
+
+/// The name a wrapper call is made through: `f(…)` → `f`, `a.b.f(…)` → `f`.
+fn callee_name(call: &CallExpr) -> Option<&str> {
+    let Callee::Expr(callee) = &call.callee else {
+        return None;
+    };
+    match &**callee {
+        Expr::Ident(i) => Some(&i.sym),
+        Expr::Member(m) => match &m.prop {
+            MemberProp::Ident(p) => Some(&p.sym),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// A wrapper whose name says it validates the caller (`functionValidator`, `TokenValidator`,
+/// `withTokenValidation`, `validateFlexToken`, `withAuth`).
+fn is_validating_wrapper(value: &Expr) -> bool {
+    let Expr::Call(call) = value else {
+        return false;
+    };
+    callee_name(call).is_some_and(|name| {
+        let lower = name.to_ascii_lowercase();
+        ["valid", "token", "auth", "protect"]
+            .iter()
+            .any(|w| lower.contains(w))
+    })
+}
+
+impl super::Rule for FunctionWithoutTokenValidator {
+    fn meta(&self) -> &'static super::RuleMeta {
+        &Self::META
+    }
+
+    fn check_assign(&self, ctx: &mut Ctx, assign: &AssignExpr) {
+        if !is_handler_export(assign) || not_public(ctx.file()) {
+            return;
+        }
+        if is_validating_wrapper(&assign.right) {
+            return;
+        }
+        let mut when = vec![When::NotNoted(VALIDATOR)];
+        if !in_functions_folder(ctx.file()) {
+            when.push(When::Noted(RUNTIME));
+        }
+        let span = ctx.span(assign.left.span());
+        let (message, help) = finding();
+        ctx.report_when(when, span, message, help, "exports.handler", false);
+    }
+
+    fn check_member(&self, ctx: &mut Ctx, member: &MemberExpr) {
+        if is_runtime_api(member) {
+            let span = ctx.span(member.span);
+            ctx.note(RUNTIME, span);
+        }
+    }
+
+    fn check_call(&self, ctx: &mut Ctx, call: &CallExpr) {
+        if matches!(&call.callee, Callee::Expr(e) if matches!(&**e, Expr::Ident(i) if i.sym == *"require"))
+        {
+            let specifier = call.args.first().and_then(|a| ctx.fold(&a.expr));
+            if specifier.as_deref() == Some(VALIDATOR_MODULE) {
+                let span = ctx.span(call.span);
+                ctx.note(VALIDATOR, span);
+            }
+        }
+    }
+
+    fn check_import(&self, ctx: &mut Ctx, import: &ImportDecl) {
+        if import.src.value.to_string_lossy() == VALIDATOR_MODULE {
+            let span = ctx.span(import.span);
+            ctx.note(VALIDATOR, span);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::{assert_clean, assert_flags, snapshot};
+
+    const FLAGS: &[&str] = &[
+        "// @file functions/send-sms.js\nexports.handler = async (context, event, callback) => {\n  callback(null, {});\n};",
+        "// @file serverless/functions/hangup.js\nexports.handler = function (context, event, callback) { callback(null, 'ok'); };",
+        "// @file functions/x.js\nmodule.exports.handler = (context, event, callback) => callback(null, {});",
+        "// @file functions/x.ts\nexports.handler = handler;",
+        // Wrapped, but not by anything that validates.
+        "// @file functions/x.js\nexports.handler = middy(async (context, event, callback) => {});",
+        // Outside `functions/`, the runtime gives it away.
+        "// @file src/update-task.js\nexports.handler = async (context, event, callback) => {\n  const client = context.getTwilioClient();\n};",
+        "// @file lib/handler.js\nconst { path } = Runtime.getFunctions()['utils'];\nexports.handler = (context, event, callback) => {};",
+        "// @file functions\\windows\\x.js\nexports.handler = (context, event, callback) => {};",
+    ];
+
+    const CLEAN: &[&str] = &[
+        // The validator, in each common form.
+        "// @file functions/x.js\nexports.handler = require('twilio-flex-token-validator').functionValidator(async (context, event, callback) => {});",
+        "// @file functions/x.js\nconst TokenValidator = require('twilio-flex-token-validator').functionValidator;\nexports.handler = TokenValidator(async (context, event, callback) => {});",
+        "// @file functions/x.js\nconst { functionValidator } = require('twilio-flex-token-validator');\nexports.handler = functionValidator(async function (context, event, callback) {});",
+        "// @file functions/x.ts\nimport { functionValidator as validate } from 'twilio-flex-token-validator';\nexports.handler = validate(async (context, event, callback) => {});",
+        // A shared helper that returns the validator.
+        "// @file functions/x.js\nconst { withTokenValidation } = require(Runtime.getFunctions()['auth'].path);\nexports.handler = withTokenValidation(async (context, event, callback) => {});",
+        // Manual validation with the package's promise API.
+        "// @file functions/x.js\nconst { validator } = require('twilio-flex-token-validator');\nexports.handler = async (context, event, callback) => {\n  await validator(event.Token, context.ACCOUNT_SID, context.AUTH_TOKEN);\n};",
+        // Signed webhooks and private helpers.
+        "// @file functions/incoming-call.protected.js\nexports.handler = (context, event, callback) => {};",
+        "// @file functions/helpers.private.js\nexports.handler = (context, event, callback) => {};",
+        // Not Function code.
+        "// @file src/plugin.js\nexports.handler = (a, b, c) => {};",
+        "// @file functions/util.js\nmodule.exports = { format: (s) => s.trim() };",
+        r#"const manager = Manager.getInstance(); Actions.invokeAction("SetActivity", {});"#,
+    ];
+
+    #[test]
+    fn flags() {
+        assert_flags("function-without-token-validator", FLAGS);
+    }
+
+    #[test]
+    fn clean() {
+        assert_clean("function-without-token-validator", CLEAN);
+    }
+
+    #[test]
+    fn snapshot_findings() {
+        insta::assert_snapshot!(snapshot("function-without-token-validator", FLAGS));
+    }
+}

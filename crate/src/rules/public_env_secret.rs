@@ -1,0 +1,218 @@
+use swc_ecma_ast::{
+    Expr, Lit, MemberExpr, MemberProp, ObjectPatProp, Pat, PropName, VarDeclarator,
+};
+
+use super::declare_rule;
+use super::function_without_token_validator::in_functions_folder;
+use crate::engine::Ctx;
+use crate::finding::Span;
+
+declare_rule! {
+    /// A credential read from a `FLEX_APP_*` or `REACT_APP_*` environment variable in plugin code.
+    ///
+    /// ## What it flags
+    /// `process.env.FLEX_APP_…` / `process.env.REACT_APP_…` (also `process.env["…"]` and
+    /// `const { FLEX_APP_… } = process.env`) when the variable's name says it holds a
+    /// credential: `TOKEN`, `SECRET`, `PASSWORD`, `API_KEY`, `AUTH`, `PRIVATE`, `CREDENTIAL`, ….
+    /// Names of non-secret settings (`FLEX_APP_FUNCTIONS_BASE_URL`, `FLEX_APP_ACCOUNT_SID`,
+    /// `FLEX_APP_AUTH_URL`) are not flagged.
+    ///
+    /// ## Why it matters in a Flex plugin
+    /// The Flex build inlines every `FLEX_APP_*` and `REACT_APP_*` variable into the plugin
+    /// bundle, which every agent's browser downloads: the value is public as soon as the
+    /// plugin is deployed, whatever `.env` file or CI secret it came from.
+    ///
+    /// ## How to fix
+    /// Keep the credential in the Twilio Function's environment (read it from `context`), call
+    /// that Function from the plugin with `Token: manager.user.token`, and rotate the value if
+    /// a bundle with it was ever deployed.
+    ///
+    /// ```js,flags
+    /// const authToken = process.env.FLEX_APP_AUTH_TOKEN;
+    /// ```
+    ///
+    /// ```js,clean
+    /// const baseUrl = process.env.FLEX_APP_FUNCTIONS_BASE_URL;
+    /// ```
+    pub struct PublicEnvSecret {
+        id: "public-env-secret",
+        severity: Error,
+        kind: ApiCall,
+        shape: None,
+    }
+}
+
+fn finding(name: &str) -> (String, &'static str) {
+    (
+        format!("process.env.{name} looks like a credential, and the Flex build inlines it into the public plugin bundle"),
+        "Keep the credential in a Twilio Function's environment (read it from `context`), call the Function with the Flex user token, and rotate the value if it was ever deployed.",
+    )
+}
+
+/// Words of a variable name that say it holds a credential.
+const SECRET_WORDS: &[&str] = &[
+    "TOKEN",
+    "AUTHTOKEN",
+    "SECRET",
+    "PASSWORD",
+    "PASSWD",
+    "PWD",
+    "PASS",
+    "AUTH",
+    "PRIVATE",
+    "CREDENTIAL",
+    "CREDENTIALS",
+    "APIKEY",
+];
+/// `…_KEY` is a credential after one of these words (`API_KEY`, `SECRET_KEY`).
+const KEY_QUALIFIERS: &[&str] = &["API", "SECRET", "PRIVATE", "ACCESS", "SIGNING", "AUTH"];
+/// A last word that makes the name a setting about a credential, not the credential.
+const SETTING_WORDS: &[&str] = &[
+    "URL", "URI", "ENDPOINT", "HOST", "DOMAIN", "PATH", "NAME", "SID", "ID", "HEADER", "TTL",
+    "EXPIRY", "ENABLED", "TYPE", "REALM",
+];
+
+/// `FLEX_APP_AUTH_TOKEN` → true; `FLEX_APP_FUNCTIONS_BASE_URL` → false.
+pub fn is_public_secret_name(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    let Some(rest) = upper
+        .strip_prefix("FLEX_APP_")
+        .or_else(|| upper.strip_prefix("REACT_APP_"))
+    else {
+        return false;
+    };
+    let words: Vec<&str> = rest.split('_').filter(|w| !w.is_empty()).collect();
+    if words.last().is_some_and(|w| SETTING_WORDS.contains(w)) {
+        return false;
+    }
+    words.iter().enumerate().any(|(i, word)| {
+        SECRET_WORDS.contains(word)
+            || (*word == "KEY" && i > 0 && KEY_QUALIFIERS.contains(&words[i - 1]))
+    })
+}
+
+/// `process.env`.
+fn is_process_env(expr: &Expr) -> bool {
+    match expr {
+        Expr::Member(m) => {
+            matches!(&*m.obj, Expr::Ident(i) if i.sym == *"process")
+                && matches!(&m.prop, MemberProp::Ident(p) if p.sym == *"env")
+        }
+        Expr::Paren(p) => is_process_env(&p.expr),
+        _ => false,
+    }
+}
+
+fn check_name(ctx: &mut Ctx, name: &str, span: Span) {
+    if is_public_secret_name(name) && !in_functions_folder(ctx.file()) {
+        let (message, help) = finding(name);
+        ctx.report(span, message, help, name, false);
+    }
+}
+
+impl super::Rule for PublicEnvSecret {
+    fn meta(&self) -> &'static super::RuleMeta {
+        &Self::META
+    }
+
+    fn check_member(&self, ctx: &mut Ctx, member: &MemberExpr) {
+        if !is_process_env(&member.obj) {
+            return;
+        }
+        let name = match &member.prop {
+            MemberProp::Ident(p) => p.sym.to_string(),
+            MemberProp::Computed(c) => match &*c.expr {
+                Expr::Lit(Lit::Str(s)) => s.value.to_string_lossy().into_owned(),
+                _ => return,
+            },
+            MemberProp::PrivateName(_) => return,
+        };
+        let span = ctx.span(member.span);
+        check_name(ctx, &name, span);
+    }
+
+    fn check_var_declarator(&self, ctx: &mut Ctx, declarator: &VarDeclarator) {
+        let (Pat::Object(pattern), Some(init)) = (&declarator.name, &declarator.init) else {
+            return;
+        };
+        if !is_process_env(init) {
+            return;
+        }
+        for prop in &pattern.props {
+            let (name, span) = match prop {
+                ObjectPatProp::Assign(a) => (a.key.sym.to_string(), a.span),
+                ObjectPatProp::KeyValue(kv) => match &kv.key {
+                    PropName::Ident(i) => (i.sym.to_string(), i.span),
+                    PropName::Str(s) => (s.value.to_string_lossy().into_owned(), s.span),
+                    _ => continue,
+                },
+                ObjectPatProp::Rest(_) => continue,
+            };
+            let span = ctx.span(span);
+            check_name(ctx, &name, span);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_public_secret_name;
+    use crate::rules::testing::{assert_clean, assert_flags, snapshot};
+
+    const FLAGS: &[&str] = &[
+        "const authToken = process.env.FLEX_APP_AUTH_TOKEN;",
+        "const t = process.env.FLEX_APP_TWILIO_AUTH_TOKEN;",
+        "const s = process.env.FLEX_APP_API_SECRET;",
+        "const k = process.env.FLEX_APP_API_KEY;",
+        "const k = process.env.REACT_APP_TWILIO_API_KEY_SECRET;",
+        "const p = process.env.REACT_APP_ADMIN_PASSWORD;",
+        "const p = process.env.FLEX_APP_PRIVATE_KEY;",
+        "const c = process.env.FLEX_APP_SERVICE_CREDENTIALS;",
+        "const t = process.env['FLEX_APP_AUTH_TOKEN'];",
+        "const { FLEX_APP_AUTH_TOKEN } = process.env;",
+        "const { FLEX_APP_ACCOUNT_SID, FLEX_APP_AUTH_TOKEN: token } = process.env;",
+        "const { REACT_APP_SECRET = '' } = process.env;",
+        "client(process.env.FLEX_APP_ACCOUNT_SID, process.env.FLEX_APP_AUTHTOKEN);",
+    ];
+
+    const CLEAN: &[&str] = &[
+        "const baseUrl = process.env.FLEX_APP_FUNCTIONS_BASE_URL;",
+        "const sid = process.env.FLEX_APP_ACCOUNT_SID;",
+        "const url = process.env.FLEX_APP_AUTH_URL;",
+        "const url = process.env.REACT_APP_TOKEN_ENDPOINT;",
+        "const ws = process.env.FLEX_APP_WORKSPACE_SID;",
+        "const keyboard = process.env.FLEX_APP_KEYBOARD_LAYOUT;",
+        "const token = process.env.TWILIO_AUTH_TOKEN;",
+        "const mode = process.env.NODE_ENV;",
+        "const { FLEX_APP_FUNCTIONS_BASE_URL } = process.env;",
+        "const { AUTH_TOKEN } = context;",
+        "const t = manager.user.token;",
+        // Function code runs on the server; its environment is not inlined.
+        "// @file functions/x.js\nconst t = process.env.FLEX_APP_AUTH_TOKEN;",
+    ];
+
+    #[test]
+    fn names() {
+        assert!(is_public_secret_name("flex_app_auth_token"));
+        assert!(is_public_secret_name("FLEX_APP_SIGNING_KEY"));
+        assert!(!is_public_secret_name("FLEX_APP_AUTH_TOKEN_URL"));
+        assert!(!is_public_secret_name("FLEX_APP_PASSAGE"));
+        assert!(!is_public_secret_name("FLEX_APP_MAPS_KEY_NAME"));
+        assert!(!is_public_secret_name("FLEX_APP_"));
+    }
+
+    #[test]
+    fn flags() {
+        assert_flags("public-env-secret", FLAGS);
+    }
+
+    #[test]
+    fn clean() {
+        assert_clean("public-env-secret", CLEAN);
+    }
+
+    #[test]
+    fn snapshot_findings() {
+        insta::assert_snapshot!(snapshot("public-env-secret", FLAGS));
+    }
+}
