@@ -114,6 +114,7 @@ impl Ctx<'_> {
             help: help.to_string(),
             value: value.to_string(),
             secret,
+            exact: true,
         };
         self.deferred.push((when, hit));
     }
