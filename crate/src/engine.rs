@@ -4,11 +4,14 @@
 use std::collections::HashMap;
 
 use swc_common::Spanned;
-use swc_ecma_ast::{BinaryOp, CallExpr, Expr, JSXText, Lit, NewExpr, Str, TplElement};
+use swc_ecma_ast::{
+    ArrowExpr, AssignExpr, BinaryOp, CallExpr, Constructor, Expr, Function, JSXText, Lit, NewExpr,
+    ObjectLit, Str, TplElement, VarDeclarator,
+};
 use swc_ecma_visit::{Visit, VisitWith};
 
 use crate::finding::{Diagnostic, Finding, Report, Severity, Span};
-use crate::fold::{str_value, Consts, Folder};
+use crate::fold::{folding_call, str_value, Consts, Folder};
 use crate::parse::{self, LineIndex};
 use crate::redact::{fingerprint, mask_token_like, redact};
 use crate::rules::{Rule, RuleMeta};
@@ -46,7 +49,14 @@ struct Hit {
     /// The matched value: fingerprinted, and redacted in excerpts when `secret`.
     value: String,
     secret: bool,
+    /// The function scope the hit was reported in (see [`Ctx::report_if_paired`]).
+    scope: u32,
+    /// Kept only when a hit of one of these rules is in a visible scope.
+    requires: &'static [&'static str],
 }
+
+/// Scope of hits that pair with nothing (comments).
+const NO_SCOPE: u32 = u32::MAX;
 
 /// What a rule sees of the file while it is being walked, and where it reports.
 pub struct Ctx<'a> {
@@ -54,12 +64,33 @@ pub struct Ctx<'a> {
     base: u32,
     rule: &'static RuleMeta,
     hits: Vec<Hit>,
+    /// Parent of each function scope; scope 0 is the file.
+    scopes: Vec<u32>,
+    scope: u32,
 }
 
-impl Ctx<'_> {
+impl<'a> Ctx<'a> {
+    fn new(folder: Folder<'a>, base: u32) -> Self {
+        Ctx {
+            folder,
+            base,
+            rule: crate::rules::ALL[0].meta(),
+            hits: Vec::new(),
+            scopes: vec![0],
+            scope: 0,
+        }
+    }
+
     /// The constant string `expr` evaluates to, if the file determines it.
     pub fn fold(&self, expr: &Expr) -> Option<String> {
         self.folder.fold(expr)
+    }
+
+    /// The constant string `expr` evaluates to and where it is assembled: through `const`
+    /// names to the initialiser, so one constant used in several places is reported once.
+    pub fn fold_at(&self, expr: &Expr) -> Option<(String, Span)> {
+        let value = self.folder.fold(expr)?;
+        Some((value, self.span(self.folder.origin(expr).span())))
     }
 
     /// Convert an swc span.
@@ -73,6 +104,21 @@ impl Ctx<'_> {
     /// Report a finding of the current rule. `value` identifies it (fingerprint); when `secret`,
     /// it is a credential and is redacted wherever it would appear.
     pub fn report(&mut self, span: Span, message: String, help: &str, value: &str, secret: bool) {
+        self.report_if_paired(span, message, help, value, secret, &[]);
+    }
+
+    /// Like [`Ctx::report`], but the finding is kept only when the file also has a finding of
+    /// one of the `with` rules in a visible scope: the same function, or one enclosing the
+    /// other (the file's top level encloses everything). `&[]` means unconditionally.
+    pub fn report_if_paired(
+        &mut self,
+        span: Span,
+        message: String,
+        help: &str,
+        value: &str,
+        secret: bool,
+        with: &'static [&'static str],
+    ) {
         self.hits.push(Hit {
             rule: self.rule,
             span,
@@ -80,19 +126,26 @@ impl Ctx<'_> {
             help: help.to_string(),
             value: value.to_string(),
             secret,
+            scope: self.scope,
+            requires: with,
         });
     }
 
-    fn report_shape(&mut self, rule: &'static RuleMeta, span: Span, value: &str) {
-        let what = rule.summary();
-        let what = what.trim_end_matches('.');
+    fn report_shape(&mut self, rule: &'static dyn Rule, span: Span, value: &str) {
+        let meta = rule.meta();
+        let message = rule.describe_shape(value).unwrap_or_else(|| {
+            let what = meta.summary();
+            format!("{}: {}", what.trim_end_matches('.'), redact(value))
+        });
         self.hits.push(Hit {
-            rule,
+            rule: meta,
             span,
-            message: format!("{what}: {}", redact(value)),
+            message,
             help: "Remove it from plugin code and rotate it if it was ever committed or shipped; keep credentials in a Twilio Function's environment.".to_string(),
             value: value.to_string(),
             secret: true,
+            scope: self.scope,
+            requires: &[],
         });
     }
 
@@ -101,7 +154,7 @@ impl Ctx<'_> {
             let meta = rule.meta();
             if let Some(shape) = meta.shape {
                 for (range, value) in shape.find_in(site.value) {
-                    self.report_shape(meta, site.span_of(range), value);
+                    self.report_shape(*rule, site.span_of(range), value);
                 }
             }
         }
@@ -158,6 +211,22 @@ impl Walker<'_, '_> {
         self.flush_run(run);
     }
 
+    /// Walk `f` inside a new function scope.
+    fn in_scope(&mut self, f: impl FnOnce(&mut Self)) {
+        let outer = self.ctx.scope;
+        self.ctx.scope = self.ctx.scopes.len() as u32;
+        self.ctx.scopes.push(outer);
+        f(self);
+        self.ctx.scope = outer;
+    }
+
+    fn call_hooks(&mut self, call: &CallExpr) {
+        for rule in self.rules {
+            self.ctx.rule = rule.meta();
+            rule.check_call(self.ctx, call);
+        }
+    }
+
     fn flush_run(&mut self, run: Option<(String, Span)>) {
         if let Some((value, span)) = run {
             self.string(StringSite {
@@ -179,6 +248,19 @@ impl Visit for Walker<'_, '_> {
                     span: self.ctx.span(tpl.span),
                     verbatim_at: None,
                 }),
+                None => expr.visit_children_with(self),
+            },
+            // `atob(…)`, `[…].join("")`, `String.fromCharCode(…)`…: one site for the whole call;
+            // its parts are not reported again.
+            Expr::Call(call) if folding_call(call).is_some() => match self.ctx.fold(expr) {
+                Some(value) => {
+                    self.string(StringSite {
+                        value: &value,
+                        span: self.ctx.span(call.span),
+                        verbatim_at: None,
+                    });
+                    self.call_hooks(call);
+                }
                 None => expr.visit_children_with(self),
             },
             _ => expr.visit_children_with(self),
@@ -225,11 +307,44 @@ impl Visit for Walker<'_, '_> {
     }
 
     fn visit_call_expr(&mut self, call: &CallExpr) {
+        self.call_hooks(call);
+        call.visit_children_with(self);
+    }
+
+    fn visit_var_declarator(&mut self, declarator: &VarDeclarator) {
         for rule in self.rules {
             self.ctx.rule = rule.meta();
-            rule.check_call(self.ctx, call);
+            rule.check_var_declarator(self.ctx, declarator);
         }
-        call.visit_children_with(self);
+        declarator.visit_children_with(self);
+    }
+
+    fn visit_object_lit(&mut self, object: &ObjectLit) {
+        for rule in self.rules {
+            self.ctx.rule = rule.meta();
+            rule.check_object(self.ctx, object);
+        }
+        object.visit_children_with(self);
+    }
+
+    fn visit_assign_expr(&mut self, assign: &AssignExpr) {
+        for rule in self.rules {
+            self.ctx.rule = rule.meta();
+            rule.check_assign(self.ctx, assign);
+        }
+        assign.visit_children_with(self);
+    }
+
+    fn visit_function(&mut self, function: &Function) {
+        self.in_scope(|walker| function.visit_children_with(walker));
+    }
+
+    fn visit_arrow_expr(&mut self, arrow: &ArrowExpr) {
+        self.in_scope(|walker| arrow.visit_children_with(walker));
+    }
+
+    fn visit_constructor(&mut self, constructor: &Constructor) {
+        self.in_scope(|walker| constructor.visit_children_with(walker));
     }
 
     fn visit_new_expr(&mut self, new: &NewExpr) {
@@ -275,7 +390,6 @@ pub fn run(source: &str, options: &Options) -> Report {
     let index = LineIndex::new(source);
     let mut diagnostics = Vec::new();
     let no_consts = Consts::default();
-    let placeholder_rule = crate::rules::ALL[0].meta();
 
     let nesting = max_nesting(source);
     let parsed = if nesting > MAX_NESTING {
@@ -287,19 +401,15 @@ pub fn run(source: &str, options: &Options) -> Report {
         parse::parse(source, file)
     };
 
-    let hits = match &parsed {
+    let hits: (Vec<Hit>, Vec<u32>) = match &parsed {
         Ok(parsed) => {
             let consts = Consts::collect(&parsed.program);
-            let mut ctx = Ctx {
-                folder: Folder { consts: &consts },
-                base: parsed.base,
-                rule: placeholder_rule,
-                hits: Vec::new(),
-            };
+            let mut ctx = Ctx::new(Folder::new(&consts, source.len()), parsed.base);
             parsed.program.visit_with(&mut Walker {
                 ctx: &mut ctx,
                 rules: &rules,
             });
+            ctx.scope = NO_SCOPE;
             let (leading, trailing) = parsed.comments.borrow_all();
             for comment in leading.values().chain(trailing.values()).flatten() {
                 let span = ctx.span(comment.span);
@@ -314,7 +424,7 @@ pub fn run(source: &str, options: &Options) -> Report {
                     );
                 }
             }
-            ctx.hits
+            (ctx.hits, ctx.scopes)
         }
         Err(error) => {
             let (line, column) = index.position(error.offset);
@@ -333,12 +443,7 @@ pub fn run(source: &str, options: &Options) -> Report {
                 line,
                 column,
             });
-            let mut ctx = Ctx {
-                folder: Folder { consts: &no_consts },
-                base: 0,
-                rule: placeholder_rule,
-                hits: Vec::new(),
-            };
+            let mut ctx = Ctx::new(Folder::new(&no_consts, 0), 0);
             ctx.scan_shapes(
                 &rules,
                 &StringSite {
@@ -347,10 +452,11 @@ pub fn run(source: &str, options: &Options) -> Report {
                     verbatim_at: Some(0),
                 },
             );
-            ctx.hits
+            (ctx.hits, ctx.scopes)
         }
     };
 
+    let hits = pair(hits.0, &hits.1);
     let findings = finish(hits, source, file, &index, options);
     Report {
         findings,
@@ -358,28 +464,102 @@ pub fn run(source: &str, options: &Options) -> Report {
     }
 }
 
+/// True when `inner` is `outer` or nested in it.
+fn encloses(scopes: &[u32], outer: u32, mut inner: u32) -> bool {
+    if outer == NO_SCOPE || inner == NO_SCOPE {
+        return false;
+    }
+    loop {
+        if inner == outer {
+            return true;
+        }
+        match scopes.get(inner as usize) {
+            Some(&parent) if parent != inner => inner = parent,
+            _ => return false,
+        }
+    }
+}
+
+fn visible(scopes: &[u32], a: u32, b: u32) -> bool {
+    encloses(scopes, a, b) || encloses(scopes, b, a)
+}
+
+/// A hit with its pairing resolved: conditional hits without a partner are dropped, and hits of
+/// rules with `error_when_paired_with` learn whether a partner is visible.
+struct Paired {
+    hit: Hit,
+    paired: bool,
+}
+
+fn pair(hits: Vec<Hit>, scopes: &[u32]) -> Vec<Paired> {
+    let partner = |hits: &[Hit], of: &Hit, with: &[&str], only_unconditional: bool| {
+        hits.iter().any(|other| {
+            with.contains(&other.rule.id)
+                && (!only_unconditional || other.requires.is_empty())
+                && visible(scopes, of.scope, other.scope)
+        })
+    };
+    let keep: Vec<bool> = hits
+        .iter()
+        .map(|hit| hit.requires.is_empty() || partner(&hits, hit, hit.requires, true))
+        .collect();
+    let mut keep = keep.into_iter();
+    let hits: Vec<Hit> = hits
+        .into_iter()
+        .filter(|_| keep.next().unwrap_or(false))
+        .collect();
+    let paired: Vec<bool> = hits
+        .iter()
+        .map(|hit| {
+            let with = hit.rule.error_when_paired_with;
+            !with.is_empty() && partner(&hits, hit, with, false)
+        })
+        .collect();
+    hits.into_iter()
+        .zip(paired)
+        .map(|(hit, paired)| Paired { hit, paired })
+        .collect()
+}
+
 /// Position, redact, fingerprint, sort and deduplicate.
 fn finish(
-    mut hits: Vec<Hit>,
+    hits: Vec<Paired>,
     source: &str,
     file: &str,
     index: &LineIndex,
     options: &Options,
 ) -> Vec<Finding> {
+    let mut hits = hits;
     hits.sort_by(|a, b| {
+        let (a, b) = (&a.hit, &b.hit);
         (a.span.start, a.rule.id, a.span.end).cmp(&(b.span.start, b.rule.id, b.span.end))
     });
-    hits.dedup_by(|a, b| a.rule.id == b.rule.id && a.span == b.span);
+    // Keep the paired one of duplicates: sort puts equal spans together; prefer `paired`.
+    hits.dedup_by(|a, b| {
+        let same = a.hit.rule.id == b.hit.rule.id && a.hit.span == b.hit.span;
+        if same && a.paired {
+            b.paired = true;
+        }
+        same
+    });
+    let hits: Vec<(Hit, bool)> = hits.into_iter().map(|p| (p.hit, p.paired)).collect();
 
     let secrets: Vec<(Span, &str)> = hits
         .iter()
+        .map(|(h, _)| h)
         .filter(|h| h.secret)
         .map(|h| (h.span, h.value.as_str()))
         .collect();
     let mut seen = HashMap::new();
     hits.iter()
-        .filter_map(|hit| {
-            let severity: Severity = options.severity_of(hit.rule)?;
+        .filter_map(|(hit, paired)| {
+            let mut severity: Severity = options.severity_of(hit.rule)?;
+            let mut message = hit.message.clone();
+            // A rule that the user configured keeps their level; otherwise pairing escalates.
+            if *paired && !options.rules.contains_key(hit.rule.id) {
+                severity = Severity::Error;
+                message.push_str("; the credential it pairs with is in the same scope");
+            }
             // The same value reported twice on one span by different paths counts once.
             if seen.insert((hit.rule.id, hit.span), ()).is_some() {
                 return None;
@@ -389,7 +569,7 @@ fn finish(
             Some(Finding {
                 rule_id: hit.rule.id.to_string(),
                 severity,
-                message: hit.message.clone(),
+                message,
                 help: hit.help.clone(),
                 file: file.to_string(),
                 span: hit.span,

@@ -1,6 +1,6 @@
 //! The rule registry: a small `Rule` trait, the credential `Shape` data type, and `ALL`.
 
-use swc_ecma_ast::{CallExpr, NewExpr};
+use swc_ecma_ast::{AssignExpr, CallExpr, NewExpr, ObjectLit, VarDeclarator};
 
 use crate::engine::{Ctx, StringSite};
 use crate::finding::Severity;
@@ -28,6 +28,9 @@ pub struct RuleMeta {
     pub docs: &'static str,
     /// Credential shape that is a finding on its own, in strings, comments and raw text.
     pub shape: Option<&'static shapes::Shape>,
+    /// Rule ids whose findings, in a visible scope of the same file, raise this rule's findings
+    /// to error (unless the user configured the rule's level).
+    pub error_when_paired_with: &'static [&'static str],
 }
 
 impl RuleMeta {
@@ -61,6 +64,17 @@ pub trait Rule: Sync {
     fn check_string(&self, _ctx: &mut Ctx, _site: &StringSite) {}
     fn check_call(&self, _ctx: &mut Ctx, _call: &CallExpr) {}
     fn check_new(&self, _ctx: &mut Ctx, _new: &NewExpr) {}
+    /// `const name = init` (any declaration kind), before its children are walked.
+    fn check_var_declarator(&self, _ctx: &mut Ctx, _declarator: &VarDeclarator) {}
+    /// An object literal, before its properties are walked.
+    fn check_object(&self, _ctx: &mut Ctx, _object: &ObjectLit) {}
+    /// `target = value` (and compound assignments).
+    fn check_assign(&self, _ctx: &mut Ctx, _assign: &AssignExpr) {}
+    /// The message for a match of the rule's shape (default: the summary and the redacted value).
+    /// Must not contain the value itself.
+    fn describe_shape(&self, _value: &str) -> Option<String> {
+        None
+    }
 }
 
 /// Declares a rule struct whose doc comment becomes its `META.docs`.
@@ -71,7 +85,8 @@ macro_rules! declare_rule {
             id: $id:literal,
             severity: $severity:ident,
             kind: $kind:ident,
-            shape: $shape:expr $(,)?
+            shape: $shape:expr
+            $(, error_when_paired_with: $paired:expr)? $(,)?
         }
     ) => {
         $(#[doc = $doc])*
@@ -83,6 +98,12 @@ macro_rules! declare_rule {
                 kind: $crate::rules::RuleKind::$kind,
                 docs: concat!($($doc, "\n"),*),
                 shape: $shape,
+                error_when_paired_with: {
+                    #[allow(unused_variables)]
+                    let paired: &[&str] = &[];
+                    $(let paired: &[&str] = $paired;)?
+                    paired
+                },
             };
         }
     };
