@@ -20,19 +20,25 @@ pub fn fill(template: &str, seed: u64) -> String {
         let after = &rest[open + 1..];
         let Some(close) = after.find('}') else { break };
         let hole = &after[..close];
-        let alphabet: Option<&[u8]> = if hole.starts_with("hex") {
-            Some(b"0123456789abcdef")
-        } else if hole.starts_with("alnum") {
-            Some(b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
-        } else if hole.starts_with("b64url") {
-            Some(b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_")
-        } else {
-            None
-        };
-        let count = hole
-            .trim_start_matches(|c: char| c.is_ascii_alphabetic())
-            .parse::<usize>()
-            .ok();
+        const ALPHABETS: [(&str, &[u8]); 3] = [
+            ("hex", b"0123456789abcdef"),
+            (
+                "alnum",
+                b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ",
+            ),
+            (
+                "b64url",
+                b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_",
+            ),
+        ];
+        // The count is what follows the alphabet's name (`b64url43` → 43).
+        let (alphabet, count) = ALPHABETS
+            .iter()
+            .find_map(|(name, alphabet)| {
+                let count = hole.strip_prefix(name)?.parse::<usize>().ok()?;
+                Some((Some(*alphabet), Some(count)))
+            })
+            .unwrap_or((None, None));
         match (alphabet, count) {
             (Some(alphabet), Some(count)) => {
                 out.extend(
@@ -62,5 +68,10 @@ mod tests {
         assert!(!super::fill("{ a: '{hex4}' }", 1).contains("hex"));
         assert!(a.ends_with(" {keep}"));
         assert!(a[2..34].chars().all(|c| c.is_ascii_hexdigit()));
+        let b = super::fill("{b64url43}", 1);
+        assert_eq!(b.len(), 43);
+        assert!(b
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
     }
 }

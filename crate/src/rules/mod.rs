@@ -5,8 +5,14 @@ use swc_ecma_ast::{AssignExpr, CallExpr, NewExpr, ObjectLit, VarDeclarator};
 use crate::engine::{Ctx, StringSite};
 use crate::finding::Severity;
 
+mod access_token_jwt;
 mod account_sid;
+mod api_key_secret;
+mod api_key_sid;
+mod auth_token;
+pub(crate) mod context;
 mod direct_api_call;
+mod sendgrid_key;
 pub mod shapes;
 
 /// What a rule is about; the CLI and webpack plugin group and filter by it.
@@ -111,7 +117,15 @@ macro_rules! declare_rule {
 pub(crate) use declare_rule;
 
 /// Every rule, sorted by id.
-pub static ALL: &[&dyn Rule] = &[&account_sid::AccountSid, &direct_api_call::DirectApiCall];
+pub static ALL: &[&dyn Rule] = &[
+    &access_token_jwt::AccessTokenJwt,
+    &account_sid::AccountSid,
+    &api_key_secret::ApiKeySecret,
+    &api_key_sid::ApiKeySid,
+    &auth_token::AuthToken,
+    &direct_api_call::DirectApiCall,
+    &sendgrid_key::SendgridKey,
+];
 
 /// A rule as the JS side and the docs see it.
 #[derive(Debug, serde::Serialize)]
