@@ -209,8 +209,7 @@ mod tests {
         let cases = [
             format!(r#"const t = "{other}";"#),
             format!(r#"const t = "{wrong_cty}";"#),
-            r#"const t = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjMifQ.not-a-real-signature";"#
-                .to_string(),
+            format!(r#"const t = "{}";"#, other.replace('.', "")),
             "const t = manager.user.token;".to_string(),
         ];
         let cases: Vec<&str> = cases.iter().map(String::as_str).collect();
