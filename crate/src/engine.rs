@@ -193,6 +193,7 @@ impl Walker<'_, '_> {
         for operand in operands {
             match self.ctx.fold(operand) {
                 Some(value) => {
+                    self.visit_encoder_input(operand);
                     let span = self.ctx.span(operand.span());
                     match &mut run {
                         Some((text, run_span)) => {
@@ -218,6 +219,16 @@ impl Walker<'_, '_> {
         self.ctx.scopes.push(outer);
         f(self);
         self.ctx.scope = outer;
+    }
+
+    /// `btoa(x)` folds to base64, but `x` is the readable value: walk it too. (A secret seen
+    /// both ways is reported once: `finish` keeps the innermost of nested same-value hits.)
+    fn visit_encoder_input(&mut self, expr: &Expr) {
+        if let Expr::Call(call) = expr {
+            if folding_call(call) == Some("btoa") {
+                call.args.visit_with(self);
+            }
+        }
     }
 
     fn call_hooks(&mut self, call: &CallExpr) {
@@ -260,6 +271,7 @@ impl Visit for Walker<'_, '_> {
                         verbatim_at: None,
                     });
                     self.call_hooks(call);
+                    self.visit_encoder_input(expr);
                 }
                 None => expr.visit_children_with(self),
             },
@@ -542,7 +554,32 @@ fn finish(
         }
         same
     });
-    let hits: Vec<(Hit, bool)> = hits.into_iter().map(|p| (p.hit, p.paired)).collect();
+    // One value of one rule found at nested places (a literal inside the expression that
+    // assembles it) counts once, at the innermost place.
+    let mut by_value: HashMap<(&str, &str), Vec<Span>> = HashMap::new();
+    for p in &hits {
+        by_value
+            .entry((p.hit.rule.id, p.hit.value.as_str()))
+            .or_default()
+            .push(p.hit.span);
+    }
+    let outer: Vec<bool> = hits
+        .iter()
+        .map(|p| {
+            let spans = &by_value[&(p.hit.rule.id, p.hit.value.as_str())];
+            let s = p.hit.span;
+            spans.len() > 1
+                && spans
+                    .iter()
+                    .any(|o| *o != s && s.start <= o.start && o.end <= s.end)
+        })
+        .collect();
+    let hits: Vec<(Hit, bool)> = hits
+        .into_iter()
+        .zip(outer)
+        .filter(|(_, outer)| !outer)
+        .map(|(p, _)| (p.hit, p.paired))
+        .collect();
 
     let secrets: Vec<(Span, &str)> = hits
         .iter()

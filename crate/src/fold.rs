@@ -15,7 +15,6 @@ use std::collections::HashMap;
 use base64::Engine as _;
 use swc_ecma_ast::{
     BinaryOp, CallExpr, Callee, Expr, ExprOrSpread, Lit, MemberExpr, MemberProp, Pat, Tpl, VarDecl,
-    VarDeclKind,
 };
 use swc_ecma_visit::{Visit, VisitWith};
 
@@ -28,17 +27,25 @@ pub const MAX_DEPTH: u32 = 48;
 pub const WORK_BASE: u64 = 32 << 20;
 pub const WORK_PER_SOURCE_BYTE: u64 = 16;
 
-/// `const` bindings of a file whose initialiser may fold to a string. A name declared twice
-/// (in different scopes) is ambiguous without scope analysis and is dropped.
+/// Bindings of a file whose initialiser may fold to a string: `const`, and `let`/`var` that are
+/// never assigned again. A name bound more than once anywhere in the file (another declaration,
+/// a parameter, a destructuring, an assignment, `++`) is ambiguous without scope analysis and is
+/// dropped.
 #[derive(Default)]
 pub struct Consts {
     bindings: HashMap<String, Option<Box<Expr>>>,
+    /// How often each name is bound or assigned (only consulted while collecting).
+    bound: HashMap<String, u32>,
 }
 
 impl Consts {
     pub fn collect(program: &swc_ecma_ast::Program) -> Self {
         let mut consts = Consts::default();
         program.visit_with(&mut consts);
+        let bound = std::mem::take(&mut consts.bound);
+        consts
+            .bindings
+            .retain(|name, _| bound.get(name).copied().unwrap_or(0) <= 1);
         consts
     }
 
@@ -49,22 +56,32 @@ impl Consts {
 
 impl Visit for Consts {
     fn visit_var_decl(&mut self, decl: &VarDecl) {
-        if decl.kind == VarDeclKind::Const {
-            for declarator in &decl.decls {
-                if let (Pat::Ident(name), Some(init)) = (&declarator.name, &declarator.init) {
-                    if may_fold(init) {
-                        let key = name.id.sym.to_string();
-                        let value = if self.bindings.contains_key(&key) {
-                            None
-                        } else {
-                            Some(init.clone())
-                        };
-                        self.bindings.insert(key, value);
-                    }
+        for declarator in &decl.decls {
+            if let (Pat::Ident(name), Some(init)) = (&declarator.name, &declarator.init) {
+                if may_fold(init) {
+                    let key = name.id.sym.to_string();
+                    let value = if self.bindings.contains_key(&key) {
+                        None
+                    } else {
+                        Some(init.clone())
+                    };
+                    self.bindings.insert(key, value);
                 }
             }
         }
         decl.visit_children_with(self);
+    }
+
+    /// Declarator names, parameters, destructuring targets and `x = …` targets.
+    fn visit_binding_ident(&mut self, ident: &swc_ecma_ast::BindingIdent) {
+        *self.bound.entry(ident.id.sym.to_string()).or_default() += 1;
+    }
+
+    fn visit_update_expr(&mut self, update: &swc_ecma_ast::UpdateExpr) {
+        if let Expr::Ident(ident) = &*update.arg {
+            *self.bound.entry(ident.sym.to_string()).or_default() += 2;
+        }
+        update.visit_children_with(self);
     }
 }
 

@@ -72,6 +72,7 @@ const FOLDS: &[(&str, &str)] = &[
     ),
     (r#"const v = String("A") + "B".toString();"#, "AB"),
     (r#"const v = ("A" + "B");"#, "AB"),
+    (r#"var a = "A"; let b = a + "B"; const v = b;"#, "AB"),
 ];
 
 const NO_FOLDS: &[&str] = &[
@@ -84,7 +85,10 @@ const NO_FOLDS: &[&str] = &[
     "const v = String.fromCharCode(1e9);",
     "const v = [a, 'b'].join('');",
     r#"const v = Buffer.from("QUJD", "base64").toString("ucs9");"#,
-    "let a = 'A'; const v = a;",
+    "let a = 'A'; a = 'B'; const v = a;",
+    "var a = 'A'; a++; const v = a;",
+    "var a = 'A'; function f(a) {} const v = a;",
+    "const a = 'A'; { const a = 'B'; } const v = a;",
 ];
 
 #[test]

@@ -1,8 +1,8 @@
 use swc_ecma_ast::{AssignExpr, CallExpr, Expr, ExprOrSpread, NewExpr, ObjectLit, VarDeclarator};
 
 use super::context::{
-    classify, is_api_key_sid, is_secret32, pairs_in, pat_name, properties, target_name, Name,
-    SECRET_HELP,
+    classify, is_api_key_sid, is_hex32, is_secret32, pairs_in, pat_name, properties, target_name,
+    Name, SECRET_HELP,
 };
 use super::declare_rule;
 use crate::engine::{Ctx, StringSite};
@@ -60,7 +60,8 @@ fn named(ctx: &mut Ctx, name: &str, value: &Expr) {
     let Some((value, span)) = ctx.fold_at(value) else {
         return;
     };
-    if !is_secret32(&value) {
+    // A weakly named all-hex value is far more likely an auth token (auth-token's case).
+    if !is_secret32(&value) || (kind == Name::Weak && is_hex32(&value)) {
         return;
     }
     let message = finding(&value, &format!("bound to `{name}`"));
@@ -121,7 +122,7 @@ impl super::Rule for ApiKeySecret {
                 report(ctx, *span, value, &format!("in property `{name}`"));
             } else if has_key_sid && kind != Name::AuthToken {
                 report(ctx, *span, value, "in an object with an API key SID");
-            } else if kind == Name::Weak {
+            } else if kind == Name::Weak && !is_hex32(value) {
                 let message = finding(value, &format!("in property `{name}`"));
                 ctx.report_if_paired(*span, message, SECRET_HELP, value, true, &["api-key-sid"]);
             }
