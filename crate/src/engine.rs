@@ -1,7 +1,7 @@
 //! One walk over the AST that dispatches to every rule, then findings are positioned,
 //! redacted, fingerprinted, sorted and deduplicated.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use swc_common::Spanned;
 use swc_ecma_ast::{
@@ -476,24 +476,53 @@ pub fn run(source: &str, options: &Options) -> Report {
     }
 }
 
-/// True when `inner` is `outer` or nested in it.
-fn encloses(scopes: &[u32], outer: u32, mut inner: u32) -> bool {
-    if outer == NO_SCOPE || inner == NO_SCOPE {
-        return false;
-    }
-    loop {
-        if inner == outer {
-            return true;
-        }
-        match scopes.get(inner as usize) {
-            Some(&parent) if parent != inner => inner = parent,
-            _ => return false,
-        }
-    }
+/// Where the findings of some rules are, by scope: `at` the scopes that hold one, `below` those
+/// that hold one themselves or in a nested scope. Built once per rule set, so pairing stays
+/// linear in the number of hits times the nesting depth.
+struct Presence {
+    at: HashSet<u32>,
+    below: HashSet<u32>,
 }
 
-fn visible(scopes: &[u32], a: u32, b: u32) -> bool {
-    encloses(scopes, a, b) || encloses(scopes, b, a)
+impl Presence {
+    fn of<'h>(hits: impl Iterator<Item = &'h Hit>, scopes: &[u32]) -> Self {
+        let mut presence = Presence {
+            at: HashSet::new(),
+            below: HashSet::new(),
+        };
+        for hit in hits {
+            if hit.scope == NO_SCOPE || !presence.at.insert(hit.scope) {
+                continue;
+            }
+            let mut scope = hit.scope;
+            while presence.below.insert(scope) {
+                match scopes.get(scope as usize) {
+                    Some(&parent) if parent != scope => scope = parent,
+                    _ => break,
+                }
+            }
+        }
+        presence
+    }
+
+    /// A finding is in `scope`, in a scope nested in it, or in a scope enclosing it.
+    fn visible_from(&self, mut scope: u32, scopes: &[u32]) -> bool {
+        if scope == NO_SCOPE {
+            return false;
+        }
+        if self.below.contains(&scope) {
+            return true;
+        }
+        loop {
+            if self.at.contains(&scope) {
+                return true;
+            }
+            match scopes.get(scope as usize) {
+                Some(&parent) if parent != scope => scope = parent,
+                _ => return false,
+            }
+        }
+    }
 }
 
 /// A hit with its pairing resolved: conditional hits without a partner are dropped, and hits of
@@ -504,27 +533,40 @@ struct Paired {
 }
 
 fn pair(hits: Vec<Hit>, scopes: &[u32]) -> Vec<Paired> {
-    let partner = |hits: &[Hit], of: &Hit, with: &[&str], only_unconditional: bool| {
-        hits.iter().any(|other| {
-            with.contains(&other.rule.id)
-                && (!only_unconditional || other.requires.is_empty())
-                && visible(scopes, of.scope, other.scope)
-        })
-    };
+    let mut cache: HashMap<&'static [&'static str], Presence> = HashMap::new();
     let keep: Vec<bool> = hits
         .iter()
-        .map(|hit| hit.requires.is_empty() || partner(&hits, hit, hit.requires, true))
+        .map(|hit| {
+            hit.requires.is_empty()
+                || cache
+                    .entry(hit.requires)
+                    .or_insert_with(|| {
+                        let partners = hits.iter().filter(|other| {
+                            other.requires.is_empty() && hit.requires.contains(&other.rule.id)
+                        });
+                        Presence::of(partners, scopes)
+                    })
+                    .visible_from(hit.scope, scopes)
+        })
         .collect();
     let mut keep = keep.into_iter();
     let hits: Vec<Hit> = hits
         .into_iter()
         .filter(|_| keep.next().unwrap_or(false))
         .collect();
+    let mut cache: HashMap<&'static [&'static str], Presence> = HashMap::new();
     let paired: Vec<bool> = hits
         .iter()
         .map(|hit| {
             let with = hit.rule.error_when_paired_with;
-            !with.is_empty() && partner(&hits, hit, with, false)
+            !with.is_empty()
+                && cache
+                    .entry(with)
+                    .or_insert_with(|| {
+                        let partners = hits.iter().filter(|o| with.contains(&o.rule.id));
+                        Presence::of(partners, scopes)
+                    })
+                    .visible_from(hit.scope, scopes)
         })
         .collect();
     hits.into_iter()

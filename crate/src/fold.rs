@@ -24,8 +24,8 @@ pub const MAX_FOLDED_LEN: usize = 1 << 20;
 pub const MAX_DEPTH: u32 = 48;
 /// Work allowance per file, in AST nodes visited plus bytes produced by folding, on top of a
 /// multiple of the source length. Once spent, nothing more folds (plain literals still scan).
-pub const WORK_BASE: u64 = 32 << 20;
-pub const WORK_PER_SOURCE_BYTE: u64 = 16;
+pub const WORK_BASE: u64 = 4 << 20;
+pub const WORK_PER_SOURCE_BYTE: u64 = 4;
 
 /// Bindings of a file whose initialiser may fold to a string: `const`, and `let`/`var` that are
 /// never assigned again. A name bound more than once anywhere in the file (another declaration,

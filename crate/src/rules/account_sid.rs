@@ -94,6 +94,49 @@ mod tests {
         assert_clean("account-sid", CLEAN);
     }
 
+    fn severity(source: &str, options: &crate::Options) -> Vec<crate::Severity> {
+        crate::scan(&crate::testgen::fill(source, 1), options)
+            .findings
+            .into_iter()
+            .filter(|f| f.rule_id == "account-sid")
+            .map(|f| f.severity)
+            .collect()
+    }
+
+    #[test]
+    fn error_when_its_secret_is_in_a_visible_scope() {
+        use crate::{Options, RuleSetting, Severity};
+        let default = Options::default();
+        let cases = [
+            (r#"const sid = "AC{hex32}";"#, Severity::Warning),
+            (
+                r#"const sid = "AC{hex32}"; const authToken = "{hex32}";"#,
+                Severity::Error,
+            ),
+            (
+                r#"const sid = "AC{hex32}"; function f() { return twilio(sid, "{hex32}"); }"#,
+                Severity::Error,
+            ),
+            (
+                r#"const c = twilio("SK{hex32}", "{alnum32}", { accountSid: "AC{hex32}" });"#,
+                Severity::Error,
+            ),
+            (
+                r#"function a() { return "AC{hex32}"; } function b() { const authToken = "{hex32}"; }"#,
+                Severity::Warning,
+            ),
+        ];
+        for (source, expected) in cases {
+            assert_eq!(severity(source, &default), vec![expected], "{source}");
+        }
+        // A level the user chose is kept.
+        let mut options = Options::default();
+        options
+            .rules
+            .insert("account-sid".into(), RuleSetting::Info);
+        assert_eq!(severity(cases[1].0, &options), vec![Severity::Info]);
+    }
+
     #[test]
     fn snapshot_findings() {
         insta::assert_snapshot!(snapshot("account-sid", FLAGS));
