@@ -5,8 +5,8 @@ use std::collections::{HashMap, HashSet};
 
 use swc_common::Spanned;
 use swc_ecma_ast::{
-    ArrowExpr, AssignExpr, BinaryOp, CallExpr, Constructor, Expr, Function, JSXText, Lit, NewExpr,
-    ObjectLit, Str, TplElement, VarDeclarator,
+    ArrowExpr, AssignExpr, BinaryOp, CallExpr, ClassProp, Constructor, Expr, Function, JSXText,
+    Lit, NewExpr, ObjectLit, Str, TplElement, VarDeclarator,
 };
 use swc_ecma_visit::{Visit, VisitWith};
 
@@ -345,6 +345,14 @@ impl Visit for Walker<'_, '_> {
             rule.check_assign(self.ctx, assign);
         }
         assign.visit_children_with(self);
+    }
+
+    fn visit_class_prop(&mut self, prop: &ClassProp) {
+        for rule in self.rules {
+            self.ctx.rule = rule.meta();
+            rule.check_class_prop(self.ctx, prop);
+        }
+        prop.visit_children_with(self);
     }
 
     fn visit_function(&mut self, function: &Function) {

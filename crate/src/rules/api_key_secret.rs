@@ -1,4 +1,6 @@
-use swc_ecma_ast::{AssignExpr, CallExpr, Expr, ExprOrSpread, NewExpr, ObjectLit, VarDeclarator};
+use swc_ecma_ast::{
+    AssignExpr, CallExpr, ClassProp, Expr, ExprOrSpread, NewExpr, ObjectLit, VarDeclarator,
+};
 
 use super::context::{
     classify, is_api_key_sid, is_hex32, is_secret32, pairs_in, pat_name, properties, target_name,
@@ -99,6 +101,12 @@ impl super::Rule for ApiKeySecret {
         }
     }
 
+    fn check_class_prop(&self, ctx: &mut Ctx, prop: &ClassProp) {
+        if let (Some(name), Some(value)) = (super::context::prop_name(&prop.key), &prop.value) {
+            named(ctx, &name, value);
+        }
+    }
+
     fn check_assign(&self, ctx: &mut Ctx, assign: &AssignExpr) {
         if let Some(name) = target_name(&assign.left) {
             named(ctx, &name, &assign.right);
@@ -159,6 +167,7 @@ mod tests {
     use crate::rules::testing::{assert_clean, assert_flags, snapshot};
 
     const FLAGS: &[&str] = &[
+        r#"class Plugin { static API_SECRET = "{alnum32}"; }"#,
         r#"const apiKeySecret = "{alnum32}";"#,
         r#"const TWILIO_API_SECRET = '{alnum32}';"#,
         r#"config.keySecret = "{alnum32}";"#,

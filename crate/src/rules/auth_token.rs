@@ -1,5 +1,5 @@
 use swc_ecma_ast::{
-    AssignExpr, CallExpr, Callee, Expr, ExprOrSpread, NewExpr, ObjectLit, VarDeclarator,
+    AssignExpr, CallExpr, Callee, ClassProp, Expr, ExprOrSpread, NewExpr, ObjectLit, VarDeclarator,
 };
 
 use super::context::{
@@ -104,6 +104,12 @@ impl super::Rule for AuthToken {
         }
     }
 
+    fn check_class_prop(&self, ctx: &mut Ctx, prop: &ClassProp) {
+        if let (Some(name), Some(value)) = (super::context::prop_name(&prop.key), &prop.value) {
+            named(ctx, &name, value);
+        }
+    }
+
     fn check_assign(&self, ctx: &mut Ctx, assign: &AssignExpr) {
         if let Some(name) = target_name(&assign.left) {
             named(ctx, &name, &assign.right);
@@ -185,6 +191,7 @@ mod tests {
     use crate::rules::testing::{assert_clean, assert_flags, snapshot};
 
     const FLAGS: &[&str] = &[
+        r#"class Plugin { authToken = "{hex32}"; }"#,
         r#"const authToken = "{hex32}";"#,
         r#"const TWILIO_AUTH_TOKEN = '{hex32}';"#,
         r#"let auth_token; auth_token = "{hex32}";"#,

@@ -1,6 +1,6 @@
 //! The rule registry: a small `Rule` trait, the credential `Shape` data type, and `ALL`.
 
-use swc_ecma_ast::{AssignExpr, CallExpr, NewExpr, ObjectLit, VarDeclarator};
+use swc_ecma_ast::{AssignExpr, CallExpr, ClassProp, NewExpr, ObjectLit, VarDeclarator};
 
 use crate::engine::{Ctx, StringSite};
 use crate::finding::Severity;
@@ -76,6 +76,8 @@ pub trait Rule: Sync {
     fn check_object(&self, _ctx: &mut Ctx, _object: &ObjectLit) {}
     /// `target = value` (and compound assignments).
     fn check_assign(&self, _ctx: &mut Ctx, _assign: &AssignExpr) {}
+    /// A class field (`authToken = "…"`, `static SECRET = "…"`).
+    fn check_class_prop(&self, _ctx: &mut Ctx, _prop: &ClassProp) {}
     /// The message for a match of the rule's shape (default: the summary and the redacted value).
     /// Must not contain the value itself.
     fn describe_shape(&self, _value: &str) -> Option<String> {
