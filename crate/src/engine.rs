@@ -53,6 +53,9 @@ struct Hit {
     scope: u32,
     /// Kept only when a hit of one of these rules is in a visible scope.
     requires: &'static [&'static str],
+    /// Found in a value folded from other expressions (a `+` run, a template with
+    /// substitutions, a decoding call) rather than in a literal as written.
+    derived: bool,
 }
 
 /// Scope of hits that pair with nothing (comments).
@@ -67,6 +70,8 @@ pub struct Ctx<'a> {
     /// Parent of each function scope; scope 0 is the file.
     scopes: Vec<u32>,
     scope: u32,
+    /// Set while the walk reports a folded (derived) string site.
+    derived: bool,
 }
 
 impl<'a> Ctx<'a> {
@@ -78,6 +83,7 @@ impl<'a> Ctx<'a> {
             hits: Vec::new(),
             scopes: vec![0],
             scope: 0,
+            derived: false,
         }
     }
 
@@ -128,6 +134,7 @@ impl<'a> Ctx<'a> {
             secret,
             scope: self.scope,
             requires: with,
+            derived: self.derived,
         });
     }
 
@@ -146,6 +153,7 @@ impl<'a> Ctx<'a> {
             secret: true,
             scope: self.scope,
             requires: &[],
+            derived: self.derived,
         });
     }
 
@@ -238,9 +246,16 @@ impl Walker<'_, '_> {
         }
     }
 
+    /// A string site assembled from other expressions.
+    fn derived_string(&mut self, site: StringSite) {
+        self.ctx.derived = true;
+        self.string(site);
+        self.ctx.derived = false;
+    }
+
     fn flush_run(&mut self, run: Option<(String, Span)>) {
         if let Some((value, span)) = run {
-            self.string(StringSite {
+            self.derived_string(StringSite {
                 value: &value,
                 span,
                 verbatim_at: None,
@@ -254,7 +269,7 @@ impl Visit for Walker<'_, '_> {
         match expr {
             Expr::Bin(bin) if bin.op == BinaryOp::Add => self.concat_chain(expr),
             Expr::Tpl(tpl) if !tpl.exprs.is_empty() => match self.ctx.fold(expr) {
-                Some(value) => self.string(StringSite {
+                Some(value) => self.derived_string(StringSite {
                     value: &value,
                     span: self.ctx.span(tpl.span),
                     verbatim_at: None,
@@ -265,7 +280,7 @@ impl Visit for Walker<'_, '_> {
             // its parts are not reported again.
             Expr::Call(call) if folding_call(call).is_some() => match self.ctx.fold(expr) {
                 Some(value) => {
-                    self.string(StringSite {
+                    self.derived_string(StringSite {
                         value: &value,
                         span: self.ctx.span(call.span),
                         verbatim_at: None,
@@ -604,6 +619,31 @@ fn finish(
         }
         same
     });
+    // A value found again in a string folded from it (`const sid = "AC…"; `${sid}/Calls``)
+    // is the same leak: reported where it is written, or where it is first assembled.
+    let mut first_at: HashMap<(&str, &str), (bool, u32)> = HashMap::new();
+    for p in &hits {
+        let key = (p.hit.rule.id, p.hit.value.as_str());
+        let rank = (p.hit.derived, p.hit.span.start);
+        first_at
+            .entry(key)
+            .and_modify(|best| *best = (*best).min(rank))
+            .or_insert(rank);
+    }
+    let redundant: Vec<bool> = hits
+        .iter()
+        .map(|p| {
+            p.hit.derived
+                && first_at[&(p.hit.rule.id, p.hit.value.as_str())]
+                    < (p.hit.derived, p.hit.span.start)
+        })
+        .collect();
+    let mut redundant = redundant.into_iter();
+    let hits: Vec<Paired> = hits
+        .into_iter()
+        .filter(|_| !redundant.next().unwrap_or(false))
+        .collect();
+
     // One value of one rule found at nested places (a literal inside the expression that
     // assembles it) counts once, at the innermost place.
     let mut by_value: HashMap<(&str, &str), Vec<Span>> = HashMap::new();

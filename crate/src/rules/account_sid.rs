@@ -74,6 +74,8 @@ mod tests {
         r#"const c = { sid: 'AC{hex32}' };"#,
         r#"const sid = "AC{hex16}" + "{hex16}";"#,
         r#"const el = <Config sid="AC{hex32}" />;"#,
+        "const sid = 'AC{hex32}'; const url = `/Accounts/${sid}/Calls.json`; fetch(base + sid);",
+        "const P = 'AC{hex16}', Q = '{hex16}'; const a = P + Q; const b = `${P}${Q}`; use(a, P + Q);",
     ];
 
     const CLEAN: &[&str] = &[
