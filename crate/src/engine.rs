@@ -444,6 +444,15 @@ pub fn run(source: &str, options: &Options) -> Report {
                 ctx: &mut ctx,
                 rules: &rules,
             });
+            if ctx.folder.exhausted() {
+                diagnostics.push(Diagnostic {
+                    code: "limit".to_string(),
+                    message: "constant folding reached its work limit; strings assembled later in the file were scanned only as written".to_string(),
+                    file: file.to_string(),
+                    line: 1,
+                    column: 1,
+                });
+            }
             ctx.scope = NO_SCOPE;
             let (leading, trailing) = parsed.comments.borrow_all();
             for comment in leading.values().chain(trailing.values()).flatten() {

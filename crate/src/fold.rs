@@ -221,6 +221,11 @@ impl<'a> Folder<'a> {
         current
     }
 
+    /// True once the work allowance is spent: later values were not folded.
+    pub fn exhausted(&self) -> bool {
+        self.budget.get() == 0
+    }
+
     fn spend(&self, amount: u64) -> bool {
         let left = self.budget.get();
         if left < amount {

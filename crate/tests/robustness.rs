@@ -50,7 +50,11 @@ fn adversarial_folding_stays_linear() {
     for _ in 0..2000 {
         source.push_str("use(a39 + 'b', [a39, a39].join(''), a39.concat(a39));\n");
     }
-    timed_scan(&source);
+    let report = timed_scan(&source);
+    assert!(
+        report.diagnostics.iter().any(|d| d.code == "limit"),
+        "the spent folding budget is reported"
+    );
 
     // Many objects, calls and candidate secrets: pairing stays quadratic-free in practice.
     let mut many = String::new();
