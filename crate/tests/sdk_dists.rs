@@ -104,6 +104,19 @@ fn no_credential_findings_in_real_sdk_dists() {
         }
     }
     assert!(bytes > 5_000_000, "scanned only {bytes} bytes");
+
+    // Not vacuous: the same dist with one planted credential yields exactly that finding.
+    let mut planted = std::fs::read_to_string(modules.join(DISTS[0])).unwrap();
+    planted.push_str(&flexguard::testgen::fill(
+        "\n;var cfg = { accountSid: \"AC{hex32}\", authToken: \"{hex32}\" };\n",
+        7,
+    ));
+    let rules: Vec<String> = scan(&planted, &Options::default())
+        .findings
+        .into_iter()
+        .map(|f| f.rule_id)
+        .collect();
+    assert_eq!(rules, ["account-sid", "auth-token"], "planted credential");
     assert!(
         failures.is_empty(),
         "credential findings in SDK dists:\n{}",
