@@ -1,17 +1,17 @@
 //! One walk over the AST that dispatches to every rule, then findings are positioned,
 //! redacted, fingerprinted, sorted and deduplicated.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use swc_common::Spanned;
 use swc_ecma_ast::{
-    AssignExpr, BinaryOp, CallExpr, Expr, ImportDecl, JSXText, Lit, MemberExpr, NewExpr, ObjectLit,
-    Str, TplElement, VarDeclarator,
+    ArrowExpr, AssignExpr, BinaryOp, CallExpr, ClassProp, Constructor, Expr, Function, ImportDecl,
+    JSXText, Lit, MemberExpr, NewExpr, ObjectLit, Str, TplElement, VarDeclarator,
 };
 use swc_ecma_visit::{Visit, VisitWith};
 
 use crate::finding::{Diagnostic, Finding, Report, Severity, Span};
-use crate::fold::{str_value, Consts, Folder};
+use crate::fold::{folding_call, str_value, Consts, Folder};
 use crate::parse::{self, LineIndex};
 use crate::redact::{fingerprint, mask_token_like, redact};
 use crate::rules::{Rule, RuleMeta};
@@ -49,8 +49,13 @@ struct Hit {
     /// The matched value: fingerprinted, and redacted in excerpts when `secret`.
     value: String,
     secret: bool,
-    /// Located exactly in the source (not at a folded expression).
-    exact: bool,
+    /// The function scope the hit was reported in (see [`Ctx::report_if_paired`]).
+    scope: u32,
+    /// Kept only when a hit of one of these rules is in a visible scope.
+    requires: &'static [&'static str],
+    /// Found in a value folded from other expressions (a `+` run, a template with
+    /// substitutions, a decoding call) rather than in a literal as written.
+    derived: bool,
 }
 
 /// A condition on a deferred report, resolved after the walk against the rule's notes.
@@ -64,12 +69,20 @@ pub enum When {
     Noted(&'static str),
 }
 
+/// Scope of hits that pair with nothing (comments).
+const NO_SCOPE: u32 = u32::MAX;
+
 /// What a rule sees of the file while it is being walked, and where it reports.
 pub struct Ctx<'a> {
     folder: Folder<'a>,
     base: u32,
     rule: &'static RuleMeta,
     hits: Vec<Hit>,
+    /// Parent of each function scope; scope 0 is the file.
+    scopes: Vec<u32>,
+    scope: u32,
+    /// Set while the walk reports a folded (derived) string site.
+    derived: bool,
     file: &'a str,
     /// Facts rules noted during the walk, per rule, with the start offsets where they were seen.
     notes: BTreeMap<(&'static str, &'static str), Vec<u32>>,
@@ -77,13 +90,28 @@ pub struct Ctx<'a> {
     deferred: Vec<(Vec<When>, Hit)>,
 }
 
-impl Ctx<'_> {
+impl<'a> Ctx<'a> {
+    fn new(folder: Folder<'a>, base: u32, file: &'a str) -> Self {
+        Ctx {
+            folder,
+            base,
+            rule: crate::rules::ALL[0].meta(),
+            hits: Vec::new(),
+            scopes: vec![0],
+            scope: 0,
+            derived: false,
+            file,
+            notes: BTreeMap::new(),
+            deferred: Vec::new(),
+        }
+    }
+
     /// The file name being scanned (`<input>` when none was given).
     pub fn file(&self) -> &str {
         self.file
     }
 
-    /// The initialiser of a file-level `const` binding that may fold, if unambiguous.
+    /// The initialiser of an unambiguous binding that may fold, if any.
     pub fn binding(&self, name: &str) -> Option<&Expr> {
         self.folder.binding(name)
     }
@@ -107,16 +135,12 @@ impl Ctx<'_> {
         value: &str,
         secret: bool,
     ) {
-        let hit = Hit {
-            rule: self.rule,
-            span,
-            message,
-            help: help.to_string(),
-            value: value.to_string(),
-            secret,
-            exact: true,
-        };
-        self.deferred.push((when, hit));
+        let start = self.hits.len();
+        self.report(span, message, help, value, secret);
+        if let Some(hit) = self.hits.pop() {
+            debug_assert_eq!(self.hits.len(), start);
+            self.deferred.push((when, hit));
+        }
     }
 
     /// Move the deferred reports whose conditions hold into the hits.
@@ -145,6 +169,13 @@ impl Ctx<'_> {
         self.folder.fold(expr)
     }
 
+    /// The constant string `expr` evaluates to and where it is assembled: through `const`
+    /// names to the initialiser, so one constant used in several places is reported once.
+    pub fn fold_at(&self, expr: &Expr) -> Option<(String, Span)> {
+        let value = self.folder.fold(expr)?;
+        Some((value, self.span(self.folder.origin(expr).span())))
+    }
+
     /// Convert an swc span.
     pub fn span(&self, span: swc_common::Span) -> Span {
         Span {
@@ -156,6 +187,21 @@ impl Ctx<'_> {
     /// Report a finding of the current rule. `value` identifies it (fingerprint); when `secret`,
     /// it is a credential and is redacted wherever it would appear.
     pub fn report(&mut self, span: Span, message: String, help: &str, value: &str, secret: bool) {
+        self.report_if_paired(span, message, help, value, secret, &[]);
+    }
+
+    /// Like [`Ctx::report`], but the finding is kept only when the file also has a finding of
+    /// one of the `with` rules in a visible scope: the same function, or one enclosing the
+    /// other (the file's top level encloses everything). `&[]` means unconditionally.
+    pub fn report_if_paired(
+        &mut self,
+        span: Span,
+        message: String,
+        help: &str,
+        value: &str,
+        secret: bool,
+        with: &'static [&'static str],
+    ) {
         self.hits.push(Hit {
             rule: self.rule,
             span,
@@ -163,21 +209,28 @@ impl Ctx<'_> {
             help: help.to_string(),
             value: value.to_string(),
             secret,
-            exact: true,
+            scope: self.scope,
+            requires: with,
+            derived: self.derived,
         });
     }
 
-    fn report_shape(&mut self, rule: &'static RuleMeta, span: Span, value: &str, exact: bool) {
-        let what = rule.summary();
-        let what = what.trim_end_matches('.');
+    fn report_shape(&mut self, rule: &'static dyn Rule, span: Span, value: &str) {
+        let meta = rule.meta();
+        let message = rule.describe_shape(value).unwrap_or_else(|| {
+            let what = meta.summary();
+            format!("{}: {}", what.trim_end_matches('.'), redact(value))
+        });
         self.hits.push(Hit {
-            rule,
+            rule: meta,
             span,
-            message: format!("{what}: {}", redact(value)),
+            message,
             help: "Remove it from plugin code and rotate it if it was ever committed or shipped; keep credentials in a Twilio Function's environment.".to_string(),
             value: value.to_string(),
             secret: true,
-            exact,
+            scope: self.scope,
+            requires: &[],
+            derived: self.derived,
         });
     }
 
@@ -186,7 +239,7 @@ impl Ctx<'_> {
             let meta = rule.meta();
             if let Some(shape) = meta.shape {
                 for (range, value) in shape.find_in(site.value) {
-                    self.report_shape(meta, site.span_of(range), value, site.verbatim_at.is_some());
+                    self.report_shape(*rule, site.span_of(range), value);
                 }
             }
         }
@@ -225,6 +278,7 @@ impl Walker<'_, '_> {
         for operand in operands {
             match self.ctx.fold(operand) {
                 Some(value) => {
+                    self.visit_encoder_input(operand);
                     let span = self.ctx.span(operand.span());
                     match &mut run {
                         Some((text, run_span)) => {
@@ -243,9 +297,42 @@ impl Walker<'_, '_> {
         self.flush_run(run);
     }
 
+    /// Walk `f` inside a new function scope.
+    fn in_scope(&mut self, f: impl FnOnce(&mut Self)) {
+        let outer = self.ctx.scope;
+        self.ctx.scope = self.ctx.scopes.len() as u32;
+        self.ctx.scopes.push(outer);
+        f(self);
+        self.ctx.scope = outer;
+    }
+
+    /// `btoa(x)` folds to base64, but `x` is the readable value: walk it too. (A secret seen
+    /// both ways is reported once: `finish` keeps the innermost of nested same-value hits.)
+    fn visit_encoder_input(&mut self, expr: &Expr) {
+        if let Expr::Call(call) = expr {
+            if folding_call(call) == Some("btoa") {
+                call.args.visit_with(self);
+            }
+        }
+    }
+
+    fn call_hooks(&mut self, call: &CallExpr) {
+        for rule in self.rules {
+            self.ctx.rule = rule.meta();
+            rule.check_call(self.ctx, call);
+        }
+    }
+
+    /// A string site assembled from other expressions.
+    fn derived_string(&mut self, site: StringSite) {
+        self.ctx.derived = true;
+        self.string(site);
+        self.ctx.derived = false;
+    }
+
     fn flush_run(&mut self, run: Option<(String, Span)>) {
         if let Some((value, span)) = run {
-            self.string(StringSite {
+            self.derived_string(StringSite {
                 value: &value,
                 span,
                 verbatim_at: None,
@@ -259,11 +346,25 @@ impl Visit for Walker<'_, '_> {
         match expr {
             Expr::Bin(bin) if bin.op == BinaryOp::Add => self.concat_chain(expr),
             Expr::Tpl(tpl) if !tpl.exprs.is_empty() => match self.ctx.fold(expr) {
-                Some(value) => self.string(StringSite {
+                Some(value) => self.derived_string(StringSite {
                     value: &value,
                     span: self.ctx.span(tpl.span),
                     verbatim_at: None,
                 }),
+                None => expr.visit_children_with(self),
+            },
+            // `atob(…)`, `[…].join("")`, `String.fromCharCode(…)`…: one site for the whole call;
+            // its parts are not reported again.
+            Expr::Call(call) if folding_call(call).is_some() => match self.ctx.fold(expr) {
+                Some(value) => {
+                    self.derived_string(StringSite {
+                        value: &value,
+                        span: self.ctx.span(call.span),
+                        verbatim_at: None,
+                    });
+                    self.call_hooks(call);
+                    self.visit_encoder_input(expr);
+                }
                 None => expr.visit_children_with(self),
             },
             _ => expr.visit_children_with(self),
@@ -310,19 +411,8 @@ impl Visit for Walker<'_, '_> {
     }
 
     fn visit_call_expr(&mut self, call: &CallExpr) {
-        for rule in self.rules {
-            self.ctx.rule = rule.meta();
-            rule.check_call(self.ctx, call);
-        }
+        self.call_hooks(call);
         call.visit_children_with(self);
-    }
-
-    fn visit_new_expr(&mut self, new: &NewExpr) {
-        for rule in self.rules {
-            self.ctx.rule = rule.meta();
-            rule.check_new(self.ctx, new);
-        }
-        new.visit_children_with(self);
     }
 
     fn visit_import_decl(&mut self, import: &ImportDecl) {
@@ -349,6 +439,14 @@ impl Visit for Walker<'_, '_> {
         declarator.visit_children_with(self);
     }
 
+    fn visit_object_lit(&mut self, object: &ObjectLit) {
+        for rule in self.rules {
+            self.ctx.rule = rule.meta();
+            rule.check_object(self.ctx, object);
+        }
+        object.visit_children_with(self);
+    }
+
     fn visit_assign_expr(&mut self, assign: &AssignExpr) {
         for rule in self.rules {
             self.ctx.rule = rule.meta();
@@ -357,12 +455,32 @@ impl Visit for Walker<'_, '_> {
         assign.visit_children_with(self);
     }
 
-    fn visit_object_lit(&mut self, object: &ObjectLit) {
+    fn visit_class_prop(&mut self, prop: &ClassProp) {
         for rule in self.rules {
             self.ctx.rule = rule.meta();
-            rule.check_object(self.ctx, object);
+            rule.check_class_prop(self.ctx, prop);
         }
-        object.visit_children_with(self);
+        prop.visit_children_with(self);
+    }
+
+    fn visit_function(&mut self, function: &Function) {
+        self.in_scope(|walker| function.visit_children_with(walker));
+    }
+
+    fn visit_arrow_expr(&mut self, arrow: &ArrowExpr) {
+        self.in_scope(|walker| arrow.visit_children_with(walker));
+    }
+
+    fn visit_constructor(&mut self, constructor: &Constructor) {
+        self.in_scope(|walker| constructor.visit_children_with(walker));
+    }
+
+    fn visit_new_expr(&mut self, new: &NewExpr) {
+        for rule in self.rules {
+            self.ctx.rule = rule.meta();
+            rule.check_new(self.ctx, new);
+        }
+        new.visit_children_with(self);
     }
 
     fn visit_lit(&mut self, lit: &Lit) {
@@ -400,7 +518,6 @@ pub fn run(source: &str, options: &Options) -> Report {
     let index = LineIndex::new(source);
     let mut diagnostics = Vec::new();
     let no_consts = Consts::default();
-    let placeholder_rule = crate::rules::ALL[0].meta();
 
     let nesting = max_nesting(source);
     let parsed = if nesting > MAX_NESTING {
@@ -412,23 +529,25 @@ pub fn run(source: &str, options: &Options) -> Report {
         parse::parse(source, file)
     };
 
-    let hits = match &parsed {
+    let hits: (Vec<Hit>, Vec<u32>) = match &parsed {
         Ok(parsed) => {
             let consts = Consts::collect(&parsed.program);
-            let mut ctx = Ctx {
-                folder: Folder { consts: &consts },
-                base: parsed.base,
-                rule: placeholder_rule,
-                hits: Vec::new(),
-                file,
-                notes: BTreeMap::new(),
-                deferred: Vec::new(),
-            };
+            let mut ctx = Ctx::new(Folder::new(&consts, source.len()), parsed.base, file);
             parsed.program.visit_with(&mut Walker {
                 ctx: &mut ctx,
                 rules: &rules,
             });
             ctx.resolve_deferred();
+            if ctx.folder.exhausted() {
+                diagnostics.push(Diagnostic {
+                    code: "limit".to_string(),
+                    message: "constant folding reached its work limit; strings assembled later in the file were scanned only as written".to_string(),
+                    file: file.to_string(),
+                    line: 1,
+                    column: 1,
+                });
+            }
+            ctx.scope = NO_SCOPE;
             let (leading, trailing) = parsed.comments.borrow_all();
             for comment in leading.values().chain(trailing.values()).flatten() {
                 let span = ctx.span(comment.span);
@@ -443,7 +562,7 @@ pub fn run(source: &str, options: &Options) -> Report {
                     );
                 }
             }
-            ctx.hits
+            (ctx.hits, ctx.scopes)
         }
         Err(error) => {
             let (line, column) = index.position(error.offset);
@@ -462,15 +581,7 @@ pub fn run(source: &str, options: &Options) -> Report {
                 line,
                 column,
             });
-            let mut ctx = Ctx {
-                folder: Folder { consts: &no_consts },
-                base: 0,
-                rule: placeholder_rule,
-                hits: Vec::new(),
-                file,
-                notes: BTreeMap::new(),
-                deferred: Vec::new(),
-            };
+            let mut ctx = Ctx::new(Folder::new(&no_consts, 0), 0, file);
             ctx.scan_shapes(
                 &rules,
                 &StringSite {
@@ -479,10 +590,11 @@ pub fn run(source: &str, options: &Options) -> Report {
                     verbatim_at: Some(0),
                 },
             );
-            ctx.hits
+            (ctx.hits, ctx.scopes)
         }
     };
 
+    let hits = pair(hits.0, &hits.1);
     let findings = finish(hits, source, file, &index, options);
     Report {
         findings,
@@ -490,39 +602,194 @@ pub fn run(source: &str, options: &Options) -> Report {
     }
 }
 
+/// Where the findings of some rules are, by scope: `at` the scopes that hold one, `below` those
+/// that hold one themselves or in a nested scope. Built once per rule set, so pairing stays
+/// linear in the number of hits times the nesting depth.
+struct Presence {
+    at: HashSet<u32>,
+    below: HashSet<u32>,
+}
+
+impl Presence {
+    fn of<'h>(hits: impl Iterator<Item = &'h Hit>, scopes: &[u32]) -> Self {
+        let mut presence = Presence {
+            at: HashSet::new(),
+            below: HashSet::new(),
+        };
+        for hit in hits {
+            if hit.scope == NO_SCOPE || !presence.at.insert(hit.scope) {
+                continue;
+            }
+            let mut scope = hit.scope;
+            while presence.below.insert(scope) {
+                match scopes.get(scope as usize) {
+                    Some(&parent) if parent != scope => scope = parent,
+                    _ => break,
+                }
+            }
+        }
+        presence
+    }
+
+    /// A finding is in `scope`, in a scope nested in it, or in a scope enclosing it.
+    fn visible_from(&self, mut scope: u32, scopes: &[u32]) -> bool {
+        if scope == NO_SCOPE {
+            return false;
+        }
+        if self.below.contains(&scope) {
+            return true;
+        }
+        loop {
+            if self.at.contains(&scope) {
+                return true;
+            }
+            match scopes.get(scope as usize) {
+                Some(&parent) if parent != scope => scope = parent,
+                _ => return false,
+            }
+        }
+    }
+}
+
+/// A hit with its pairing resolved: conditional hits without a partner are dropped, and hits of
+/// rules with `error_when_paired_with` learn whether a partner is visible.
+struct Paired {
+    hit: Hit,
+    paired: bool,
+}
+
+fn pair(hits: Vec<Hit>, scopes: &[u32]) -> Vec<Paired> {
+    let mut cache: HashMap<&'static [&'static str], Presence> = HashMap::new();
+    let keep: Vec<bool> = hits
+        .iter()
+        .map(|hit| {
+            hit.requires.is_empty()
+                || cache
+                    .entry(hit.requires)
+                    .or_insert_with(|| {
+                        let partners = hits.iter().filter(|other| {
+                            other.requires.is_empty() && hit.requires.contains(&other.rule.id)
+                        });
+                        Presence::of(partners, scopes)
+                    })
+                    .visible_from(hit.scope, scopes)
+        })
+        .collect();
+    let mut keep = keep.into_iter();
+    let hits: Vec<Hit> = hits
+        .into_iter()
+        .filter(|_| keep.next().unwrap_or(false))
+        .collect();
+    let mut cache: HashMap<&'static [&'static str], Presence> = HashMap::new();
+    let paired: Vec<bool> = hits
+        .iter()
+        .map(|hit| {
+            let with = hit.rule.error_when_paired_with;
+            !with.is_empty()
+                && cache
+                    .entry(with)
+                    .or_insert_with(|| {
+                        let partners = hits.iter().filter(|o| with.contains(&o.rule.id));
+                        Presence::of(partners, scopes)
+                    })
+                    .visible_from(hit.scope, scopes)
+        })
+        .collect();
+    hits.into_iter()
+        .zip(paired)
+        .map(|(hit, paired)| Paired { hit, paired })
+        .collect()
+}
+
 /// Position, redact, fingerprint, sort and deduplicate.
 fn finish(
-    mut hits: Vec<Hit>,
+    hits: Vec<Paired>,
     source: &str,
     file: &str,
     index: &LineIndex,
     options: &Options,
 ) -> Vec<Finding> {
+    let mut hits = hits;
     hits.sort_by(|a, b| {
+        let (a, b) = (&a.hit, &b.hit);
         (a.span.start, a.rule.id, a.span.end).cmp(&(b.span.start, b.rule.id, b.span.end))
     });
-    hits.dedup_by(|a, b| a.rule.id == b.rule.id && a.span == b.span);
-    // A credential folded into a larger string (`${SID}` in a URL) is reported where it is
-    // written, not again at every use.
-    let written: std::collections::HashSet<(&str, &str)> = hits
+    // Keep the paired one of duplicates: sort puts equal spans together; prefer `paired`.
+    hits.dedup_by(|a, b| {
+        let same = a.hit.rule.id == b.hit.rule.id && a.hit.span == b.hit.span;
+        if same && a.paired {
+            b.paired = true;
+        }
+        same
+    });
+    // A value found again in a string folded from it (`const sid = "AC…"; `${sid}/Calls``)
+    // is the same leak: reported where it is written, or where it is first assembled.
+    let mut first_at: HashMap<(&str, &str), (bool, u32)> = HashMap::new();
+    for p in &hits {
+        let key = (p.hit.rule.id, p.hit.value.as_str());
+        let rank = (p.hit.derived, p.hit.span.start);
+        first_at
+            .entry(key)
+            .and_modify(|best| *best = (*best).min(rank))
+            .or_insert(rank);
+    }
+    let redundant: Vec<bool> = hits
         .iter()
-        .filter(|h| h.exact)
-        .map(|h| (h.rule.id, h.value.as_str()))
+        .map(|p| {
+            p.hit.derived
+                && first_at[&(p.hit.rule.id, p.hit.value.as_str())]
+                    < (p.hit.derived, p.hit.span.start)
+        })
         .collect();
-    let hits: Vec<&Hit> = hits
+    let mut redundant = redundant.into_iter();
+    let hits: Vec<Paired> = hits
+        .into_iter()
+        .filter(|_| !redundant.next().unwrap_or(false))
+        .collect();
+
+    // One value of one rule found at nested places (a literal inside the expression that
+    // assembles it) counts once, at the innermost place.
+    let mut by_value: HashMap<(&str, &str), Vec<Span>> = HashMap::new();
+    for p in &hits {
+        by_value
+            .entry((p.hit.rule.id, p.hit.value.as_str()))
+            .or_default()
+            .push(p.hit.span);
+    }
+    let outer: Vec<bool> = hits
         .iter()
-        .filter(|h| h.exact || !written.contains(&(h.rule.id, h.value.as_str())))
+        .map(|p| {
+            let spans = &by_value[&(p.hit.rule.id, p.hit.value.as_str())];
+            let s = p.hit.span;
+            spans.len() > 1
+                && spans
+                    .iter()
+                    .any(|o| *o != s && s.start <= o.start && o.end <= s.end)
+        })
+        .collect();
+    let hits: Vec<(Hit, bool)> = hits
+        .into_iter()
+        .zip(outer)
+        .filter(|(_, outer)| !outer)
+        .map(|(p, _)| (p.hit, p.paired))
         .collect();
 
     let secrets: Vec<(Span, &str)> = hits
         .iter()
+        .map(|(h, _)| h)
         .filter(|h| h.secret)
         .map(|h| (h.span, h.value.as_str()))
         .collect();
     let mut seen = HashMap::new();
     hits.iter()
-        .filter_map(|hit| {
-            let severity: Severity = options.severity_of(hit.rule)?;
+        .filter_map(|(hit, paired)| {
+            let mut severity: Severity = options.severity_of(hit.rule)?;
+            let mut message = hit.message.clone();
+            // A rule that the user configured keeps their level; otherwise pairing escalates.
+            if *paired && !options.rules.contains_key(hit.rule.id) {
+                severity = Severity::Error;
+                message.push_str("; the credential it pairs with is in the same scope");
+            }
             // The same value reported twice on one span by different paths counts once.
             if seen.insert((hit.rule.id, hit.span), ()).is_some() {
                 return None;
@@ -532,7 +799,7 @@ fn finish(
             Some(Finding {
                 rule_id: hit.rule.id.to_string(),
                 severity,
-                message: hit.message.clone(),
+                message,
                 help: hit.help.clone(),
                 file: file.to_string(),
                 span: hit.span,

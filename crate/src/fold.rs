@@ -1,27 +1,51 @@
 //! Constant folding: the string a JS expression is guaranteed to evaluate to, when the file
-//! alone determines it. Bounded in depth and length so adversarial input stays linear.
+//! alone determines it. Bounded in depth, length and total work, so adversarial input stays
+//! linear.
+//!
+//! Folded forms: string and number literals (escapes are cooked by swc), templates, `+` chains,
+//! `const` bindings (through up to [`MAX_DEPTH`] levels), `a.concat(b, …)`, `[…].join(sep)`,
+//! `s.split(sep)` / `.reverse()` feeding a join, `String.fromCharCode(…)`, `atob(…)`, `btoa(…)`,
+//! `Buffer.from(s, enc).toString(enc)`, `decodeURIComponent(…)` / `decodeURI` / `unescape`,
+//! `String(…)`, `s.toString()`, TypeScript `as`/`!`/`satisfies` wrappers, and
+//! `process.env.X || "literal"` / `?? "literal"` (the literal is the value the file determines).
 
+use std::cell::Cell;
 use std::collections::HashMap;
 
-use swc_ecma_ast::{BinaryOp, Expr, Lit, Pat, Tpl, VarDecl, VarDeclKind};
+use base64::Engine as _;
+use swc_ecma_ast::{
+    BinaryOp, CallExpr, Callee, Expr, ExprOrSpread, Lit, MemberExpr, MemberProp, Pat, Tpl, VarDecl,
+};
 use swc_ecma_visit::{Visit, VisitWith};
 
 /// Longest string folding will build; longer results are not folded (parts are still scanned).
 pub const MAX_FOLDED_LEN: usize = 1 << 20;
 /// Deepest chain of nested expressions and `const` indirections folding will follow.
 pub const MAX_DEPTH: u32 = 48;
+/// Work allowance per file, in AST nodes visited plus bytes produced by folding, on top of a
+/// multiple of the source length. Once spent, nothing more folds (plain literals still scan).
+pub const WORK_BASE: u64 = 4 << 20;
+pub const WORK_PER_SOURCE_BYTE: u64 = 4;
 
-/// `const` bindings of a file whose initialiser may fold to a string. A name declared twice
-/// (in different scopes) is ambiguous without scope analysis and is dropped.
+/// Bindings of a file whose initialiser may fold to a string: `const`, and `let`/`var` that are
+/// never assigned again. A name bound more than once anywhere in the file (another declaration,
+/// a parameter, a destructuring, an assignment, `++`) is ambiguous without scope analysis and is
+/// dropped.
 #[derive(Default)]
 pub struct Consts {
     bindings: HashMap<String, Option<Box<Expr>>>,
+    /// How often each name is bound or assigned (only consulted while collecting).
+    bound: HashMap<String, u32>,
 }
 
 impl Consts {
     pub fn collect(program: &swc_ecma_ast::Program) -> Self {
         let mut consts = Consts::default();
         program.visit_with(&mut consts);
+        let bound = std::mem::take(&mut consts.bound);
+        consts
+            .bindings
+            .retain(|name, _| bound.get(name).copied().unwrap_or(0) <= 1);
         consts
     }
 
@@ -32,41 +56,150 @@ impl Consts {
 
 impl Visit for Consts {
     fn visit_var_decl(&mut self, decl: &VarDecl) {
-        if decl.kind == VarDeclKind::Const {
-            for declarator in &decl.decls {
-                if let (Pat::Ident(name), Some(init)) = (&declarator.name, &declarator.init) {
-                    if may_fold(init) {
-                        let key = name.id.sym.to_string();
-                        let value = if self.bindings.contains_key(&key) {
-                            None
-                        } else {
-                            Some(init.clone())
-                        };
-                        self.bindings.insert(key, value);
-                    }
+        for declarator in &decl.decls {
+            if let (Pat::Ident(name), Some(init)) = (&declarator.name, &declarator.init) {
+                if may_fold(init) {
+                    let key = name.id.sym.to_string();
+                    let value = if self.bindings.contains_key(&key) {
+                        None
+                    } else {
+                        Some(init.clone())
+                    };
+                    self.bindings.insert(key, value);
                 }
             }
         }
         decl.visit_children_with(self);
     }
+
+    /// Declarator names, parameters, destructuring targets and `x = …` targets.
+    fn visit_binding_ident(&mut self, ident: &swc_ecma_ast::BindingIdent) {
+        *self.bound.entry(ident.id.sym.to_string()).or_default() += 1;
+    }
+
+    fn visit_update_expr(&mut self, update: &swc_ecma_ast::UpdateExpr) {
+        if let Expr::Ident(ident) = &*update.arg {
+            *self.bound.entry(ident.sym.to_string()).or_default() += 2;
+        }
+        update.visit_children_with(self);
+    }
 }
 
-/// Cheap check before cloning an initialiser: only forms that can produce a string.
+/// Cheap check before cloning an initialiser: only forms that can produce a string (or an
+/// array of strings for `join`).
 fn may_fold(expr: &Expr) -> bool {
-    matches!(
-        expr,
-        Expr::Lit(Lit::Str(_)) | Expr::Tpl(_) | Expr::Bin(_) | Expr::Paren(_) | Expr::Ident(_)
-    )
+    match expr {
+        Expr::Lit(Lit::Str(_)) | Expr::Tpl(_) | Expr::Bin(_) | Expr::Paren(_) | Expr::Ident(_) => {
+            true
+        }
+        Expr::TsAs(_) | Expr::TsConstAssertion(_) | Expr::TsNonNull(_) | Expr::TsSatisfies(_) => {
+            true
+        }
+        // Arrays only when every element is a literal: short lists of parts, not data tables.
+        Expr::Array(array) => {
+            array.elems.len() <= 256
+                && array.elems.iter().all(|e| {
+                    e.as_ref().is_none_or(|e| {
+                        e.spread.is_none()
+                            && matches!(&*e.expr, Expr::Lit(Lit::Str(_) | Lit::Num(_)))
+                    })
+                })
+        }
+        Expr::Call(call) => folding_call(call).is_some(),
+        _ => false,
+    }
+}
+
+/// The folding form a call has, judged by its callee alone (no folding): the engine treats
+/// such calls as string sites.
+pub fn folding_call(call: &CallExpr) -> Option<&'static str> {
+    let Callee::Expr(callee) = &call.callee else {
+        return None;
+    };
+    match &**callee {
+        Expr::Ident(ident) => match &*ident.sym {
+            "atob" => Some("atob"),
+            "btoa" => Some("btoa"),
+            "decodeURIComponent" | "decodeURI" | "unescape" => Some("decodeURI"),
+            "String" => Some("String"),
+            _ => None,
+        },
+        Expr::Member(member) => {
+            let MemberProp::Ident(prop) = &member.prop else {
+                return None;
+            };
+            match &*prop.sym {
+                "fromCharCode" if is_ident(&member.obj, "String") => Some("fromCharCode"),
+                "atob" | "btoa" if is_global(&member.obj) => {
+                    Some(if &*prop.sym == "atob" { "atob" } else { "btoa" })
+                }
+                "concat" => Some("concat"),
+                "join" => Some("join"),
+                "toString" => Some("toString"),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+fn is_ident(expr: &Expr, name: &str) -> bool {
+    matches!(expr, Expr::Ident(ident) if &*ident.sym == name)
+}
+
+fn is_global(expr: &Expr) -> bool {
+    ["window", "self", "globalThis", "global"]
+        .iter()
+        .any(|g| is_ident(expr, g))
+}
+
+fn member_name(member: &MemberExpr) -> Option<&str> {
+    match &member.prop {
+        MemberProp::Ident(prop) => Some(&prop.sym),
+        _ => None,
+    }
+}
+
+/// `process.env.X`, `process.env["X"]`, `import.meta.env.X`: a value the build or runtime
+/// supplies, so `env || "literal"` folds to the literal.
+fn is_env_read(expr: &Expr) -> bool {
+    let Expr::Member(member) = unparen(expr) else {
+        return false;
+    };
+    match unparen(&member.obj) {
+        Expr::Member(env) if member_name(env) == Some("env") => {
+            is_ident(&env.obj, "process")
+                || matches!(unparen(&env.obj), Expr::MetaProp(_))
+                || matches!(&*env.obj, Expr::Member(m) if member_name(m) == Some("env"))
+        }
+        _ => false,
+    }
+}
+
+fn unparen(expr: &Expr) -> &Expr {
+    match expr {
+        Expr::Paren(p) => unparen(&p.expr),
+        _ => expr,
+    }
 }
 
 /// Folds expressions against a file's `const` bindings.
 pub struct Folder<'a> {
     pub consts: &'a Consts,
+    /// Remaining work allowance (see [`WORK_BASE`]); shared by every fold of the file.
+    budget: Cell<u64>,
 }
 
-impl Folder<'_> {
-    /// The initialiser of an unambiguous `const` binding that may fold (read by rules that
-    /// look through a binding without folding it, e.g. `const BASE = process.env.X || "…"`).
+impl<'a> Folder<'a> {
+    pub fn new(consts: &'a Consts, source_len: usize) -> Self {
+        Folder {
+            consts,
+            budget: Cell::new(WORK_BASE + WORK_PER_SOURCE_BYTE * source_len as u64),
+        }
+    }
+
+    /// The initialiser of an unambiguous binding that may fold (read by rules that look
+    /// through a binding without folding it, e.g. `const BASE = process.env.X || "…"`).
     pub fn binding(&self, name: &str) -> Option<&Expr> {
         self.consts.get(name)
     }
@@ -76,15 +209,56 @@ impl Folder<'_> {
         self.fold_into(expr, 0, &mut out).then_some(out)
     }
 
+    /// The expression a value is assembled at: through parentheses and `const` names to the
+    /// initialiser, so the same constant reached from several uses is reported once, where it
+    /// is written.
+    pub fn origin<'e>(&'e self, expr: &'e Expr) -> &'e Expr {
+        let mut current = expr;
+        for _ in 0..MAX_DEPTH {
+            match current {
+                Expr::Paren(p) => current = &p.expr,
+                Expr::Ident(ident) => match self.consts.get(&ident.sym) {
+                    Some(init) => current = init,
+                    None => break,
+                },
+                _ => break,
+            }
+        }
+        current
+    }
+
+    /// True once the work allowance is spent: later values were not folded.
+    pub fn exhausted(&self) -> bool {
+        self.budget.get() == 0
+    }
+
+    fn spend(&self, amount: u64) -> bool {
+        let left = self.budget.get();
+        if left < amount {
+            self.budget.set(0);
+            return false;
+        }
+        self.budget.set(left - amount);
+        true
+    }
+
+    fn push(&self, out: &mut String, part: &str) -> bool {
+        self.spend(part.len() as u64) && push_bounded(out, part)
+    }
+
     fn fold_into(&self, expr: &Expr, depth: u32, out: &mut String) -> bool {
-        if depth > MAX_DEPTH || out.len() > MAX_FOLDED_LEN {
+        if depth > MAX_DEPTH || out.len() > MAX_FOLDED_LEN || !self.spend(1) {
             return false;
         }
         match expr {
-            Expr::Lit(Lit::Str(s)) => push_bounded(out, &str_value(s)),
-            Expr::Lit(Lit::Num(n)) => push_bounded(out, &n.value.to_string()),
+            Expr::Lit(Lit::Str(s)) => self.push(out, &str_value(s)),
+            Expr::Lit(Lit::Num(n)) => self.push(out, &number_to_string(n.value)),
             Expr::Tpl(tpl) => self.fold_tpl(tpl, depth, out),
             Expr::Paren(p) => self.fold_into(&p.expr, depth + 1, out),
+            Expr::TsAs(e) => self.fold_into(&e.expr, depth + 1, out),
+            Expr::TsConstAssertion(e) => self.fold_into(&e.expr, depth + 1, out),
+            Expr::TsNonNull(e) => self.fold_into(&e.expr, depth + 1, out),
+            Expr::TsSatisfies(e) => self.fold_into(&e.expr, depth + 1, out),
             Expr::Ident(ident) => match self.consts.get(&ident.sym) {
                 Some(init) => self.fold_into(init, depth + 1, out),
                 None => false,
@@ -106,7 +280,208 @@ impl Folder<'_> {
                     .rev()
                     .all(|operand| self.fold_into(operand, depth + 1, out))
             }
+            Expr::Bin(bin)
+                if matches!(bin.op, BinaryOp::LogicalOr | BinaryOp::NullishCoalescing)
+                    && is_env_read(&bin.left) =>
+            {
+                self.fold_into(&bin.right, depth + 1, out)
+            }
+            Expr::Call(call) => self.fold_call(call, depth, out),
             _ => false,
+        }
+    }
+
+    /// A sub-expression folded on its own (for decoders that transform their input).
+    fn fold_part(&self, expr: &Expr, depth: u32) -> Option<String> {
+        let mut part = String::new();
+        self.fold_into(expr, depth + 1, &mut part).then_some(part)
+    }
+
+    fn fold_call(&self, call: &CallExpr, depth: u32, out: &mut String) -> bool {
+        let Some(form) = folding_call(call) else {
+            return false;
+        };
+        if call.args.iter().any(|a| a.spread.is_some()) {
+            return false;
+        }
+        let arg = |i: usize| call.args.get(i).map(|a| &*a.expr);
+        let decoded = match form {
+            "atob" => arg(0)
+                .and_then(|a| self.fold_part(a, depth))
+                .and_then(|s| base64_decode(&s))
+                .map(|bytes| latin1(&bytes)),
+            "btoa" => arg(0)
+                .and_then(|a| self.fold_part(a, depth))
+                .filter(|s| s.chars().all(|c| (c as u32) < 256))
+                .map(|s| {
+                    let bytes: Vec<u8> = s.chars().map(|c| c as u32 as u8).collect();
+                    base64::engine::general_purpose::STANDARD.encode(bytes)
+                }),
+            "decodeURI" => arg(0)
+                .and_then(|a| self.fold_part(a, depth))
+                .and_then(|s| percent_decode(&s)),
+            "String" => arg(0).and_then(|a| self.fold_part(a, depth)),
+            "fromCharCode" => {
+                let mut s = String::new();
+                for a in &call.args {
+                    if !self.spend(1) {
+                        return false;
+                    }
+                    let Some(c) = char_code(&a.expr) else {
+                        return false;
+                    };
+                    s.push(c);
+                }
+                Some(s)
+            }
+            "concat" | "join" | "toString" => {
+                let Callee::Expr(callee) = &call.callee else {
+                    return false;
+                };
+                let Expr::Member(member) = &**callee else {
+                    return false;
+                };
+                match form {
+                    "concat" => self.fold_concat(&member.obj, &call.args, depth),
+                    "join" => self.fold_join(&member.obj, arg(0), depth),
+                    _ => self.fold_to_string(&member.obj, arg(0), depth),
+                }
+            }
+            _ => None,
+        };
+        match decoded {
+            Some(s) => self.push(out, &s),
+            None => false,
+        }
+    }
+
+    fn fold_concat(&self, receiver: &Expr, args: &[ExprOrSpread], depth: u32) -> Option<String> {
+        let mut s = self.fold_part(receiver, depth)?;
+        for a in args {
+            if !self.fold_into(&a.expr, depth + 1, &mut s) {
+                return None;
+            }
+        }
+        Some(s)
+    }
+
+    fn fold_join(&self, receiver: &Expr, sep: Option<&Expr>, depth: u32) -> Option<String> {
+        let sep = match sep {
+            None => ",".to_string(),
+            Some(e) => self.fold_part(e, depth)?,
+        };
+        let parts = self.fold_array(receiver, depth + 1)?;
+        let total: usize = parts.iter().map(String::len).sum::<usize>()
+            + sep.len() * parts.len().saturating_sub(1);
+        if total > MAX_FOLDED_LEN || !self.spend(total as u64) {
+            return None;
+        }
+        Some(parts.join(&sep))
+    }
+
+    /// The strings of an array the file determines: literals, `const` arrays, `s.split(sep)`,
+    /// and `.reverse()` of those.
+    fn fold_array(&self, expr: &Expr, depth: u32) -> Option<Vec<String>> {
+        if depth > MAX_DEPTH || !self.spend(1) {
+            return None;
+        }
+        match expr {
+            Expr::Paren(p) => self.fold_array(&p.expr, depth + 1),
+            Expr::Ident(ident) => self.fold_array(self.consts.get(&ident.sym)?, depth + 1),
+            Expr::Array(array) => array
+                .elems
+                .iter()
+                .map(|e| match e {
+                    None => Some(String::new()),
+                    Some(e) if e.spread.is_some() => None,
+                    Some(e) => match &*e.expr {
+                        Expr::Lit(Lit::Null(_)) => Some(String::new()),
+                        Expr::Ident(i) if &*i.sym == "undefined" => Some(String::new()),
+                        other => self.fold_part(other, depth),
+                    },
+                })
+                .collect(),
+            Expr::Call(call) => {
+                let Callee::Expr(callee) = &call.callee else {
+                    return None;
+                };
+                let Expr::Member(member) = &**callee else {
+                    return None;
+                };
+                match member_name(member)? {
+                    "reverse" if call.args.is_empty() => {
+                        let mut parts = self.fold_array(&member.obj, depth + 1)?;
+                        parts.reverse();
+                        Some(parts)
+                    }
+                    "split" if call.args.len() == 1 && call.args[0].spread.is_none() => {
+                        let s = self.fold_part(&member.obj, depth)?;
+                        let sep = self.fold_part(&call.args[0].expr, depth)?;
+                        if !self.spend(s.len() as u64) {
+                            return None;
+                        }
+                        Some(if sep.is_empty() {
+                            // JS splits into UTF-16 code units; chars agree for the BMP.
+                            s.chars().map(String::from).collect()
+                        } else {
+                            s.split(sep.as_str()).map(String::from).collect()
+                        })
+                    }
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// `s.toString()` of a string, and `Buffer.from(s, enc).toString(enc)`.
+    fn fold_to_string(&self, receiver: &Expr, enc: Option<&Expr>, depth: u32) -> Option<String> {
+        let out_enc = match enc {
+            None => "utf8".to_string(),
+            Some(e) => self.fold_part(e, depth)?.to_ascii_lowercase(),
+        };
+        if let Expr::Call(call) = unparen(receiver) {
+            if let Some(bytes) = self.buffer_from(call, depth) {
+                return match out_enc.as_str() {
+                    "utf8" | "utf-8" => Some(String::from_utf8_lossy(&bytes).into_owned()),
+                    "latin1" | "binary" | "ascii" => Some(latin1(&bytes)),
+                    "base64" => Some(base64::engine::general_purpose::STANDARD.encode(&bytes)),
+                    "hex" => Some(bytes.iter().map(|b| format!("{b:02x}")).collect()),
+                    _ => None,
+                };
+            }
+        }
+        if enc.is_some() {
+            return None;
+        }
+        self.fold_part(receiver, depth)
+    }
+
+    /// The bytes of `Buffer.from(s)` / `Buffer.from(s, "base64" | "hex" | "utf8" | …)`.
+    fn buffer_from(&self, call: &CallExpr, depth: u32) -> Option<Vec<u8>> {
+        let Callee::Expr(callee) = &call.callee else {
+            return None;
+        };
+        let Expr::Member(member) = &**callee else {
+            return None;
+        };
+        if member_name(member) != Some("from") || !is_ident(&member.obj, "Buffer") {
+            return None;
+        }
+        if call.args.iter().any(|a| a.spread.is_some()) {
+            return None;
+        }
+        let input = self.fold_part(&call.args.first()?.expr, depth)?;
+        let enc = match call.args.get(1) {
+            None => "utf8".to_string(),
+            Some(e) => self.fold_part(&e.expr, depth)?.to_ascii_lowercase(),
+        };
+        match enc.as_str() {
+            "utf8" | "utf-8" => Some(input.into_bytes()),
+            "base64" | "base64url" => base64_decode(&input),
+            "hex" => hex_decode(&input),
+            "latin1" | "binary" | "ascii" => Some(input.chars().map(|c| c as u32 as u8).collect()),
+            _ => None,
         }
     }
 
@@ -115,7 +490,7 @@ impl Folder<'_> {
             let Some(cooked) = &quasi.cooked else {
                 return false;
             };
-            if !push_bounded(out, &cooked.to_string_lossy()) {
+            if !self.push(out, &cooked.to_string_lossy()) {
                 return false;
             }
             if let Some(expr) = tpl.exprs.get(i) {
@@ -139,3 +514,76 @@ fn push_bounded(out: &mut String, part: &str) -> bool {
     out.push_str(part);
     true
 }
+
+/// JS `Number.prototype.toString` for the values folding meets (integers, simple decimals).
+fn number_to_string(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e21 {
+        format!("{}", n as i128)
+    } else {
+        n.to_string()
+    }
+}
+
+/// A `String.fromCharCode` argument: an integer literal that is a BMP code point.
+fn char_code(expr: &Expr) -> Option<char> {
+    let Expr::Lit(Lit::Num(n)) = unparen(expr) else {
+        return None;
+    };
+    if n.value.fract() != 0.0 || !(0.0..=65535.0).contains(&n.value) {
+        return None;
+    }
+    char::from_u32(n.value as u32)
+}
+
+/// Forgiving base64 (as `atob` and `Buffer.from(…, "base64")`): standard or URL-safe
+/// alphabet, padding optional, ASCII whitespace ignored.
+pub fn base64_decode(input: &str) -> Option<Vec<u8>> {
+    use base64::engine::{general_purpose::GeneralPurpose, GeneralPurposeConfig};
+    const CONFIG: GeneralPurposeConfig = GeneralPurposeConfig::new()
+        .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent)
+        .with_decode_allow_trailing_bits(true);
+    const STANDARD: GeneralPurpose = GeneralPurpose::new(&base64::alphabet::STANDARD, CONFIG);
+    const URL_SAFE: GeneralPurpose = GeneralPurpose::new(&base64::alphabet::URL_SAFE, CONFIG);
+    let cleaned: String = input.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+    if cleaned.contains(['-', '_']) {
+        URL_SAFE.decode(cleaned).ok()
+    } else {
+        STANDARD.decode(cleaned).ok()
+    }
+}
+
+fn hex_decode(input: &str) -> Option<Vec<u8>> {
+    if !input.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..input.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(input.get(i..i + 2)?, 16).ok())
+        .collect()
+}
+
+fn latin1(bytes: &[u8]) -> String {
+    bytes.iter().map(|&b| b as char).collect()
+}
+
+/// `decodeURIComponent`: `%XX` sequences decoded as UTF-8; malformed input does not fold
+/// (JS would throw).
+fn percent_decode(input: &str) -> Option<String> {
+    let bytes = input.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = input.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+#[cfg(test)]
+mod tests;

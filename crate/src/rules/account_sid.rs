@@ -7,7 +7,8 @@ declare_rule! {
     ///
     /// ## What it flags
     /// String literals, template literals and comments that contain an Account SID. Documentation
-    /// placeholders such as `ACXXXXXXXX…` or all-zero values are not findings.
+    /// placeholders such as `ACXXXXXXXX…` or all-zero values are not findings. A warning on its
+    /// own; an error when an auth token or API key secret is in the same scope.
     ///
     /// ## Why it matters in a Flex plugin
     /// Everything in a plugin bundle is served to every agent's browser. A SID alone is not a
@@ -30,6 +31,7 @@ declare_rule! {
         severity: Warning,
         kind: Credential,
         shape: Some(&SHAPE),
+        error_when_paired_with: &["api-key-secret", "auth-token"],
     }
 }
 
@@ -72,6 +74,8 @@ mod tests {
         r#"const c = { sid: 'AC{hex32}' };"#,
         r#"const sid = "AC{hex16}" + "{hex16}";"#,
         r#"const el = <Config sid="AC{hex32}" />;"#,
+        "const sid = 'AC{hex32}'; const url = `/Accounts/${sid}/Calls.json`; fetch(base + sid);",
+        "const P = 'AC{hex16}', Q = '{hex16}'; const a = P + Q; const b = `${P}${Q}`; use(a, P + Q);",
     ];
 
     const CLEAN: &[&str] = &[
@@ -90,6 +94,49 @@ mod tests {
     #[test]
     fn clean() {
         assert_clean("account-sid", CLEAN);
+    }
+
+    fn severity(source: &str, options: &crate::Options) -> Vec<crate::Severity> {
+        crate::scan(&crate::testgen::fill(source, 1), options)
+            .findings
+            .into_iter()
+            .filter(|f| f.rule_id == "account-sid")
+            .map(|f| f.severity)
+            .collect()
+    }
+
+    #[test]
+    fn error_when_its_secret_is_in_a_visible_scope() {
+        use crate::{Options, RuleSetting, Severity};
+        let default = Options::default();
+        let cases = [
+            (r#"const sid = "AC{hex32}";"#, Severity::Warning),
+            (
+                r#"const sid = "AC{hex32}"; const authToken = "{hex32}";"#,
+                Severity::Error,
+            ),
+            (
+                r#"const sid = "AC{hex32}"; function f() { return twilio(sid, "{hex32}"); }"#,
+                Severity::Error,
+            ),
+            (
+                r#"const c = twilio("SK{hex32}", "{alnum32}", { accountSid: "AC{hex32}" });"#,
+                Severity::Error,
+            ),
+            (
+                r#"function a() { return "AC{hex32}"; } function b() { const authToken = "{hex32}"; }"#,
+                Severity::Warning,
+            ),
+        ];
+        for (source, expected) in cases {
+            assert_eq!(severity(source, &default), vec![expected], "{source}");
+        }
+        // A level the user chose is kept.
+        let mut options = Options::default();
+        options
+            .rules
+            .insert("account-sid".into(), RuleSetting::Info);
+        assert_eq!(severity(cases[1].0, &options), vec![Severity::Info]);
     }
 
     #[test]

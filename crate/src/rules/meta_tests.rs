@@ -21,7 +21,7 @@ fn ids_are_unique_kebab_case_and_sorted() {
 #[test]
 fn every_rule_file_is_registered() {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/rules");
-    let helpers = ["mod", "shapes", "testing", "meta_tests"];
+    let helpers = ["mod", "shapes", "context", "testing", "meta_tests"];
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
         let Some(stem) = path.file_stem().and_then(|s| s.to_str()) else {

@@ -1,18 +1,24 @@
 //! The rule registry: a small `Rule` trait, the credential `Shape` data type, and `ALL`.
 
 use swc_ecma_ast::{
-    AssignExpr, CallExpr, ImportDecl, MemberExpr, NewExpr, ObjectLit, VarDeclarator,
+    AssignExpr, CallExpr, ClassProp, ImportDecl, MemberExpr, NewExpr, ObjectLit, VarDeclarator,
 };
 
 use crate::engine::{Ctx, StringSite};
 use crate::finding::Severity;
 
+mod access_token_jwt;
 mod account_sid;
+mod api_key_secret;
+mod api_key_sid;
+mod auth_token;
 mod basic_auth_header;
+pub(crate) mod context;
 mod direct_api_call;
 mod function_call_without_token;
 mod function_without_token_validator;
 mod public_env_secret;
+mod sendgrid_key;
 mod server_sdk_import;
 pub mod shapes;
 
@@ -36,6 +42,9 @@ pub struct RuleMeta {
     pub docs: &'static str,
     /// Credential shape that is a finding on its own, in strings, comments and raw text.
     pub shape: Option<&'static shapes::Shape>,
+    /// Rule ids whose findings, in a visible scope of the same file, raise this rule's findings
+    /// to error (unless the user configured the rule's level).
+    pub error_when_paired_with: &'static [&'static str],
 }
 
 impl RuleMeta {
@@ -73,12 +82,19 @@ pub trait Rule: Sync {
     fn check_import(&self, _ctx: &mut Ctx, _import: &ImportDecl) {}
     /// Every member expression (`a.b`, `a["b"]`), outermost first.
     fn check_member(&self, _ctx: &mut Ctx, _member: &MemberExpr) {}
-    /// Every variable declarator (`const { A } = process.env`).
+    /// `const name = init` (any declaration kind), before its children are walked.
     fn check_var_declarator(&self, _ctx: &mut Ctx, _declarator: &VarDeclarator) {}
-    /// Every assignment (`exports.handler = …`).
-    fn check_assign(&self, _ctx: &mut Ctx, _assign: &AssignExpr) {}
-    /// Every object literal (`{ auth: { username, password } }`).
+    /// An object literal, before its properties are walked.
     fn check_object(&self, _ctx: &mut Ctx, _object: &ObjectLit) {}
+    /// `target = value` (and compound assignments), e.g. `exports.handler = …`.
+    fn check_assign(&self, _ctx: &mut Ctx, _assign: &AssignExpr) {}
+    /// A class field (`authToken = "…"`, `static SECRET = "…"`).
+    fn check_class_prop(&self, _ctx: &mut Ctx, _prop: &ClassProp) {}
+    /// The message for a match of the rule's shape (default: the summary and the redacted value).
+    /// Must not contain the value itself.
+    fn describe_shape(&self, _value: &str) -> Option<String> {
+        None
+    }
 }
 
 /// Declares a rule struct whose doc comment becomes its `META.docs`.
@@ -89,7 +105,8 @@ macro_rules! declare_rule {
             id: $id:literal,
             severity: $severity:ident,
             kind: $kind:ident,
-            shape: $shape:expr $(,)?
+            shape: $shape:expr
+            $(, error_when_paired_with: $paired:expr)? $(,)?
         }
     ) => {
         $(#[doc = $doc])*
@@ -101,6 +118,12 @@ macro_rules! declare_rule {
                 kind: $crate::rules::RuleKind::$kind,
                 docs: concat!($($doc, "\n"),*),
                 shape: $shape,
+                error_when_paired_with: {
+                    #[allow(unused_variables)]
+                    let paired: &[&str] = &[];
+                    $(let paired: &[&str] = $paired;)?
+                    paired
+                },
             };
         }
     };
@@ -109,12 +132,17 @@ pub(crate) use declare_rule;
 
 /// Every rule, sorted by id.
 pub static ALL: &[&dyn Rule] = &[
+    &access_token_jwt::AccessTokenJwt,
     &account_sid::AccountSid,
+    &api_key_secret::ApiKeySecret,
+    &api_key_sid::ApiKeySid,
+    &auth_token::AuthToken,
     &basic_auth_header::BasicAuthHeader,
     &direct_api_call::DirectApiCall,
     &function_call_without_token::FunctionCallWithoutToken,
     &function_without_token_validator::FunctionWithoutTokenValidator,
     &public_env_secret::PublicEnvSecret,
+    &sendgrid_key::SendgridKey,
     &server_sdk_import::ServerSdkImport,
 ];
 

@@ -34,7 +34,8 @@ impl Shape {
 }
 
 /// True for documentation placeholders and filler: a value whose distinctive part uses very few
-/// distinct characters (`AC000…`, `ACaaaa…`) or repeats a short period (`0123456789abcdef` twice).
+/// distinct characters (`AC000…`, `ACaaaa…`), repeats a short period (`0123456789abcdef` twice,
+/// `1234567890` cut off anywhere) or says what it is (`your…`, `example`, `xxxx`).
 pub fn is_placeholder(body: &str) -> bool {
     let bytes = body.as_bytes();
     let mut distinct: Vec<u8> = bytes.to_vec();
@@ -47,9 +48,7 @@ pub fn is_placeholder(body: &str) -> bool {
     if lower.contains("xxxx") || lower.contains("your") || lower.contains("example") {
         return true;
     }
-    (1..=bytes.len() / 2).any(|period| {
-        bytes.len().is_multiple_of(period) && bytes.chunks(period).all(|c| c == &bytes[..period])
-    })
+    (1..=bytes.len() / 2).any(|period| (period..bytes.len()).all(|i| bytes[i] == bytes[i - period]))
 }
 
 #[cfg(test)]
@@ -61,6 +60,8 @@ mod tests {
         assert!(is_placeholder("00000000000000000000000000000000"));
         assert!(is_placeholder("0123456789abcdef0123456789abcdef"));
         assert!(is_placeholder("XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX"));
+        assert!(is_placeholder("12345678901234567890123456789012"));
+        assert!(is_placeholder("your_auth_token"));
         assert!(!is_placeholder(&crate::testgen::fill("{hex32}", 7)));
     }
 }

@@ -1,0 +1,217 @@
+//! What the context rules (`auth-token`, `api-key-secret`) share: value shapes, how names read,
+//! which calls build a Twilio client, the properties of an object literal, and credential pairs
+//! inside strings (`"AC…:token"`, `Basic <base64>`).
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+use swc_ecma_ast::{
+    AssignTarget, Callee, Expr, Lit, MemberProp, ObjectLit, Pat, Prop, PropName, PropOrSpread,
+    SimpleAssignTarget,
+};
+
+use super::shapes::is_placeholder;
+use crate::engine::Ctx;
+use crate::finding::Span;
+
+/// The help shared by the rules that find a secret half of a credential pair.
+pub const SECRET_HELP: &str = "Move the credential to a Twilio Function's environment and call the Function from the plugin (in the Function, use `context.getTwilioClient()`); prefer an API key over the auth token, and rotate this secret: it has shipped.";
+
+/// 32 hex digits that are not a placeholder: the shape of an auth token.
+pub fn is_hex32(value: &str) -> bool {
+    value.len() == 32 && value.bytes().all(|b| b.is_ascii_hexdigit()) && !is_placeholder(value)
+}
+
+/// 32 letters and digits, with both, that are not a placeholder: the shape of an API key secret.
+pub fn is_secret32(value: &str) -> bool {
+    value.len() == 32
+        && value.bytes().all(|b| b.is_ascii_alphanumeric())
+        && value.bytes().any(|b| b.is_ascii_digit())
+        && value.bytes().any(|b| b.is_ascii_alphabetic())
+        && !is_placeholder(value)
+}
+
+fn is_sid(value: &str, prefix: &str) -> bool {
+    value.len() == 34 && value.starts_with(prefix) && is_hex32(&value[2..])
+}
+
+pub fn is_account_sid(value: &str) -> bool {
+    is_sid(value, "AC")
+}
+
+pub fn is_api_key_sid(value: &str) -> bool {
+    is_sid(value, "SK")
+}
+
+/// How a variable, property or assignment target name reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Name {
+    /// `authToken`, `TWILIO_AUTH_TOKEN`, `twilioToken`: an auth token on its own.
+    AuthToken,
+    /// `apiKeySecret`, `API_SECRET`, `keySecret`: an API key secret on its own.
+    ApiKeySecret,
+    /// `token`, `secret`, `password`: a credential when its SID is next to it.
+    Weak,
+    /// `username`, `user`: the SID half of a Basic-auth object.
+    Username,
+    Other,
+}
+
+pub fn classify(name: &str) -> Name {
+    let n: String = name
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    if n.contains("authtoken") || (n.contains("twilio") && n.ends_with("token")) {
+        Name::AuthToken
+    } else if ["apikeysecret", "apisecret", "keysecret", "secretkey"]
+        .iter()
+        .any(|s| n.contains(s))
+        || (n.contains("twilio") && n.ends_with("secret"))
+    {
+        Name::ApiKeySecret
+    } else if ["token", "secret", "password", "passwd", "pwd"]
+        .iter()
+        .any(|s| n.ends_with(s))
+    {
+        Name::Weak
+    } else if n == "username" || n == "user" {
+        Name::Username
+    } else {
+        Name::Other
+    }
+}
+
+pub fn pat_name(pat: &Pat) -> Option<&str> {
+    match pat {
+        Pat::Ident(ident) => Some(&ident.id.sym),
+        _ => None,
+    }
+}
+
+pub fn prop_name(name: &PropName) -> Option<String> {
+    match name {
+        PropName::Ident(ident) => Some(ident.sym.to_string()),
+        PropName::Str(s) => Some(s.value.to_string_lossy().into_owned()),
+        _ => None,
+    }
+}
+
+/// `name = …`, `obj.name = …`, `obj["name"] = …`.
+pub fn target_name(target: &AssignTarget) -> Option<String> {
+    match target {
+        AssignTarget::Simple(SimpleAssignTarget::Ident(ident)) => Some(ident.id.sym.to_string()),
+        AssignTarget::Simple(SimpleAssignTarget::Member(member)) => match &member.prop {
+            MemberProp::Ident(prop) => Some(prop.sym.to_string()),
+            MemberProp::Computed(computed) => match &*computed.expr {
+                Expr::Lit(Lit::Str(s)) => Some(s.value.to_string_lossy().into_owned()),
+                _ => None,
+            },
+            MemberProp::PrivateName(_) => None,
+        },
+        _ => None,
+    }
+}
+
+/// A callee that builds a Twilio REST client from `(sid, secret, …)`: `twilio(…)`,
+/// `Twilio(…)`, `Twilio.Client`, `twilio.Twilio`, `require("twilio")(…)`.
+pub fn is_twilio_client(callee: &Expr) -> bool {
+    match callee {
+        Expr::Paren(p) => is_twilio_client(&p.expr),
+        Expr::Ident(ident) => matches!(&*ident.sym, "twilio" | "Twilio"),
+        Expr::Member(member) => {
+            matches!(&member.prop, MemberProp::Ident(p) if matches!(&*p.sym, "Twilio" | "Client" | "RestClient"))
+                && (is_twilio_client(&member.obj) || is_require_twilio(&member.obj))
+        }
+        Expr::Call(_) => is_require_twilio(callee),
+        _ => false,
+    }
+}
+
+fn is_require_twilio(expr: &Expr) -> bool {
+    let Expr::Call(call) = expr else {
+        return false;
+    };
+    let Callee::Expr(callee) = &call.callee else {
+        return false;
+    };
+    matches!(&**callee, Expr::Ident(i) if &*i.sym == "require")
+        && matches!(call.args.first().map(|a| &*a.expr), Some(Expr::Lit(Lit::Str(s))) if s.value.to_string_lossy() == "twilio")
+}
+
+/// One property of an object literal: its name and folded value with where it is assembled.
+pub struct Property {
+    pub name: Option<String>,
+    pub value: Option<(String, Span)>,
+}
+
+/// Every `key: value` and shorthand property, folded.
+pub fn properties(ctx: &Ctx, object: &ObjectLit) -> Vec<Property> {
+    object
+        .props
+        .iter()
+        .filter_map(|prop| match prop {
+            PropOrSpread::Prop(prop) => match &**prop {
+                Prop::KeyValue(kv) => Some(Property {
+                    name: prop_name(&kv.key),
+                    value: ctx.fold_at(&kv.value),
+                }),
+                Prop::Shorthand(ident) => Some(Property {
+                    name: Some(ident.sym.to_string()),
+                    value: ctx.fold_at(&Expr::Ident(ident.clone())),
+                }),
+                _ => None,
+            },
+            PropOrSpread::Spread(_) => None,
+        })
+        .collect()
+}
+
+/// A SID and its secret written as one string: `"AC…:token"`, a URL's `AC…:token@`, or the
+/// base64 of a Basic-auth header. `secret` is where the secret sits in the string (the whole
+/// base64 run when decoded).
+pub struct Pair {
+    pub sid_prefix: &'static str,
+    pub secret: String,
+    pub range: std::ops::Range<usize>,
+    pub encoded: bool,
+}
+
+pub fn pairs_in(value: &str) -> Vec<Pair> {
+    static PAIR: OnceLock<Regex> = OnceLock::new();
+    static BASIC: OnceLock<Regex> = OnceLock::new();
+    let pair = PAIR.get_or_init(|| {
+        Regex::new(r"\b(AC|SK)[0-9a-fA-F]{32}:([0-9A-Za-z]{32})\b").expect("pair regex")
+    });
+    let basic = BASIC
+        .get_or_init(|| Regex::new(r"Basic\s+([A-Za-z0-9+/]{60,}={0,2})").expect("basic regex"));
+    let mut out = Vec::new();
+    let plain = |text: &str, encoded: Option<std::ops::Range<usize>>, out: &mut Vec<Pair>| {
+        for caps in pair.captures_iter(text) {
+            let (Some(prefix), Some(secret)) = (caps.get(1), caps.get(2)) else {
+                continue;
+            };
+            out.push(Pair {
+                sid_prefix: if prefix.as_str() == "AC" { "AC" } else { "SK" },
+                secret: secret.as_str().to_string(),
+                range: encoded.clone().unwrap_or(secret.range()),
+                encoded: encoded.is_some(),
+            });
+        }
+    };
+    if value.contains(':') {
+        plain(value, None, &mut out);
+    }
+    if value.contains("Basic") {
+        for caps in basic.captures_iter(value) {
+            let Some(b64) = caps.get(1) else { continue };
+            if let Some(decoded) = crate::fold::base64_decode(b64.as_str()) {
+                if let Ok(decoded) = String::from_utf8(decoded) {
+                    plain(&decoded, Some(b64.range()), &mut out);
+                }
+            }
+        }
+    }
+    out
+}
