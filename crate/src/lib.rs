@@ -13,6 +13,7 @@ pub mod fold;
 pub mod parse;
 pub mod redact;
 pub mod rules;
+pub mod suppress;
 #[doc(hidden)]
 pub mod testgen;
 #[cfg(target_arch = "wasm32")]
