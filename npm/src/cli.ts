@@ -232,11 +232,12 @@ async function run(argv: string[], { stdout, stderr, stdin }: Streams): Promise<
     const source = await readStream(stdin);
     const filename = displayPath(path.resolve(args.stdinFilename ?? "<stdin>"), cwd);
     sources.set(filename, source);
-    reports = applyConfig([lint(source, { filename, rules: { ...loaded.config.rules, ...args.rules } })], loaded, { baseline, cwd });
+    reports = applyConfig([lint(source, { filename, rules: { ...loaded.config.rules, ...args.rules } })], loaded, { baseline: args.writeBaseline ? undefined : baseline, cwd });
   } else {
     const bar = progress(stderr);
     try {
-      reports = await lintFiles(args.paths, { cwd, config: loaded, rules: args.rules, baseline, gitignore: args.gitignore, onProgress: bar.update });
+      // A baseline being rewritten records everything, not only what is new relative to the old one.
+      reports = await lintFiles(args.paths, { cwd, config: loaded, rules: args.rules, baseline: args.writeBaseline ? undefined : baseline, gitignore: args.gitignore, onProgress: bar.update });
     } finally {
       bar.clear();
     }

@@ -34,6 +34,9 @@ test("--write-baseline then --baseline reports only new findings; moving code ke
   assert.deepEqual(findingsOf(moved).map((f) => [f.ruleId, f.line]), [["account-sid", 5]]);
   // Without the baseline all three are there.
   assert.equal(findingsOf(run(["--no-config", "--format", "json", "src"], { cwd: dir })).length, 3);
+  // Rewriting a baseline while using one records everything, old and new.
+  const rewrite = run(["--no-config", "--baseline", ".flexguard-baseline.json", "--write-baseline", ".flexguard-baseline.json", "src"], { cwd: dir });
+  assert.match(rewrite.stderr, /wrote 3 findings/);
 });
 
 test("a bad baseline file exits 2", () => {
