@@ -21,8 +21,12 @@ npm/dist/.stamp: $(JS_SOURCES) $(WASM)
 	cd npm && node_modules/.bin/tsc -p tsconfig.json
 	touch $@
 
+# The browser entry (flexguard/web) is ESM: its declarations from tsconfig.web.json, its code bundled by esbuild.
+npm/dist/web.mjs: $(JS_SOURCES) npm/tsconfig.web.json npm/playground/build.mjs | setup
+	cd npm && node_modules/.bin/tsc -p tsconfig.web.json && node playground/build.mjs web
+
 wasm: setup $(WASM)
-js: setup npm/dist/.stamp
+js: setup npm/dist/.stamp npm/dist/web.mjs
 build: wasm js
 
 # Lint the bundled example: it has planted (fake) findings, so the CLI must exit 1.
@@ -44,4 +48,20 @@ test-npm: build
 lint-self: build
 	node npm/bin/flexguard.js --max-warnings 0 .
 
-test: test-rust test-npm lint-self
+# Playground: a static site in npm/playground/dist/ (relative URLs; serve it from any path), tested
+# in Debian's headless Chromium (tools/setup-playground.sh installs it once).
+.PHONY: playground test-playground
+PLAYGROUND_SOURCES := $(shell find npm/playground/src -name '*.ts') npm/playground/index.html \
+  npm/playground/style.css npm/playground/favicon.svg npm/playground/build.mjs npm/playground/tsconfig.json
+
+npm/playground/dist/index.html: $(PLAYGROUND_SOURCES) $(JS_SOURCES) $(WASM) npm/package-lock.json | setup
+	cd npm && node_modules/.bin/tsc -p playground/tsconfig.json && node playground/build.mjs
+
+playground: setup $(WASM) npm/playground/dist/index.html
+
+test-playground: build playground
+	tools/setup-playground.sh
+	node npm/bin/flexguard.js --max-warnings 0 npm/playground/src npm/playground/test npm/playground/build.mjs
+	cd npm && node --test playground/test/*.test.js
+
+test: test-rust test-npm lint-self test-playground
