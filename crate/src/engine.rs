@@ -15,6 +15,7 @@ use crate::fold::{folding_call, str_value, Consts, Folder};
 use crate::parse::{self, LineIndex};
 use crate::redact::{fingerprint, mask_token_like, redact};
 use crate::rules::{Rule, RuleMeta};
+use crate::suppress::{self, Suppression};
 use crate::Options;
 
 /// Nesting deeper than this is not parsed (swc recurses per level); the file is scanned as text.
@@ -519,8 +520,17 @@ pub fn run(source: &str, options: &Options) -> Report {
     let mut diagnostics = Vec::new();
     let no_consts = Consts::default();
 
-    let nesting = max_nesting(source);
-    let parsed = if nesting > MAX_NESTING {
+    // Plain-text files (.env, JSON, YAML, HTML) are scanned by shape only, without a parse
+    // attempt and so without a parse-error diagnostic.
+    let plain_text = parse::is_plain_text(file);
+    let nesting = if plain_text { 0 } else { max_nesting(source) };
+    let mut suppressions: Vec<Suppression> = Vec::new();
+    let parsed = if plain_text {
+        Err(parse::ParseError {
+            message: String::new(),
+            offset: 0,
+        })
+    } else if nesting > MAX_NESTING {
         Err(parse::ParseError {
             message: format!("nesting deeper than {MAX_NESTING} levels; scanned as plain text"),
             offset: 0,
@@ -551,6 +561,14 @@ pub fn run(source: &str, options: &Options) -> Report {
             let (leading, trailing) = parsed.comments.borrow_all();
             for comment in leading.values().chain(trailing.values()).flatten() {
                 let span = ctx.span(comment.span);
+                suppressions.extend(suppress::parse_directive(
+                    &comment.text,
+                    span.start as usize,
+                    span.end as usize,
+                    &index,
+                    file,
+                    &mut diagnostics,
+                ));
                 if let Some(text) = source.get(span.range()) {
                     ctx.scan_shapes(
                         &rules,
@@ -565,22 +583,25 @@ pub fn run(source: &str, options: &Options) -> Report {
             (ctx.hits, ctx.scopes)
         }
         Err(error) => {
+            suppressions = suppress::scan_text(source, &index, file, &mut diagnostics);
             let (line, column) = index.position(error.offset);
-            diagnostics.push(Diagnostic {
-                code: if nesting > MAX_NESTING {
-                    "limit"
-                } else {
-                    "parse-error"
-                }
-                .to_string(),
-                message: format!(
-                    "{}; the file was scanned for credential shapes only",
-                    error.message
-                ),
-                file: file.to_string(),
-                line,
-                column,
-            });
+            if !plain_text {
+                diagnostics.push(Diagnostic {
+                    code: if nesting > MAX_NESTING {
+                        "limit"
+                    } else {
+                        "parse-error"
+                    }
+                    .to_string(),
+                    message: format!(
+                        "{}; the file was scanned for credential shapes only",
+                        error.message
+                    ),
+                    file: file.to_string(),
+                    line,
+                    column,
+                });
+            }
             let mut ctx = Ctx::new(Folder::new(&no_consts, 0), 0, file);
             ctx.scan_shapes(
                 &rules,
@@ -595,7 +616,10 @@ pub fn run(source: &str, options: &Options) -> Report {
     };
 
     let hits = pair(hits.0, &hits.1);
-    let findings = finish(hits, source, file, &index, options);
+    let mut findings = finish(hits, source, file, &index, options);
+    suppress::apply(&mut findings, &suppressions);
+    // Comments come out of swc's maps in no particular order.
+    diagnostics.sort_by(|a, b| (a.line, a.column, &a.code).cmp(&(b.line, b.column, &b.code)));
     Report {
         findings,
         diagnostics,

@@ -14,6 +14,7 @@ pub(crate) mod http;
 pub mod parse;
 pub mod redact;
 pub mod rules;
+pub mod suppress;
 #[doc(hidden)]
 pub mod testgen;
 #[cfg(target_arch = "wasm32")]

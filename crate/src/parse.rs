@@ -21,6 +21,17 @@ pub struct ParseError {
     pub offset: usize,
 }
 
+/// Text files that commonly hold credentials but are not JavaScript: `.env*`, JSON, YAML, HTML.
+/// The engine scans them by credential shape only (no parse, no parse-error diagnostic).
+pub fn is_plain_text(filename: &str) -> bool {
+    let lower = filename.to_ascii_lowercase();
+    let base = lower.rsplit(['/', '\\']).next().unwrap_or(&lower);
+    base.starts_with(".env")
+        || [".env", ".json", ".yml", ".yaml", ".html", ".htm"]
+            .iter()
+            .any(|ext| base.ends_with(ext))
+}
+
 /// The syntax a file name implies. Unknown or missing extensions parse as JS with JSX.
 pub fn syntax_for(filename: &str) -> Syntax {
     let lower = filename.to_ascii_lowercase();
@@ -217,6 +228,55 @@ mod tests {
         ));
         let err = parse("let x = ;", "x.js").err().expect("syntax error");
         assert_eq!(err.offset, 8);
+    }
+
+    #[test]
+    fn plain_text_by_file_name() {
+        for name in [
+            ".env",
+            "app/.env.local",
+            "prod.env",
+            "a.JSON",
+            "x.yml",
+            "ci/y.yaml",
+            "public/index.html",
+        ] {
+            assert!(is_plain_text(name), "{name}");
+        }
+        for name in [
+            "a.js",
+            "env.js",
+            "a.jsonc.ts",
+            "src/.environment/a.tsx",
+            "a.map",
+        ] {
+            assert!(!is_plain_text(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn plain_text_files_are_scanned_by_shape_without_parse_errors() {
+        let source =
+            crate::testgen::fill("{\n  \"twilio\": { \"accountSid\": \"AC{hex32}\" }\n}\n", 7);
+        for name in ["config.json", ".env", "values.yaml", "index.html"] {
+            let report = crate::scan(
+                &source,
+                &crate::Options {
+                    filename: Some(name.into()),
+                    ..Default::default()
+                },
+            );
+            assert!(
+                report.diagnostics.is_empty(),
+                "{name}: {:?}",
+                report.diagnostics
+            );
+            assert_eq!(report.findings.len(), 1, "{name}");
+            assert_eq!(report.findings[0].line, 2);
+        }
+        // The same text as JavaScript is a syntax error, reported as such.
+        let report = crate::scan(&format!("{source}: x"), &Default::default());
+        assert_eq!(report.diagnostics[0].code, "parse-error");
     }
 
     #[test]

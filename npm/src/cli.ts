@@ -1,42 +1,72 @@
 /**
- * `flexguard [paths...]`: lint files and directories; exit 0 when clean, 1 when an
- * error-severity finding exists, 2 on usage or I/O errors.
+ * `flexguard [options] <file|directory|glob>...`: a thin client of the Node API.
+ * Exit codes: 0 clean, 1 error-severity findings (or more warnings than --max-warnings),
+ * 2 usage, config or I/O error.
  */
 import * as fs from "fs";
-import { formatters, FormatterName } from "./format";
-import { expandPaths, lintFile, rules, flexguard } from "./node";
-import type { Report } from "./core";
+import * as path from "path";
+import { formatters, FormatterName, ReportedFinding } from "./format";
+import { applyConfig, displayPath, flexguard, lint, lintFiles, rules } from "./node";
+import type { Report, RuleSetting } from "./core";
 import { summarize } from "./core";
+import { Baseline, createBaseline, parseBaseline } from "./baseline";
+import { clip, ConfigError, loadConfig, LoadedConfig, readConfigFile } from "./config";
+import { verifyCredentials } from "./verify";
 
-const USAGE = `Usage: flexguard [options] <file|directory>...
+const USAGE = `Usage: flexguard [options] <file|directory|glob>...
+       flexguard --stdin [--stdin-filename <name>] [options]
 
 Lints Flex plugin code for leaked Twilio credentials and direct Twilio REST calls.
-Directories are searched for .js .jsx .mjs .cjs .ts .tsx .map files (node_modules and .git skipped).
+Directories are walked for JS/TS sources, source maps and credential-bearing text files
+(.env*, .json, .yml/.yaml, .html), honouring .gitignore and skipping node_modules, .git and
+build caches (name such a path explicitly to lint it anyway).
 
 Options:
-  -f, --format <stylish|json>  output format (default: stylish)
+  -f, --format <name>          stylish (default), json, sarif or github
+  -o, --output <file>          write the report to a file instead of stdout
   --max-warnings <n>           also exit 1 when there are more than n warnings
+  --rule <id>=<level>          set a rule's level: off, info, warning or error (repeatable)
+  -c, --config <file>          use this config instead of searching for flexguard.config.json
+  --no-config                  use no config file
+  --baseline <file>            report only findings that are not in this baseline
+  --write-baseline <file>      record the current findings (fingerprints only) and exit 0
+  --stdin                      lint standard input
+  --stdin-filename <name>      file name for --stdin (reported, and picks the syntax)
+  --no-gitignore               do not honour .gitignore files when walking directories
+  --verify                     check found credential pairs against Twilio's API (read-only GET)
   --list-rules                 print every rule and exit
   -v, --version                print the version
   -h, --help                   print this help
 
-Exit codes: 0 no error-severity findings, 1 error-severity findings (or more warnings than
---max-warnings), 2 usage or I/O error.
+Exit codes: 0 no error-severity findings; 1 error-severity findings (or more warnings than
+--max-warnings); 2 usage, config or I/O error.
 `;
 
 class UsageError extends Error {}
 
+const LEVELS: readonly string[] = ["off", "info", "warning", "error"];
+
 interface CliArgs {
   paths: string[];
   format: FormatterName;
+  output?: string;
   maxWarnings: number;
+  rules: Record<string, RuleSetting>;
+  config?: string;
+  noConfig: boolean;
+  baseline?: string;
+  writeBaseline?: string;
+  stdin: boolean;
+  stdinFilename?: string;
+  gitignore: boolean;
+  verify: boolean;
   listRules: boolean;
   help: boolean;
   version: boolean;
 }
 
 function parseArgs(argv: string[]): CliArgs {
-  const args: CliArgs = { paths: [], format: "stylish", maxWarnings: Infinity, listRules: false, help: false, version: false };
+  const args: CliArgs = { paths: [], format: "stylish", maxWarnings: Infinity, rules: {}, noConfig: false, stdin: false, gitignore: true, verify: false, listRules: false, help: false, version: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
@@ -49,16 +79,55 @@ function parseArgs(argv: string[]): CliArgs {
       case "-f":
       case "--format": {
         const format = value();
-        if (!(format in formatters)) throw new UsageError(`unknown format "${format}" (expected ${Object.keys(formatters).join(", ")})`);
+        if (!(format in formatters)) throw new UsageError(`unknown format "${clip(format)}" (expected ${Object.keys(formatters).join(", ")})`);
         args.format = format as FormatterName;
         break;
       }
+      case "-o":
+      case "--output":
+        args.output = value();
+        break;
       case "--max-warnings": {
         const raw = value();
-        if (!/^\d+$/.test(raw)) throw new UsageError(`--max-warnings needs a non-negative integer, got "${raw}"`);
+        if (!/^\d+$/.test(raw)) throw new UsageError(`--max-warnings needs a non-negative integer, got "${clip(raw)}"`);
         args.maxWarnings = Number(raw);
         break;
       }
+      case "--rule": {
+        const raw = value();
+        const match = /^([a-z0-9-]+)=([a-z]+)$/.exec(raw);
+        if (!match) throw new UsageError(`--rule needs <id>=<level>, got "${clip(raw)}"`);
+        const [, id, level] = match;
+        if (!rules().some((r) => r.id === id)) throw new UsageError(`--rule: unknown rule id "${clip(id)}" (see --list-rules)`);
+        if (!LEVELS.includes(level)) throw new UsageError(`--rule ${id}: level must be one of ${LEVELS.join(", ")}`);
+        args.rules[id] = level as RuleSetting;
+        break;
+      }
+      case "-c":
+      case "--config":
+        args.config = value();
+        break;
+      case "--no-config":
+        args.noConfig = true;
+        break;
+      case "--baseline":
+        args.baseline = value();
+        break;
+      case "--write-baseline":
+        args.writeBaseline = value();
+        break;
+      case "--stdin":
+        args.stdin = true;
+        break;
+      case "--stdin-filename":
+        args.stdinFilename = value();
+        break;
+      case "--no-gitignore":
+        args.gitignore = false;
+        break;
+      case "--verify":
+        args.verify = true;
+        break;
       case "--list-rules":
         args.listRules = true;
         break;
@@ -71,55 +140,146 @@ function parseArgs(argv: string[]): CliArgs {
         args.version = true;
         break;
       default:
-        if (flag.startsWith("-") && flag !== "-") throw new UsageError(`unknown option ${flag}`);
+        if (flag.startsWith("-") && flag !== "-") throw new UsageError(`unknown option ${clip(flag)}`);
         args.paths.push(arg);
     }
   }
+  if (args.stdin && args.paths.length > 0) throw new UsageError("--stdin takes no paths");
+  if (args.stdinFilename !== undefined && !args.stdin) throw new UsageError("--stdin-filename needs --stdin");
+  if (args.config && args.noConfig) throw new UsageError("--config and --no-config exclude each other");
   return args;
 }
 
+/** The registry as a table: generated from the engine, never hand-kept. */
 function listRules(): string {
   return rules().map((r) => `${r.id.padEnd(34)} ${r.defaultSeverity.padEnd(8)} ${r.summary}`).join("\n") + "\n";
 }
 
-/** Run the CLI; resolves to the exit code. Output goes to the given streams. */
-export async function main(argv: string[], stdout: NodeJS.WritableStream = process.stdout, stderr: NodeJS.WritableStream = process.stderr): Promise<number> {
-  let args: CliArgs;
-  try {
-    args = parseArgs(argv);
-  } catch (error) {
-    stderr.write(`flexguard: ${(error as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (args.help) return stdout.write(USAGE), 0;
-  if (args.version) return stdout.write(`flexguard ${flexguard.version()}\n`), 0;
-  if (args.listRules) return stdout.write(listRules()), 0;
-  if (args.paths.length === 0) {
-    stderr.write(`flexguard: no paths given\n\n${USAGE}`);
-    return 2;
-  }
+function readStream(stream: NodeJS.ReadableStream): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    stream.on("data", (chunk) => chunks.push(Buffer.from(chunk)));
+    stream.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    stream.on("error", reject);
+  });
+}
 
-  let files: string[];
+/** Progress on a TTY only, and only when there is enough to wait for. */
+function progress(stderr: NodeJS.WritableStream) {
+  const tty = (stderr as NodeJS.WriteStream).isTTY === true;
+  let shown = false;
+  return {
+    update(done: number, total: number) {
+      if (!tty || total < 20) return;
+      shown = true;
+      stderr.write(`\rflexguard: ${done}/${total} files`);
+    },
+    clear() {
+      if (shown) stderr.write("\r\u001b[K");
+    },
+  };
+}
+
+interface Streams {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  stdin: NodeJS.ReadableStream;
+}
+
+/** Run the CLI; resolves to the exit code. Output goes to the given streams. */
+export async function main(argv: string[], stdout: NodeJS.WritableStream = process.stdout, stderr: NodeJS.WritableStream = process.stderr, stdin: NodeJS.ReadableStream = process.stdin): Promise<number> {
+  const streams: Streams = { stdout, stderr, stdin };
   try {
-    files = expandPaths(args.paths);
+    return await run(argv, streams);
   } catch (error) {
+    if (error instanceof UsageError) {
+      stderr.write(`flexguard: ${error.message}\n\n${USAGE}`);
+      return 2;
+    }
+    // Config, baseline and I/O errors: messages name files and keys, never file content.
     stderr.write(`flexguard: ${(error as Error).message}\n`);
     return 2;
   }
-  const reports: Report[] = [];
-  let ioError = false;
-  for (const file of files) {
+}
+
+async function run(argv: string[], { stdout, stderr, stdin }: Streams): Promise<number> {
+  const args = parseArgs(argv);
+  if (args.help) return stdout.write(USAGE), 0;
+  if (args.version) return stdout.write(`flexguard ${flexguard.version()}\n`), 0;
+  if (args.listRules) return stdout.write(listRules()), 0;
+  if (args.paths.length === 0 && !args.stdin) throw new UsageError("no paths given");
+
+  const cwd = process.cwd();
+  const loaded: LoadedConfig = args.noConfig
+    ? { config: {}, baseDir: cwd }
+    : args.config
+      ? { config: readConfigFile(path.resolve(args.config), rules()), path: path.resolve(args.config), baseDir: path.dirname(path.resolve(args.config)) }
+      : loadConfig(cwd, rules());
+  let baseline: Baseline | undefined;
+  if (args.baseline) {
+    let text: string;
     try {
-      reports.push(lintFile(file));
+      text = fs.readFileSync(args.baseline, "utf8");
     } catch (error) {
-      stderr.write(`flexguard: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}\n`);
-      ioError = true;
+      throw new ConfigError(`cannot read baseline ${args.baseline} (${(error as NodeJS.ErrnoException).code ?? "error"})`);
+    }
+    baseline = parseBaseline(text, args.baseline);
+  }
+
+  let reports: Report[];
+  const sources = new Map<string, string>();
+  if (args.stdin) {
+    const source = await readStream(stdin);
+    const filename = displayPath(path.resolve(args.stdinFilename ?? "<stdin>"), cwd);
+    sources.set(filename, source);
+    reports = applyConfig([lint(source, { filename, rules: { ...loaded.config.rules, ...args.rules } })], loaded, { baseline: args.writeBaseline ? undefined : baseline, cwd });
+  } else {
+    const bar = progress(stderr);
+    try {
+      // A baseline being rewritten records everything, not only what is new relative to the old one.
+      reports = await lintFiles(args.paths, { cwd, config: loaded, rules: args.rules, baseline: args.writeBaseline ? undefined : baseline, gitignore: args.gitignore, onProgress: bar.update });
+    } finally {
+      bar.clear();
     }
   }
-  stdout.write(formatters[args.format](reports, { color: args.format === "stylish" && (stdout as NodeJS.WriteStream).isTTY === true }));
-  if (ioError) return 2;
+
+  if (args.writeBaseline) {
+    const written = createBaseline(reports);
+    fs.writeFileSync(args.writeBaseline, JSON.stringify(written, null, 2) + "\n");
+    stderr.write(`flexguard: wrote ${written.findings.length} finding${written.findings.length === 1 ? "" : "s"} to ${args.writeBaseline}\n`);
+    return reports.some((r) => r.diagnostics.some((d) => d.code === "io-error")) ? 2 : 0;
+  }
+
+  if (args.verify) await attachVerification(reports, sources, cwd);
+
+  const toFile = args.output !== undefined;
+  const text = formatters[args.format](reports, { color: !toFile && args.format === "stylish" && (stdout as NodeJS.WriteStream).isTTY === true, rules: rules(), version: flexguard.version() });
+  if (toFile) {
+    fs.mkdirSync(path.dirname(path.resolve(args.output!)), { recursive: true });
+    fs.writeFileSync(args.output!, text);
+  } else stdout.write(text);
+
+  if (reports.some((r) => r.diagnostics.some((d) => d.code === "io-error"))) return 2;
   const { errors, warnings } = summarize(reports);
   return errors > 0 || warnings > args.maxWarnings ? 1 : 0;
+}
+
+/** `--verify`: read each file with findings back, check its credential pairs, mark the findings. */
+async function attachVerification(reports: Report[], sources: Map<string, string>, cwd: string): Promise<void> {
+  const files = reports
+    .filter((r) => r.findings.length > 0)
+    .map((r) => {
+      const file = r.findings[0].file;
+      const source = sources.get(file) ?? fs.readFileSync(path.resolve(cwd, file), "utf8");
+      return { source, findings: r.findings };
+    });
+  const results = await verifyCredentials(files);
+  for (const report of reports) {
+    for (const finding of report.findings as ReportedFinding[]) {
+      const outcome = results.get(finding.fingerprint);
+      if (outcome) finding.verification = outcome;
+    }
+  }
 }
 
 if (require.main === module) {

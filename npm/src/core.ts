@@ -5,6 +5,8 @@
 import type { Diagnostic, Finding, Options, Report, RuleInfo, RuleSetting, Severity } from "../wasm/nodejs/flexguard";
 
 export type { Diagnostic, Finding, Options, Report, RuleInfo, RuleSetting, Severity };
+// Baselines and allowlists are pure functions of reports: every client (web included) shares them.
+export * from "./baseline";
 
 /** What a wasm-bindgen build of the engine exports (the nodejs and web targets alike). */
 export interface Engine {

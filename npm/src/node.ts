@@ -1,13 +1,24 @@
 /**
- * Node entry: the core over the `nodejs` wasm-bindgen build, plus file helpers.
+ * Node entry: the core over the `nodejs` wasm-bindgen build, plus files, config and workers.
  * `require('flexguard')` and `import 'flexguard'` both land here.
  */
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
-import { Engine, Flexguard, LintOptions, Report } from "./core";
+import { Engine, Flexguard, LintOptions, Report, RuleSetting } from "./core";
+import { applyBaseline, Baseline, withoutFingerprints } from "./baseline";
+import { applyFirstParty, ignoreMatcher, loadConfig, LoadedConfig } from "./config";
+import { displayPath, expandPaths } from "./files";
 
 export * from "./core";
+export * from "./config";
 export { formatters } from "./format";
+export type { Formatter, FormatOptions, FormatterName, Verification, ReportedFinding } from "./format";
+export { SOURCE_EXTENSIONS, TEXT_EXTENSIONS, SKIPPED_DIRECTORIES, expandPaths, displayPath, isLintable } from "./files";
+export type { ExpandOptions } from "./files";
+export { globToRegExp } from "./glob";
+export { verifyCredentials, verifyPair, credentialPairs, DEFAULT_TWILIO_API_BASE } from "./verify";
+export type { CredentialPair, VerifyOptions } from "./verify";
 
 const GLUE = path.join(__dirname, "..", "wasm", "nodejs", "flexguard.js");
 
@@ -30,39 +41,119 @@ export function rules() {
   return flexguard.rules();
 }
 
-/** Extensions the CLI lints when it walks a directory. */
-export const SOURCE_EXTENSIONS = [".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts", ".map"];
-const SKIPPED_DIRECTORIES = new Set(["node_modules", ".git"]);
-
-/** Files under `paths` (files as given; directories recursively, sorted, skipping node_modules and .git). */
-export function expandPaths(paths: string[]): string[] {
-  const files: string[] = [];
-  const walk = (dir: string) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) {
-        if (!SKIPPED_DIRECTORIES.has(entry.name)) walk(full);
-      } else if (entry.isFile() && SOURCE_EXTENSIONS.includes(path.extname(entry.name).toLowerCase())) {
-        files.push(full);
-      }
-    }
-  };
-  for (const p of paths) {
-    if (fs.statSync(p).isDirectory()) walk(p);
-    else files.push(p);
-  }
-  return files;
-}
-
-/** A path as findings report it: relative to the cwd when inside it, with forward slashes. */
-export function displayPath(file: string, cwd = process.cwd()): string {
-  const relative = path.relative(cwd, file);
-  const shown = relative && !relative.startsWith("..") && !path.isAbsolute(relative) ? relative : file;
-  return shown.split(path.sep).join("/");
-}
-
-/** Read and lint one file (invalid UTF-8 is replaced, the rest still scanned). */
+/** Read and lint one file (invalid UTF-8 is replaced, the rest still scanned). Throws on I/O errors. */
 export function lintFile(file: string, options: LintOptions = {}): Report {
   const source = fs.readFileSync(file, "utf8");
   return lint(source, { ...options, filename: options.filename ?? displayPath(file) });
+}
+
+/** Like `lintFile`, but an unreadable file becomes an `io-error` diagnostic instead of a throw. */
+export function lintFileReport(file: string, options: LintOptions = {}): Report {
+  try {
+    return lintFile(file, options);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (!code) throw error;
+    return { findings: [], diagnostics: [{ code: "io-error", message: `cannot read the file (${code})`, file: options.filename ?? displayPath(file), line: 1, column: 1 }] };
+  }
+}
+
+export interface LintFilesOptions {
+  /** Paths are resolved, and findings' `file` shown, relative to this directory (default: cwd). */
+  cwd?: string;
+  /**
+   * The config: a `LoadedConfig` (from `loadConfig`), `false` for none, or omitted to search
+   * `flexguard.config.json` / package.json `"flexguard"` upward from `cwd`.
+   */
+  config?: LoadedConfig | false;
+  /** Severity overrides by rule id; they win over the config's `rules`. */
+  rules?: Record<string, RuleSetting>;
+  /** Report only findings not in this baseline. */
+  baseline?: Baseline;
+  /** Honour .gitignore while walking directories (default true). */
+  gitignore?: boolean;
+  /** Worker threads to use (default: CPU count, at most 4; 1 = lint on this thread). */
+  concurrency?: number;
+  /** Use workers only from this many files on (default 64): below it, startup costs more than it saves. */
+  parallelThreshold?: number;
+  /** Called after each file with (done, total), in completion order. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** The config `lintFiles` uses for these options. */
+export function resolveConfig(options: Pick<LintFilesOptions, "cwd" | "config"> = {}): LoadedConfig {
+  const cwd = path.resolve(options.cwd ?? process.cwd());
+  if (options.config === false) return { config: {}, baseDir: cwd };
+  return options.config ?? loadConfig(cwd, rules());
+}
+
+/**
+ * What a config and a baseline do to reports once they exist: drop allowlisted fingerprints,
+ * api-call findings outside first-party code, and baselined findings. Shared by `lintFiles`
+ * and the CLI's `--stdin`.
+ */
+export function applyConfig(reports: Report[], loaded: LoadedConfig, options: { baseline?: Baseline; cwd?: string } = {}): Report[] {
+  let out = withoutFingerprints(reports, loaded.config.allow ?? []);
+  out = applyFirstParty(out, loaded, rules(), options.cwd);
+  return options.baseline ? applyBaseline(out, options.baseline) : out;
+}
+
+/** Lint `files` on a small pool of worker threads; reports come back in `files` order. */
+async function lintInWorkers(files: string[], optionsFor: (file: string) => LintOptions, workers: number, onDone: () => void): Promise<Report[]> {
+  const { Worker } = await import("worker_threads");
+  const reports: Report[] = new Array(files.length);
+  let next = 0;
+  const runOne = (worker: InstanceType<typeof Worker>) =>
+    new Promise<void>((resolve, reject) => {
+      const send = () => {
+        if (next >= files.length) return resolve();
+        const index = next++;
+        worker.postMessage({ index, file: files[index], options: optionsFor(files[index]) });
+      };
+      worker.on("message", ({ index, report }: { index: number; report: Report }) => {
+        reports[index] = report;
+        onDone();
+        send();
+      });
+      worker.on("error", reject);
+      send();
+    });
+  const pool = Array.from({ length: workers }, () => new Worker(path.join(__dirname, "worker.js")));
+  try {
+    await Promise.all(pool.map(runOne));
+  } finally {
+    await Promise.all(pool.map((w) => w.terminate()));
+  }
+  return reports;
+}
+
+/**
+ * Lint files, directories and globs. Resolves to one report per file, in a deterministic order
+ * (arguments in turn, directory entries sorted), with the config (severities, `ignore`,
+ * `allow`, `firstParty`) and the baseline applied. Unreadable files yield an `io-error`
+ * diagnostic. Many files are linted in parallel on worker threads.
+ */
+export async function lintFiles(paths: string[], options: LintFilesOptions = {}): Promise<Report[]> {
+  const cwd = path.resolve(options.cwd ?? process.cwd());
+  const loaded = resolveConfig(options);
+  const files = expandPaths(paths, { cwd, isIgnored: ignoreMatcher(loaded), gitignore: options.gitignore });
+  const ruleSettings = { ...loaded.config.rules, ...options.rules };
+  const optionsFor = (file: string): LintOptions => ({ filename: displayPath(file, cwd), rules: ruleSettings });
+  // Invalid rule ids throw here, once, instead of in every worker.
+  lint("", { rules: ruleSettings });
+
+  let done = 0;
+  const onDone = () => options.onProgress?.(++done, files.length);
+  const workers = Math.max(1, Math.min(options.concurrency ?? Math.min(4, os.cpus().length), files.length));
+  let reports: Report[];
+  if (workers > 1 && files.length >= (options.parallelThreshold ?? 64)) {
+    reports = await lintInWorkers(files, optionsFor, workers, onDone);
+  } else {
+    reports = [];
+    for (const file of files) {
+      reports.push(lintFileReport(file, optionsFor(file)));
+      onDone();
+    }
+  }
+  return applyConfig(reports, loaded, { baseline: options.baseline, cwd });
 }

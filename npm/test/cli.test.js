@@ -13,7 +13,7 @@ const BIN = path.join(ROOT, "npm", "bin", "flexguard.js");
 const run = (args, options = {}) => spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", cwd: ROOT, ...options });
 
 test("lints examples/: the planted SID and direct call, exit 1", () => {
-  const result = run(["examples", "--format", "json"]);
+  const result = run(["--no-config", "examples", "--format", "json"]);
   assert.equal(result.status, 1, result.stderr);
   const { findings, errors } = JSON.parse(result.stdout);
   assert.deepEqual(errors, []);

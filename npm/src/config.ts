@@ -1,0 +1,182 @@
+/**
+ * `flexguard.config.json` (or the `"flexguard"` key of package.json), searched upward from the
+ * cwd. Loaded and validated here for every Node client (CLI, webpack plugin, pre-commit).
+ *
+ * ```json
+ * {
+ *   "rules": { "account-sid": "error", "direct-api-call": "off" },
+ *   "ignore": ["examples/**", "**\/*.test.js"],
+ *   "allow": ["3f1c0e5a9b7d2c4e6f8a0b1c"],
+ *   "functionDomains": ["my-service-1234.twil.io"],
+ *   "firstParty": ["src/**"]
+ * }
+ * ```
+ */
+import * as fs from "fs";
+import * as path from "path";
+import type { Report, RuleInfo, RuleSetting } from "./core";
+import { globToRegExp } from "./glob";
+
+export interface FlexguardConfig {
+  /** Severity per rule id: `off`, `info`, `warning` or `error`. */
+  rules?: Record<string, RuleSetting>;
+  /** Globs (relative to the config file's directory) of files never linted. */
+  ignore?: string[];
+  /** Fingerprints of accepted findings. Never secrets: a finding's `fingerprint` is a one-way hash. */
+  allow?: string[];
+  /**
+   * Extra hosts that are the team's own Twilio Functions (besides `*.twil.io`), so requests to
+   * them are not reported as direct API calls.
+   * TODO(issue 4): pass to the engine as `functionDomains` once the code-pattern rules accept it;
+   * the engine's `Options` has no such field yet (it rejects unknown fields), so it is only validated.
+   */
+  functionDomains?: string[];
+  /** Globs of first-party code; when set, `api-call` rules report only in these files. */
+  firstParty?: string[];
+}
+
+/** A loaded config and where it came from (`undefined` when none was found). */
+export interface LoadedConfig {
+  config: FlexguardConfig;
+  /** The file it was read from, or undefined. */
+  path?: string;
+  /** Directory that `ignore` and `firstParty` globs are relative to. */
+  baseDir: string;
+}
+
+/** An invalid config or baseline: the CLI exits 2 with this message, which names the key. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigError";
+  }
+}
+
+/**
+ * A user-supplied word as it may appear in an error message: long values are cut to 4
+ * characters, because a mistyped id or option value could be a pasted credential.
+ */
+export function clip(text: string): string {
+  return text.length > 24 ? `${text.slice(0, 4)}…` : text;
+}
+
+const SETTINGS: readonly string[] = ["off", "info", "warning", "error"];
+const KEYS: readonly string[] = ["rules", "ignore", "allow", "functionDomains", "firstParty"];
+/** Fingerprints are 24 hex digits (96 bits of SHA-256). Anything else is refused, never echoed. */
+const FINGERPRINT = /^[0-9a-f]{24}$/;
+const HOSTNAME = /^(?:\*\.)?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
+
+function stringList(value: unknown, key: string, check?: (item: string, at: string) => void): string[] {
+  if (!Array.isArray(value)) throw new ConfigError(`"${key}" must be an array of strings`);
+  return value.map((item, i) => {
+    if (typeof item !== "string" || item === "") throw new ConfigError(`"${key}[${i}]" must be a non-empty string`);
+    check?.(item, `${key}[${i}]`);
+    return item;
+  });
+}
+
+/**
+ * Check a parsed config object. `rules` are the engine's rules (unknown ids are errors).
+ * Messages name the offending key, and never repeat a value that could be a secret.
+ */
+export function validateConfig(raw: unknown, rules: RuleInfo[], source = "config"): FlexguardConfig {
+  const where = (key: string) => `${source}: ${key}`;
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw new ConfigError(`${source}: must be a JSON object`);
+  const input = raw as Record<string, unknown>;
+  for (const key of Object.keys(input)) {
+    if (!KEYS.includes(key)) throw new ConfigError(where(`unknown key "${clip(key)}" (expected one of ${KEYS.join(", ")})`));
+  }
+  const config: FlexguardConfig = {};
+  try {
+    if (input.rules !== undefined) {
+      if (typeof input.rules !== "object" || input.rules === null || Array.isArray(input.rules)) throw new ConfigError(`"rules" must be an object of rule id → severity`);
+      const ids = new Set(rules.map((r) => r.id));
+      config.rules = {};
+      for (const [id, setting] of Object.entries(input.rules as Record<string, unknown>)) {
+        if (!ids.has(id)) throw new ConfigError(`"rules.${clip(id)}" is not a flexguard rule (see flexguard --list-rules)`);
+        if (typeof setting !== "string" || !SETTINGS.includes(setting)) throw new ConfigError(`"rules.${clip(id)}" must be one of ${SETTINGS.join(", ")}`);
+        config.rules[id] = setting as RuleSetting;
+      }
+    }
+    if (input.ignore !== undefined) config.ignore = stringList(input.ignore, "ignore");
+    if (input.firstParty !== undefined) config.firstParty = stringList(input.firstParty, "firstParty");
+    if (input.allow !== undefined)
+      config.allow = stringList(input.allow, "allow", (item, at) => {
+        if (!FINGERPRINT.test(item)) throw new ConfigError(`"${at}" is not a finding fingerprint (24 hex digits from the JSON or SARIF output); allowlist by fingerprint, never by the secret`);
+      });
+    if (input.functionDomains !== undefined)
+      config.functionDomains = stringList(input.functionDomains, "functionDomains", (item, at) => {
+        if (!HOSTNAME.test(item)) throw new ConfigError(`"${at}" must be a host name such as my-service-1234.twil.io`);
+      });
+  } catch (error) {
+    if (error instanceof ConfigError) throw new ConfigError(where(error.message));
+    throw error;
+  }
+  return config;
+}
+
+/** Read and validate one config file (`flexguard.config.json`, or package.json's `flexguard` key). */
+export function readConfigFile(file: string, rules: RuleInfo[]): FlexguardConfig {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (error) {
+    const reason = error instanceof SyntaxError ? "is not valid JSON" : `cannot be read (${(error as NodeJS.ErrnoException).code ?? "error"})`;
+    throw new ConfigError(`${file}: ${reason}`);
+  }
+  if (path.basename(file) === "package.json") return validateConfig((parsed as Record<string, unknown>).flexguard, rules, `${file}: "flexguard"`);
+  return validateConfig(parsed, rules, file);
+}
+
+/**
+ * The nearest config at or above `cwd`: in each directory `flexguard.config.json` first, then a
+ * package.json with a `"flexguard"` key. No config is an empty one.
+ */
+export function loadConfig(cwd: string, rules: RuleInfo[]): LoadedConfig {
+  let dir = path.resolve(cwd);
+  for (;;) {
+    const own = path.join(dir, "flexguard.config.json");
+    if (fs.existsSync(own)) return { config: readConfigFile(own, rules), path: own, baseDir: dir };
+    const pkg = path.join(dir, "package.json");
+    if (fs.existsSync(pkg)) {
+      let hasKey = false;
+      try {
+        hasKey = typeof JSON.parse(fs.readFileSync(pkg, "utf8")).flexguard !== "undefined";
+      } catch {
+        // A broken package.json that is not ours to judge: keep searching.
+      }
+      if (hasKey) return { config: readConfigFile(pkg, rules), path: pkg, baseDir: dir };
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) return { config: {}, baseDir: path.resolve(cwd) };
+    dir = parent;
+  }
+}
+
+const relativeTo = (baseDir: string, file: string) => path.relative(baseDir, path.resolve(file)).split(path.sep).join("/");
+
+/** A predicate for absolute or cwd-relative paths: true when the config's `ignore` globs match. */
+export function ignoreMatcher(loaded: LoadedConfig): (file: string) => boolean {
+  const globs = (loaded.config.ignore ?? []).map((g) => globToRegExp(g.replace(/^\.\//, "").replace(/\/$/, "/**"), { matchBase: true }));
+  if (globs.length === 0) return () => false;
+  return (file) => {
+    const relative = relativeTo(loaded.baseDir, file);
+    return globs.some((re) => re.test(relative));
+  };
+}
+
+/**
+ * Drop `api-call` findings outside the `firstParty` globs (credential findings are kept
+ * everywhere: a secret in a vendored file ships all the same). Without `firstParty`, all code is
+ * first party. `file` in findings is resolved against `cwd`.
+ */
+export function applyFirstParty(reports: Report[], loaded: LoadedConfig, rules: RuleInfo[], cwd = process.cwd()): Report[] {
+  const patterns = loaded.config.firstParty;
+  if (!patterns || patterns.length === 0) return reports;
+  const globs = patterns.map((g) => globToRegExp(g.replace(/^\.\//, ""), { matchBase: true }));
+  const apiCall = new Set(rules.filter((r) => r.kind === "api-call").map((r) => r.id));
+  return reports.map((report) => ({
+    ...report,
+    findings: report.findings.filter((f) => !apiCall.has(f.ruleId) || globs.some((re) => re.test(relativeTo(loaded.baseDir, path.resolve(cwd, f.file))))),
+  }));
+}

@@ -1,0 +1,139 @@
+/**
+ * From CLI arguments (files, directories, globs) to the sorted list of files to lint.
+ * Directories honour .gitignore and skip dependency and cache directories; anything named
+ * explicitly is linted even if it would be skipped by a walk.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { GitignoreStack, gitRoot, globToRegExp, isGlob } from "./glob";
+
+/** JavaScript-family extensions the engine parses (source maps are scanned as well). */
+export const SOURCE_EXTENSIONS = [".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts", ".map"];
+/** Text files that commonly hold credentials; the engine scans them by shape only. */
+export const TEXT_EXTENSIONS = [".json", ".yml", ".yaml", ".html", ".htm", ".env"];
+/** Dependencies, VCS data and build caches: never useful to walk into, and often huge. */
+export const SKIPPED_DIRECTORIES = new Set([
+  "node_modules",
+  ".git",
+  ".hg",
+  ".svn",
+  ".cache",
+  ".parcel-cache",
+  ".turbo",
+  ".next",
+  ".nuxt",
+  ".yarn",
+  ".pnpm-store",
+  ".nyc_output",
+  ".flexguard-cache",
+]);
+/** Generated lock files: large, full of hashes, never hand-written credentials. */
+const SKIPPED_FILES = new Set(["package-lock.json", "npm-shrinkwrap.json", "pnpm-lock.yaml"]);
+
+/** Whether a directory walk picks this file up. */
+export function isLintable(file: string): boolean {
+  const base = path.basename(file).toLowerCase();
+  if (SKIPPED_FILES.has(base)) return false;
+  if (base.startsWith(".env")) return true;
+  const ext = path.extname(base);
+  return SOURCE_EXTENSIONS.includes(ext) || TEXT_EXTENSIONS.includes(ext);
+}
+
+export interface ExpandOptions {
+  /** Paths are resolved against this directory (default: process.cwd()). */
+  cwd?: string;
+  /** Files for which this returns true are dropped (config `ignore`). Gets absolute paths. */
+  isIgnored?: (file: string) => boolean;
+  /** Honour .gitignore files while walking (default true). */
+  gitignore?: boolean;
+}
+
+/** The literal directory prefix of a glob (`src/**\/*.js` → `src`). */
+function globBase(glob: string): string {
+  const parts = glob.split("/");
+  const literal: string[] = [];
+  for (const part of parts) {
+    if (isGlob(part)) break;
+    literal.push(part);
+  }
+  return literal.join("/") || ".";
+}
+
+/**
+ * Files under `paths`, returned as absolute paths in a stable order: each argument in turn, a
+ * directory's files sorted by name. Throws for an argument that is neither a file, a directory
+ * nor a glob (the CLI exits 2).
+ */
+export function expandPaths(paths: string[], options: ExpandOptions = {}): string[] {
+  const cwd = path.resolve(options.cwd ?? process.cwd());
+  const isIgnored = options.isIgnored ?? (() => false);
+  const useGitignore = options.gitignore ?? true;
+  const seen = new Set<string>();
+  const files: string[] = [];
+  const add = (file: string) => {
+    if (!seen.has(file) && !isIgnored(file)) {
+      seen.add(file);
+      files.push(file);
+    }
+  };
+
+  /** Walk `dir`, with the .gitignore files of its ancestors (up to the git root) in effect. */
+  const walkRoot = (dir: string, accept: (file: string) => boolean) => {
+    const stack = new GitignoreStack();
+    if (useGitignore) {
+      const root = gitRoot(dir);
+      if (root) {
+        const chain: string[] = [];
+        for (let d = path.dirname(dir); d.startsWith(root); d = path.dirname(d)) {
+          chain.unshift(d);
+          if (d === root) break;
+        }
+        for (const d of chain) stack.push(d);
+      }
+    }
+    const walk = (current: string) => {
+      const pushed = useGitignore && stack.push(current);
+      const entries = fs.readdirSync(current, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      for (const entry of entries) {
+        const full = path.join(current, entry.name);
+        if (entry.isDirectory()) {
+          if (SKIPPED_DIRECTORIES.has(entry.name) || stack.ignores(full, true) || isIgnored(full)) continue;
+          walk(full);
+        } else if (entry.isFile() && isLintable(full) && accept(full) && !stack.ignores(full, false)) {
+          add(full);
+        }
+      }
+      if (pushed) stack.pop();
+    };
+    walk(dir);
+  };
+
+  for (const arg of paths) {
+    const full = path.resolve(cwd, arg);
+    let stat: fs.Stats | undefined;
+    try {
+      stat = fs.statSync(full);
+    } catch {
+      // A dangling symlink is still a named file: linting it reports an io-error.
+      stat = fs.lstatSync(full, { throwIfNoEntry: false });
+    }
+    if (stat?.isDirectory()) walkRoot(full, () => true);
+    else if (stat) add(full);
+    else if (isGlob(arg)) {
+      const pattern = arg.split(path.sep).join("/").replace(/^\.\//, "");
+      const base = path.resolve(cwd, globBase(pattern));
+      const re = globToRegExp(path.isAbsolute(pattern) ? pattern : path.posix.join(path.resolve(cwd).split(path.sep).join("/"), pattern));
+      if (fs.existsSync(base)) walkRoot(base, (file) => re.test(file.split(path.sep).join("/")));
+    } else {
+      throw new Error(`no such file or directory: ${arg}`);
+    }
+  }
+  return files;
+}
+
+/** A path as findings report it: relative to the cwd when inside it, with forward slashes. */
+export function displayPath(file: string, cwd = process.cwd()): string {
+  const relative = path.relative(cwd, file);
+  const shown = relative && !relative.startsWith("..") && !path.isAbsolute(relative) ? relative : file;
+  return shown.split(path.sep).join("/");
+}

@@ -1,0 +1,103 @@
+// Node API: lint, lintFiles (parallel on workers, deterministic order), formatters, rules,
+// generated types, ESM and CommonJS; CLI progress only on a TTY.
+"use strict";
+const test = require("node:test");
+const assert = require("node:assert/strict");
+const fs = require("node:fs");
+const path = require("node:path");
+const { Writable } = require("node:stream");
+const { fill } = require("./testgen");
+const { project } = require("./helpers");
+const api = require("../dist/node.js");
+
+const many = (n) => {
+  const files = {};
+  for (let i = 0; i < n; i++) {
+    const body = i % 3 === 0 ? `export const sid${i} = '${fill("AC{hex32}", 300 + i)}';\n` : i % 3 === 1 ? "fetch('https://api.twilio.com/2010-04-01/Accounts.json');\n" : "export const x = 1;\n";
+    files[`src/d${i % 4}/f${String(i).padStart(3, "0")}.js`] = body;
+  }
+  return project(files);
+};
+
+test("lint(source, {filename}) reports redacted, positioned findings", () => {
+  const sid = fill("AC{hex32}", 9);
+  const report = api.lint(`\nconst a = '${sid}';`, { filename: "src/a.ts", rules: { "account-sid": "error" } });
+  assert.equal(report.findings.length, 1);
+  const [f] = report.findings;
+  assert.deepEqual([f.file, f.ruleId, f.severity, f.line, f.column], ["src/a.ts", "account-sid", "error", 2, 12]);
+  assert.ok(!JSON.stringify(report).includes(sid));
+  assert.throws(() => api.lint("", { rules: { nope: "off" } }), /nope/);
+});
+
+test("lintFiles: parallel on workers equals sequential, in a deterministic order", async () => {
+  const dir = many(90);
+  const progress = [];
+  const sequential = await api.lintFiles(["src"], { cwd: dir, concurrency: 1 });
+  const parallel = await api.lintFiles(["src"], { cwd: dir, concurrency: 3, parallelThreshold: 1, onProgress: (done, total) => progress.push([done, total]) });
+  assert.equal(parallel.length, 90);
+  assert.deepEqual(parallel, sequential);
+  const files = parallel.flatMap((r) => r.findings.map((f) => f.file));
+  assert.deepEqual(files, [...files].sort(), "directory order: sorted");
+  assert.equal(files.length, 60);
+  assert.deepEqual(progress.at(-1), [90, 90]);
+  assert.equal(progress.length, 90);
+  // Worker threads really ran: the engine in this thread did not see those files.
+  const { Worker } = require("node:worker_threads");
+  assert.ok(typeof Worker === "function" && fs.existsSync(path.join(__dirname, "..", "dist", "worker.js")));
+});
+
+test("lintFiles applies rules, unreadable files become io-error diagnostics", async () => {
+  const dir = project({ "a.js": `const a = '${fill("AC{hex32}", 1)}';\n` });
+  const [report] = await api.lintFiles(["a.js"], { cwd: dir, config: false, rules: { "account-sid": "off" } });
+  assert.deepEqual(report.findings, []);
+  fs.symlinkSync(path.join(dir, "missing.js"), path.join(dir, "dangling.js"));
+  const reports = await api.lintFiles([path.join(dir, "dangling.js")], { cwd: dir, config: false });
+  assert.equal(reports[0].diagnostics[0].code, "io-error");
+  await assert.rejects(api.lintFiles(["nope/"], { cwd: dir, config: false }), /no such file/);
+});
+
+test("ESM and CommonJS expose the same API", async () => {
+  const esm = await import("../esm/node.mjs");
+  for (const name of ["lint", "lintFiles", "formatters", "rules", "loadConfig", "validateConfig", "createBaseline", "applyBaseline", "verifyPair", "credentialPairs", "ConfigError"]) {
+    assert.equal(typeof esm[name], typeof api[name], name);
+    assert.ok(api[name], `${name} exported from CommonJS`);
+  }
+  assert.deepEqual(Object.keys(esm.formatters).sort(), ["github", "json", "sarif", "stylish"]);
+  assert.equal(esm.lint, api.lint, "one engine for both");
+  const missing = Object.keys(api).filter((k) => !(k in esm) && k !== "__esModule");
+  assert.deepEqual(missing, [], "every CommonJS export is re-exported by esm/node.mjs");
+});
+
+test("types: generated engine types are what the API declares", () => {
+  const dts = fs.readFileSync(path.join(__dirname, "..", "dist", "node.d.ts"), "utf8");
+  assert.match(dts, /export declare function lintFiles\(paths: string\[\], options\?: LintFilesOptions\): Promise<Report\[\]>/);
+  const core = fs.readFileSync(path.join(__dirname, "..", "dist", "core.d.ts"), "utf8");
+  assert.match(core, /from "\.\.\/wasm\/nodejs\/flexguard"/, "Finding, Report… come from the tsify-generated d.ts");
+});
+
+test("CLI progress goes to stderr on a TTY with many files, and nowhere otherwise", async () => {
+  const { main } = require("../dist/cli.js");
+  const dir = many(25);
+  const sink = (isTTY) => {
+    let text = "";
+    const stream = new Writable({ write: (chunk, _e, done) => ((text += chunk), done()) });
+    stream.isTTY = isTTY;
+    return { stream, text: () => text };
+  };
+  const cwd = process.cwd();
+  process.chdir(dir);
+  try {
+    const tty = sink(true), out1 = sink(false);
+    await main(["--no-config", "src"], out1.stream, tty.stream);
+    assert.match(tty.text(), /\rflexguard: 25\/25 files/);
+    assert.ok(!out1.text().includes("25/25"), "progress never on stdout");
+    const piped = sink(false), out2 = sink(false);
+    await main(["--no-config", "src"], out2.stream, piped.stream);
+    assert.equal(piped.text(), "");
+    const few = sink(true);
+    await main(["--no-config", "src/d0/f000.js"], sink(false).stream, few.stream);
+    assert.equal(few.text(), "", "quiet for a few files");
+  } finally {
+    process.chdir(cwd);
+  }
+});

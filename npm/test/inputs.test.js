@@ -1,0 +1,107 @@
+// CLI inputs: files, directories, globs, .gitignore (checked against git itself), skipped
+// directories, credential-bearing text files, --stdin.
+"use strict";
+const test = require("node:test");
+const assert = require("node:assert/strict");
+const { spawnSync } = require("node:child_process");
+const path = require("node:path");
+const { fill } = require("./testgen");
+const { run, project } = require("./helpers");
+const { expandPaths, globToRegExp } = require("../dist/node.js");
+
+const SID = (seed) => fill("AC{hex32}", seed);
+const files = (args, cwd) => JSON.parse(run(["--format", "json", "--no-config", ...args], { cwd }).stdout).findings.map((f) => f.file);
+
+test("globToRegExp: *, **, ?, braces, classes", () => {
+  const cases = [
+    ["src/*.js", "src/a.js", true],
+    ["src/*.js", "src/x/a.js", false],
+    ["src/**/*.js", "src/a.js", true],
+    ["src/**/*.js", "src/x/y/a.js", true],
+    ["**/*.{ts,tsx}", "a/b.tsx", true],
+    ["**/*.{ts,tsx}", "a/b.js", false],
+    ["file?.js", "file1.js", true],
+    ["file[0-9].js", "filex.js", false],
+    ["examples/**", "examples/flex-plugin/src/a.js", true],
+    ["a.js", "a_js", false],
+  ];
+  for (const [glob, file, expected] of cases) assert.equal(globToRegExp(glob).test(file), expected, `${glob} vs ${file}`);
+  assert.equal(globToRegExp("*.env", { matchBase: true }).test("deep/dir/x.env"), true);
+});
+
+test(".gitignore is honoured exactly as git does (nested files, negation, anchors, dir-only)", () => {
+  const dir = project({
+    ".gitignore": "*.log.js\n/build/\nsecret*\n!secret-keep.js\ndocs/generated/\n",
+    "src/.gitignore": "local.js\n",
+    "src/a.js": "1",
+    "src/local.js": "1",
+    "src/build/kept.js": "1",
+    "build/out.js": "1",
+    "x.log.js": "1",
+    "secret-a.js": "1",
+    "secret-keep.js": "1",
+    "docs/generated/g.js": "1",
+    "docs/h.js": "1",
+  });
+  assert.equal(spawnSync("git", ["init", "-q"], { cwd: dir }).status, 0);
+  const ours = expandPaths(["."], { cwd: dir }).map((f) => path.relative(dir, f).split(path.sep).join("/")).sort();
+  const git = spawnSync("git", ["ls-files", "--others", "--exclude-standard"], { cwd: dir, encoding: "utf8" })
+    .stdout.split("\n")
+    .filter((f) => f.endsWith(".js"))
+    .sort();
+  assert.deepEqual(ours, git);
+  assert.ok(ours.includes("src/build/kept.js") && !ours.includes("build/out.js") && ours.includes("secret-keep.js"), ours.join(","));
+  // --no-gitignore walks everything.
+  assert.equal(expandPaths(["."], { cwd: dir, gitignore: false }).length, 9);
+});
+
+test("node_modules, .git and caches are skipped unless named explicitly", () => {
+  const bad = "fetch('https://api.twilio.com/2010-04-01/Accounts.json');\n";
+  const dir = project({ "node_modules/pkg/x.js": bad, ".cache/y.js": bad, ".git/z.js": bad, "src/ok.js": "export {};\n" });
+  assert.equal(run(["--no-config", dir]).status, 0);
+  const named = run(["--no-config", path.join(dir, "node_modules")]);
+  assert.equal(named.status, 1, named.stdout);
+  assert.equal(run(["--no-config", path.join(dir, ".cache/y.js")]).status, 1);
+});
+
+test("globs select files; a glob matching nothing is not an error", () => {
+  const dir = project({ "src/a.js": `const a = '${SID(1)}';\n`, "src/deep/b.ts": `const b: string = '${SID(2)}';\n`, "other/c.js": `const c = '${SID(3)}';\n` });
+  assert.deepEqual(files(["src/**/*.ts"], dir), ["src/deep/b.ts"]);
+  assert.deepEqual(files(["src/*.js"], dir), ["src/a.js"]);
+  assert.deepEqual(files(["src/**/*.{js,ts}", "other"], dir), ["src/a.js", "src/deep/b.ts", "other/c.js"]);
+  assert.equal(run(["--no-config", "nothing/**/*.js"], { cwd: dir }).status, 0);
+});
+
+test(".env*, JSON, YAML and HTML are scanned by shape, without parse errors; lock files are skipped", () => {
+  const dir = project({
+    ".env": `TWILIO_ACCOUNT_SID=${SID(11)}\n`,
+    ".env.production": `SID=${SID(12)}\n`,
+    "config/app.json": `{ "sid": "${SID(13)}" }\n`,
+    "ci/deploy.yml": `env:\n  SID: ${SID(14)}\n`,
+    "public/index.html": `<script>window.sid = "${SID(15)}"</script>\n`,
+    "package-lock.json": `{ "x": "${SID(16)}" }\n`,
+    "notes.txt": `${SID(17)}\n`,
+  });
+  const result = run(["--format", "json", "--no-config", "."], { cwd: dir });
+  const { findings, errors } = JSON.parse(result.stdout);
+  assert.deepEqual(errors, []);
+  assert.deepEqual(findings.map((f) => f.file).sort(), [".env", ".env.production", "ci/deploy.yml", "config/app.json", "public/index.html"]);
+  assert.ok(findings.every((f) => f.ruleId === "account-sid"));
+});
+
+test("--stdin lints standard input under --stdin-filename", () => {
+  const source = `const sid: string = '${SID(21)}';\nfetch('https://api.twilio.com/2010-04-01/Accounts.json');\n`;
+  const result = run(["--stdin", "--stdin-filename", "src/plugin.ts", "--format", "json", "--no-config"], { input: source });
+  assert.equal(result.status, 1, result.stderr);
+  const { findings, errors } = JSON.parse(result.stdout);
+  assert.deepEqual(errors, []);
+  assert.deepEqual(findings.map((f) => [f.file, f.ruleId, f.line]), [
+    ["src/plugin.ts", "account-sid", 1],
+    ["src/plugin.ts", "direct-api-call", 2],
+  ]);
+  // The file name picks the syntax: TypeScript annotations are a parse error in a .js file.
+  const asJs = JSON.parse(run(["--stdin", "--stdin-filename", "x.js", "--format", "json", "--no-config"], { input: source }).stdout);
+  assert.equal(asJs.errors[0].code, "parse-error");
+  assert.equal(run(["--stdin", "x.js"]).status, 2);
+  assert.equal(run(["--stdin-filename", "x.js", "x.js"]).status, 2);
+});
