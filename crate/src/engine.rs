@@ -615,7 +615,9 @@ pub fn run(source: &str, options: &Options) -> Report {
         }
     };
 
-    let hits = pair(hits.0, &hits.1);
+    let (mut hits, scopes) = hits;
+    narrow_to_values(&mut hits, source);
+    let hits = pair(hits, &scopes);
     let mut findings = finish(hits, source, file, &index, options);
     suppress::apply(&mut findings, &suppressions);
     // Comments come out of swc's maps in no particular order.
@@ -623,6 +625,23 @@ pub fn run(source: &str, options: &Options) -> Report {
     Report {
         findings,
         diagnostics,
+    }
+}
+
+/// A credential reported at the literal (or expression) that holds it is located at the value
+/// itself when the value is written there verbatim: editors underline the secret, and clients
+/// (`--verify`, the webpack plugin) can rely on the span holding exactly the value.
+fn narrow_to_values(hits: &mut [Hit], source: &str) {
+    for hit in hits.iter_mut().filter(|h| h.secret) {
+        let Some(text) = source.get(hit.span.range()) else {
+            continue;
+        };
+        if text.len() > hit.value.len() {
+            if let Some(at) = text.find(hit.value.as_str()) {
+                let start = hit.span.start as usize + at;
+                hit.span = Span::new(start, start + hit.value.len());
+            }
+        }
     }
 }
 
