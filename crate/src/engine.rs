@@ -291,8 +291,10 @@ pub fn run(source: &str, options: &Options) -> Report {
         parse::parse(source, file)
     };
 
+    let mut modules = crate::bundle::ModuleMap::default();
     let hits = match &parsed {
         Ok(parsed) => {
+            modules = crate::bundle::modules(&parsed.program, parsed.base);
             let consts = Consts::collect(&parsed.program);
             let mut ctx = Ctx {
                 folder: Folder { consts: &consts },
@@ -356,10 +358,14 @@ pub fn run(source: &str, options: &Options) -> Report {
     };
 
     let findings = finish(hits, source, file, &index, options);
-    Report {
+    let mut report = Report {
         findings,
         diagnostics,
-    }
+    };
+    // Bundles: which webpack module each finding is in, and where it was before the build.
+    crate::bundle::annotate(&mut report.findings, &modules);
+    crate::sourcemap::annotate_bundle(source, options, &mut report);
+    report
 }
 
 /// Position, redact, fingerprint, sort and deduplicate.
@@ -414,6 +420,9 @@ fn finish(
                 end_column,
                 excerpt: excerpt(source, index, hit.span, &secrets),
                 fingerprint: fingerprint(hit.rule.id, file, &hit.value),
+                module: None,
+                original: None,
+                via_map: None,
             })
         })
         .collect()
