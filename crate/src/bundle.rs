@@ -62,21 +62,24 @@ impl ModuleMap {
     }
 }
 
-/// Name each finding's module, and drop code-pattern findings (rule kind `api-call`) inside
-/// modules the bundle says are third-party: a request in `node_modules` code is the library's
-/// business, while a credential there still ships to every browser.
+/// Name each finding's module, and drop code-pattern findings (rule kind `api-call`) where the
+/// bundle says the code is third-party: a module id that is a `node_modules` path, or an original
+/// position (from the source map) in `node_modules`. A request in library code is the library's
+/// business; a credential there still ships to every browser, so credential findings stay.
 pub fn annotate(findings: &mut Vec<Finding>, map: &ModuleMap) {
-    if map.is_empty() {
-        return;
-    }
     findings.retain_mut(|finding| {
-        let Some(module) = map.module_at(finding.span) else {
-            return true;
-        };
-        finding.module = Some(module.id.clone());
+        let module = map.module_at(finding.span);
+        if let Some(module) = module {
+            finding.module = Some(module.id.clone());
+        }
+        let third_party = module.and_then(|m| m.first_party) == Some(false)
+            || finding
+                .original
+                .as_ref()
+                .is_some_and(|o| origin(&o.source) == Some(false));
         let api_call = crate::rules::find(&finding.rule_id)
             .is_some_and(|rule| rule.meta().kind == RuleKind::ApiCall);
-        !(api_call && module.first_party == Some(false))
+        !(api_call && third_party)
     });
 }
 
@@ -278,6 +281,11 @@ fn is_function(expr: &Expr) -> Option<swc_common::Span> {
 
 fn is_push_member(expr: &Expr) -> bool {
     matches!(unparen(expr), Expr::Member(m) if m.prop.as_ident().is_some_and(|p| p.sym == *"push"))
+}
+
+/// True for a module id or source path under `node_modules`.
+pub fn is_third_party_path(path: &str) -> bool {
+    origin(path) == Some(false)
 }
 
 /// Where a module id says the module came from.

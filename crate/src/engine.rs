@@ -363,8 +363,8 @@ pub fn run(source: &str, options: &Options) -> Report {
         diagnostics,
     };
     // Bundles: which webpack module each finding is in, and where it was before the build.
-    crate::bundle::annotate(&mut report.findings, &modules);
     crate::sourcemap::annotate_bundle(source, options, &mut report);
+    crate::bundle::annotate(&mut report.findings, &modules);
     report
 }
 

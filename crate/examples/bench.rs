@@ -1,0 +1,68 @@
+//! Native engine benchmark (run by `make bench`, see bench/run.js): for the files given, the time of
+//! a bare swc parse (our `parse::parse`, AST dropped) and of the whole engine (`scan`), best of
+//! `FLEXGUARD_BENCH_RUNS` (default 3) runs, once for the files and once for each file doubled.
+//! Prints one JSON object on stdout.
+
+use std::time::{Duration, Instant};
+
+fn best_of(runs: usize, mut work: impl FnMut()) -> Duration {
+    (0..runs)
+        .map(|_| {
+            let start = Instant::now();
+            work();
+            start.elapsed()
+        })
+        .min()
+        .unwrap_or_default()
+}
+
+fn measure(inputs: &[(String, String)], runs: usize) -> (usize, Duration, Duration, usize) {
+    let bytes = inputs.iter().map(|(_, text)| text.len()).sum();
+    let parse = best_of(runs, || {
+        for (name, text) in inputs {
+            let parsed = flexguard::parse::parse(text, name);
+            assert!(parsed.is_ok(), "{name} does not parse");
+        }
+    });
+    let mut findings = 0;
+    let scan = best_of(runs, || {
+        findings = 0;
+        for (name, text) in inputs {
+            let options = flexguard::Options {
+                filename: Some(name.clone()),
+                ..Default::default()
+            };
+            let report = flexguard::scan(text, &options);
+            assert!(report.diagnostics.is_empty(), "{name}: {:?}", report.diagnostics);
+            findings += report.findings.len();
+        }
+    });
+    (bytes, parse, scan, findings)
+}
+
+fn main() {
+    let runs = std::env::var("FLEXGUARD_BENCH_RUNS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(3);
+    let inputs: Vec<(String, String)> = std::env::args()
+        .skip(1)
+        .map(|path| {
+            let text = std::fs::read_to_string(&path).expect("readable corpus file");
+            (path, text)
+        })
+        .collect();
+    let doubled: Vec<(String, String)> = inputs
+        .iter()
+        .map(|(name, text)| (name.clone(), format!("{text}\n;\n{text}")))
+        .collect();
+    let (bytes, parse, scan, findings) = measure(&inputs, runs);
+    let (bytes2, _, scan2, findings2) = measure(&doubled, runs);
+    let ms = |d: Duration| d.as_secs_f64() * 1e3;
+    println!(
+        "{{\"bytes\":{bytes},\"parseMs\":{:.1},\"scanMs\":{:.1},\"findings\":{findings},\"bytes2x\":{bytes2},\"scan2xMs\":{:.1},\"findings2x\":{findings2}}}",
+        ms(parse),
+        ms(scan),
+        ms(scan2)
+    );
+}
