@@ -33,7 +33,11 @@ fn measure(inputs: &[(String, String)], runs: usize) -> (usize, Duration, Durati
                 ..Default::default()
             };
             let report = flexguard::scan(text, &options);
-            assert!(report.diagnostics.is_empty(), "{name}: {:?}", report.diagnostics);
+            assert!(
+                report.diagnostics.is_empty(),
+                "{name}: {:?}",
+                report.diagnostics
+            );
             findings += report.findings.len();
         }
     });

@@ -89,9 +89,10 @@ pub fn annotate(findings: &mut Vec<Finding>, map: &ModuleMap) {
 const MAX_FUNCTION_DEPTH: usize = 4;
 
 /// Find the module tables of a parsed bundle. `base` turns swc positions into byte offsets.
-pub fn modules(program: &Program, base: u32) -> ModuleMap {
+pub fn modules(program: &Program, base: u32, source: &str) -> ModuleMap {
     let mut finder = Finder {
         base,
+        source,
         modules: Vec::new(),
     };
     match program {
@@ -109,12 +110,13 @@ pub fn modules(program: &Program, base: u32) -> ModuleMap {
     ModuleMap { modules }
 }
 
-struct Finder {
+struct Finder<'s> {
     base: u32,
+    source: &'s str,
     modules: Vec<Module>,
 }
 
-impl Finder {
+impl Finder<'_> {
     fn span(&self, span: swc_common::Span) -> Span {
         Span {
             start: span.lo.0.saturating_sub(self.base),
@@ -183,6 +185,9 @@ impl Finder {
                 }
                 let is_push = matches!(&call.callee, Callee::Expr(c) if is_push_member(c));
                 let iife = matches!(&call.callee, Callee::Expr(c) if is_function(c).is_some());
+                if iife && call.args.is_empty() && depth > 0 {
+                    self.inlined_entry(call);
+                }
                 for arg in &call.args {
                     match &*arg.expr {
                         // `.push([[chunk ids], {modules}, runtime?])`
@@ -200,6 +205,35 @@ impl Finder {
             Expr::Object(_) => self.table(expr, false),
             _ => {}
         }
+    }
+
+    /// Webpack 5 inlines the entry module into the runtime as `(() => { "use strict"; … })()`;
+    /// development builds open it with a path banner: `/*!*** ./src/index.js ***!*/`.
+    fn inlined_entry(&mut self, call: &swc_ecma_ast::CallExpr) {
+        let Callee::Expr(callee) = &call.callee else {
+            return;
+        };
+        let Some(function_span) = is_function(callee) else {
+            return;
+        };
+        let span = self.span(function_span);
+        let head_end = (span.start as usize + 400).min(span.end as usize);
+        let Some(head) = self.source.get(span.start as usize..head_end) else {
+            return;
+        };
+        let Some(path) = head
+            .split_once("/*!")
+            .and_then(|(_, banner)| banner.split_once("!*** "))
+            .and_then(|(_, rest)| rest.split_once(" ***!"))
+            .map(|(path, _)| path.trim())
+        else {
+            return;
+        };
+        self.modules.push(Module {
+            id: path.to_string(),
+            span,
+            first_party: origin(path),
+        });
     }
 
     /// Record `expr` if it is a module table. Arrays of functions count only where webpack puts
@@ -302,7 +336,7 @@ mod tests {
         let parsed = crate::parse::parse(source, "bundle.js")
             .ok()
             .expect("parses");
-        modules(&parsed.program, parsed.base)
+        modules(&parsed.program, parsed.base, source)
             .modules()
             .iter()
             .map(|m| (m.id.clone(), m.first_party))
@@ -356,6 +390,23 @@ mod tests {
         );
         let prod = "(()=>{var e={123:(e,t,n)=>{n.d(t,{})},9:e=>{}},t={};function n(r){}n(123)})();";
         assert_eq!(ids(prod), vec![("123".into(), None), ("9".into(), None)]);
+        let entry = r#"(() => { var __webpack_modules__ = ({"./src/a.js": ((module) => {})}); var __webpack_exports__ = {};
+// This entry needs to be wrapped in an IIFE because it needs to be in strict mode.
+(() => {
+"use strict";
+/*!**********************!*\
+  !*** ./src/index.js ***!
+  \**********************/
+__webpack_require__.r(__webpack_exports__);
+})();
+})();"#;
+        assert_eq!(
+            ids(entry),
+            vec![
+                ("./src/a.js".into(), Some(true)),
+                ("./src/index.js".into(), Some(true))
+            ]
+        );
         let chunk = r#"(self.webpackChunkplugin=self.webpackChunkplugin||[]).push([[179],{"./src/b.js":(e,t,n)=>{}}]);"#;
         assert_eq!(ids(chunk), vec![("./src/b.js".into(), Some(true))]);
     }
@@ -373,7 +424,7 @@ mod tests {
     fn module_at_finds_the_innermost() {
         let src = "!function(e){}({1:function(e){var a='x'},2:function(e){var b='y'}});";
         let parsed = crate::parse::parse(src, "b.js").ok().unwrap();
-        let map = modules(&parsed.program, parsed.base);
+        let map = modules(&parsed.program, parsed.base, src);
         let at = |needle: &str| {
             let start = src.find(needle).unwrap();
             map.module_at(Span::new(start, start + needle.len()))

@@ -294,7 +294,7 @@ pub fn run(source: &str, options: &Options) -> Report {
     let mut modules = crate::bundle::ModuleMap::default();
     let hits = match &parsed {
         Ok(parsed) => {
-            modules = crate::bundle::modules(&parsed.program, parsed.base);
+            modules = crate::bundle::modules(&parsed.program, parsed.base, source);
             let consts = Consts::collect(&parsed.program);
             let mut ctx = Ctx {
                 folder: Folder { consts: &consts },

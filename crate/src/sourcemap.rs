@@ -67,7 +67,8 @@ pub fn scan_map(text: &str, options: &Options) -> Report {
             source_map: None,
         };
         let mut part = crate::engine::run(content, &original);
-        part.findings.retain(|finding| !(third_party && is_api_call(finding)));
+        part.findings
+            .retain(|finding| !(third_party && is_api_call(finding)));
         for finding in &mut part.findings {
             finding.via_map = Some(map_file.to_string());
         }

@@ -4,7 +4,8 @@
  */
 import * as fs from "fs";
 import { formatters, FormatterName } from "./format";
-import { expandPaths, lintFile, rules, flexguard } from "./node";
+import { expandPaths, rules, flexguard } from "./node";
+import { lintFiles } from "./parallel";
 import type { Report } from "./core";
 import { summarize } from "./core";
 
@@ -108,11 +109,11 @@ export async function main(argv: string[], stdout: NodeJS.WritableStream = proce
   }
   const reports: Report[] = [];
   let ioError = false;
-  for (const file of files) {
-    try {
-      reports.push(lintFile(file));
-    } catch (error) {
-      stderr.write(`flexguard: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}\n`);
+  // Large inputs are linted on worker threads (parallel.ts); results keep the files' order.
+  for (const { file, report, error } of await lintFiles(files)) {
+    if (report) reports.push(report);
+    else {
+      stderr.write(`flexguard: cannot read ${file}: ${error}\n`);
       ioError = true;
     }
   }

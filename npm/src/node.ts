@@ -8,6 +8,8 @@ import { Engine, Flexguard, LintOptions, Report } from "./core";
 
 export * from "./core";
 export { formatters } from "./format";
+export { lintFiles } from "./parallel";
+export type { FileResult } from "./parallel";
 
 const GLUE = path.join(__dirname, "..", "wasm", "nodejs", "flexguard.js");
 
