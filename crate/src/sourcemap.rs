@@ -129,12 +129,16 @@ impl Mapper {
     }
 }
 
-/// The `data:` URL of the last `//# sourceMappingURL=` comment, if it is one.
+/// The `data:` URL of the last `//# sourceMappingURL=` (or `//@`) comment, if it is one.
+/// One reverse search: bundles are megabytes and most have no inline map.
 fn inline_map_url(source: &str) -> Option<&str> {
-    let at = source
-        .rfind("//# sourceMappingURL=data:")
-        .or_else(|| source.rfind("//@ sourceMappingURL=data:"))?;
-    let url = &source[at + "//# sourceMappingURL=".len()..];
+    const KEY: &str = "sourceMappingURL=data:";
+    let at = source.rfind(KEY)?;
+    let before = source.get(at.saturating_sub(4)..at)?;
+    if before != "//# " && before != "//@ " {
+        return None;
+    }
+    let url = &source[at + KEY.len() - "data:".len()..];
     let end = url
         .find(|c: char| c.is_whitespace() || c == '*')
         .unwrap_or(url.len());
