@@ -35,11 +35,14 @@ const wasm = JSON.parse(run(process.execPath, [path.join(__dirname, "wasm.js"), 
 // (c) the CLI as a whole process on the corpus directory, (d) its peak RSS
 const rssFile = path.join(os.tmpdir(), `flexguard-bench-rss-${process.pid}`);
 const cli = [];
+const cliCpu = [];
 let cliRssKiB = 0, cliFindings = 0;
 for (let i = 0; i < runs; i++) {
   const r = run(process.execPath, ["--require", path.join(__dirname, "maxrss.js"), CLI, "--format", "json", corpus.dir], { FLEXGUARD_BENCH_RSS: rssFile });
   cli.push(r.ms);
-  cliRssKiB = Math.max(cliRssKiB, Number(fs.readFileSync(rssFile, "utf8")));
+  const usage = JSON.parse(fs.readFileSync(rssFile, "utf8"));
+  cliRssKiB = Math.max(cliRssKiB, usage.maxRssKiB);
+  cliCpu.push(usage.cpuMs);
   cliFindings = JSON.parse(r.stdout).findings.length;
 }
 fs.rmSync(rssFile, { force: true });
@@ -56,11 +59,14 @@ const results = {
   engineOverheadPct: +((native.scanMs / native.parseMs - 1) * 100).toFixed(1),
   nativeLinearity2x: +(native.scan2xMs / native.scanMs).toFixed(2),
   wasmFirstCallMBps: +mbps(wasm.firstMs).toFixed(1),
+  wasmFirstCallCpuMBps: +mbps(wasm.firstCpuMs).toFixed(1),
   wasmSteadyMBps: +mbps(wasm.steadyMs).toFixed(1),
   wasmLinearity2x: +(wasm.steady2xMs / wasm.steadyMs).toFixed(2),
   wasmPeakRssMiB: +(wasm.maxRssKiB / 1024).toFixed(0),
   cliMBps: +mbps(Math.min(...cli)).toFixed(1),
   cliWallMs: +Math.min(...cli).toFixed(0),
+  cliCpuMs: +Math.min(...cliCpu).toFixed(0),
+  loadAverage: os.loadavg()[0],
   cliPeakRssMiB: +(cliRssKiB / 1024).toFixed(0),
   coldStartMs: +median(cold).toFixed(0),
   findings: { native: native.findings, wasm: wasm.findings, cli: cliFindings, plantedAtLeast: planted },
@@ -79,11 +85,12 @@ if (process.argv.includes("--json")) {
 } else {
   const rows = [
     ["corpus", `${results.corpusMB} MB in ${results.files} files (${os.cpus().length} CPUs, node ${process.versions.node})`],
-    ["(a) native: bare swc parse", `${results.nativeParseMBps} MB/s`],
-    ["(a) native: engine", `${results.nativeEngineMBps} MB/s (overhead ${results.engineOverheadPct}%, 2x input ${results.nativeLinearity2x}x time)`],
-    ["(b) wasm in node: first call", `${results.wasmFirstCallMBps} MB/s (instantiation included)`],
-    ["(b) wasm in node: steady state", `${results.wasmSteadyMBps} MB/s (2x input ${results.wasmLinearity2x}x time, peak RSS ${results.wasmPeakRssMiB} MiB)`],
-    ["(c) CLI, whole process", `${results.cliMBps} MB/s (${results.cliWallMs} ms, best of ${runs})`],
+    ["load average (1 min)", `${results.loadAverage.toFixed(1)} (wall times are only meaningful near 0)`],
+    ["(a) native: bare swc parse", `${results.nativeParseMBps} MB/s of CPU time`],
+    ["(a) native: engine", `${results.nativeEngineMBps} MB/s of CPU time (overhead ${results.engineOverheadPct}%, 2x input ${results.nativeLinearity2x}x time)`],
+    ["(b) wasm in node: first call", `${results.wasmFirstCallMBps} MB/s wall, ${results.wasmFirstCallCpuMBps} MB/s of CPU time (instantiation included)`],
+    ["(b) wasm in node: steady state", `${results.wasmSteadyMBps} MB/s of CPU time (2x input ${results.wasmLinearity2x}x time, peak RSS ${results.wasmPeakRssMiB} MiB)`],
+    ["(c) CLI, whole process", `${results.cliMBps} MB/s wall (${results.cliWallMs} ms, best of ${runs}; ${results.cliCpuMs} ms CPU on all threads)`],
     ["(d) CLI peak RSS", `${results.cliPeakRssMiB} MiB`],
     ["cold start, one 5 KB file", `${results.coldStartMs} ms (median of 7)`],
     ["findings (native/wasm/CLI)", `${native.findings}/${wasm.findings}/${cliFindings} (${planted} planted)`],
