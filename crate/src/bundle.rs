@@ -423,7 +423,7 @@ __webpack_require__.r(__webpack_exports__);
     #[test]
     fn module_at_finds_the_innermost() {
         let src = "!function(e){}({1:function(e){var a='x'},2:function(e){var b='y'}});";
-        let parsed = crate::parse::parse(src, "b.js").ok().unwrap();
+        let parsed = crate::parse::parse(src, "b.js").unwrap_or_else(|_| panic!("parses"));
         let map = modules(&parsed.program, parsed.base, src);
         let at = |needle: &str| {
             let start = src.find(needle).unwrap();
