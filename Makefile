@@ -64,4 +64,18 @@ test-playground: build playground
 	node npm/bin/flexguard.js --max-warnings 0 npm/playground/src npm/playground/test npm/playground/build.mjs
 	cd npm && node --test playground/test/*.test.js
 
-test: test-rust test-npm lint-self test-playground
+# Bundles and source maps built by real webpack 4 and 5 (installed once by tools/setup-bundles.sh
+# into $HOME/.cache/flexguard/bundles/).
+.PHONY: test-bundles bench
+test-bundles: build
+	tools/setup-bundles.sh
+	cd npm && node --test test/bundles/*.test.js
+
+# Benchmark, not part of `make test` (README "Performance"): corpus from real npm packages
+# (tools/setup-bench.sh, cached in $HOME/.cache/flexguard/bench/), native + wasm + CLI numbers.
+bench: build
+	tools/setup-bench.sh
+	cargo build --release --example bench
+	node bench/run.js
+
+test: test-rust test-npm lint-self test-bundles test-playground

@@ -539,8 +539,10 @@ pub fn run(source: &str, options: &Options) -> Report {
         parse::parse(source, file)
     };
 
+    let mut modules = crate::bundle::ModuleMap::default();
     let hits: (Vec<Hit>, Vec<u32>) = match &parsed {
         Ok(parsed) => {
+            modules = crate::bundle::modules(&parsed.program, parsed.base, source);
             let consts = Consts::collect(&parsed.program);
             let mut ctx = Ctx::new(Folder::new(&consts, source.len()), parsed.base, file);
             parsed.program.visit_with(&mut Walker {
@@ -622,10 +624,14 @@ pub fn run(source: &str, options: &Options) -> Report {
     suppress::apply(&mut findings, &suppressions);
     // Comments come out of swc's maps in no particular order.
     diagnostics.sort_by(|a, b| (a.line, a.column, &a.code).cmp(&(b.line, b.column, &b.code)));
-    Report {
+    let mut report = Report {
         findings,
         diagnostics,
-    }
+    };
+    // Bundles: which webpack module each finding is in, and where it was before the build.
+    crate::sourcemap::annotate_bundle(source, options, &mut report);
+    crate::bundle::annotate(&mut report.findings, &modules);
+    report
 }
 
 /// A credential reported at the literal (or expression) that holds it is located at the value
@@ -852,6 +858,9 @@ fn finish(
                 end_column,
                 excerpt: excerpt(source, index, hit.span, &secrets),
                 fingerprint: fingerprint(hit.rule.id, file, &hit.value),
+                module: None,
+                original: None,
+                via_map: None,
             })
         })
         .collect()

@@ -68,11 +68,37 @@ pub struct Finding {
     pub end_column: u32,
     pub excerpt: String,
     pub fingerprint: String,
+    /// In a webpack bundle: the id of the module the finding is in (`./src/x.js` in development
+    /// builds, a number in production builds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub module: Option<String>,
+    /// In a bundle with a usable source map: where the finding is in the original source.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub original: Option<OriginalPosition>,
+    /// For a finding in a `.map` file's `sourcesContent`: the map's file name (`file` is then the
+    /// original source's path, and positions are in that source).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub via_map: Option<String>,
+}
+
+/// A position in an original source, decoded from a source map: `line` and `column` 1-based,
+/// the column in UTF-16 code units as the map counts them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
+pub struct OriginalPosition {
+    pub source: String,
+    pub line: u32,
+    pub column: u32,
 }
 
 /// Something the engine wants the user to know about a file that is not a finding:
 /// `parse-error` (the file was still scanned by credential shape), `limit` (the engine gave up
-/// on part of the file), `internal-error` (added by the JS layer when the engine traps).
+/// on part of the file), `internal-error` (added by the JS layer when the engine traps),
+/// `source-map` (a bundle's source map could not be read; positions stay in the bundle).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]

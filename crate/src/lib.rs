@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+pub mod bundle;
 pub mod engine;
 pub mod finding;
 pub mod fold;
@@ -14,6 +15,7 @@ pub(crate) mod http;
 pub mod parse;
 pub mod redact;
 pub mod rules;
+pub mod sourcemap;
 pub mod suppress;
 #[doc(hidden)]
 pub mod testgen;
@@ -49,6 +51,11 @@ pub struct Options {
         tsify(optional, type = "Record<string, RuleSetting>")
     )]
     pub rules: BTreeMap<String, RuleSetting>,
+    /// The text of the scanned bundle's source map (an external `.map`, read by the caller):
+    /// findings then carry their `original` position. Without it, an inline
+    /// `//# sourceMappingURL=data:` map is used. Ignored when the file itself is a `.map`.
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub source_map: Option<String>,
 }
 
 impl Options {
@@ -77,7 +84,7 @@ impl Options {
 pub fn scan(source: &str, options: &Options) -> Report {
     #[cfg(target_arch = "wasm32")]
     {
-        engine::run(source, options)
+        dispatch(source, options)
     }
     #[cfg(not(target_arch = "wasm32"))]
     {
@@ -86,7 +93,7 @@ pub fn scan(source: &str, options: &Options) -> Report {
             std::thread::Builder::new()
                 .name("flexguard-scan".into())
                 .stack_size(STACK)
-                .spawn_scoped(scope, || engine::run(source, options))
+                .spawn_scoped(scope, || dispatch(source, options))
                 .map(|handle| handle.join())
         });
         match outcome {
@@ -102,5 +109,13 @@ pub fn scan(source: &str, options: &Options) -> Report {
                 }],
             },
         }
+    }
+}
+
+/// `.map` files are scanned through their `sourcesContent`; anything else is source code.
+fn dispatch(source: &str, options: &Options) -> Report {
+    match &options.filename {
+        Some(name) if sourcemap::is_map_file(name) => sourcemap::scan_map(source, options),
+        _ => engine::run(source, options),
     }
 }

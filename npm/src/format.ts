@@ -41,10 +41,23 @@ export function json(reports: Report[]): string {
       excerpt: f.excerpt,
       fingerprint: f.fingerprint,
       ...(verificationOf(f) ? { verification: verificationOf(f) } : {}),
+      // Bundles and source maps (absent for plain source files).
+      ...(f.module === undefined ? {} : { module: f.module }),
+      ...(f.original === undefined ? {} : { original: f.original }),
+      ...(f.viaMap === undefined ? {} : { viaMap: f.viaMap }),
     })),
   );
   const errors = reports.flatMap((r) => r.diagnostics);
   return JSON.stringify({ findings, errors }, null, 2) + "\n";
+}
+
+/** Where a bundle finding came from: original position, webpack module, source map. */
+function whereInBundle(f: Finding): string {
+  const parts: string[] = [];
+  if (f.original) parts.push(`${f.original.source}:${f.original.line}:${f.original.column}`);
+  if (f.module) parts.push(`module ${f.module}`);
+  if (f.viaMap) parts.push(`from ${f.viaMap}`);
+  return parts.join(", ");
 }
 
 const paint = (on: boolean, code: number) => (text: string) => (on ? `\u001b[${code}m${text}\u001b[0m` : text);
@@ -89,6 +102,7 @@ export function stylish(reports: Report[], options: FormatOptions = {}): string 
         const mark = underline(f);
         if (mark) out += `    ${" ".repeat(gutter.length)}${" ".repeat([...f.excerpt.slice(0, mark[0])].length)}${red("^".repeat([...f.excerpt.substr(mark[0], mark[1])].length))}\n`;
       }
+      if (f.original || f.module || f.viaMap) out += `    ${dim("where:")} ${whereInBundle(f)}\n`;
       out += `    ${dim("help:")} ${f.help}\n`;
     }
   }

@@ -41,10 +41,33 @@ export function rules() {
   return flexguard.rules();
 }
 
-/** Read and lint one file (invalid UTF-8 is replaced, the rest still scanned). Throws on I/O errors. */
+/**
+ * The external source map of a bundle, as text: the file its `//# sourceMappingURL=` comment
+ * names, else `<file>.map` next to it (Flex builds use `hidden-source-map`: no comment). Inline
+ * `data:` maps are left to the engine; `.map` files themselves have none. Unreadable → undefined.
+ */
+export function readSourceMap(file: string, source: string): string | undefined {
+  if (file.toLowerCase().endsWith(".map")) return undefined;
+  // The comment is the last line of a bundle; look only at the tail (bundles are megabytes).
+  const tail = source.slice(-2048);
+  const url = /\/\/[#@] sourceMappingURL=([^\s'"*]+)\s*(?:\*\/)?\s*$/.exec(tail)?.[1];
+  if (url?.startsWith("data:")) return undefined;
+  const candidate = url && !/^[a-z][a-z0-9+.-]*:/i.test(url) ? path.resolve(path.dirname(file), decodeURIComponent(url.split(/[?#]/)[0])) : `${file}.map`;
+  try {
+    return fs.readFileSync(candidate, "utf8");
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Read and lint one file (invalid UTF-8 is replaced, the rest still scanned). A bundle's external
+ * source map is read too (see `readSourceMap`), so findings carry their original position.
+ */
 export function lintFile(file: string, options: LintOptions = {}): Report {
   const source = fs.readFileSync(file, "utf8");
-  return lint(source, { ...options, filename: options.filename ?? displayPath(file) });
+  const sourceMap = options.sourceMap ?? readSourceMap(file, source);
+  return lint(source, { ...options, filename: options.filename ?? displayPath(file), ...(sourceMap === undefined ? {} : { sourceMap }) });
 }
 
 /** Like `lintFile`, but an unreadable file becomes an `io-error` diagnostic instead of a throw. */
