@@ -252,18 +252,103 @@ impl Visit for Walker<'_, '_> {
     }
 }
 
-/// The deepest bracket nesting of the text (strings and comments included: an over-estimate).
-fn max_nesting(source: &str) -> usize {
-    let (mut depth, mut max) = (0usize, 0usize);
-    for b in source.bytes() {
-        match b {
-            b'(' | b'[' | b'{' => {
-                depth += 1;
-                max = max.max(depth);
+/// How deeply swc would recurse on this text, estimated without parsing (an over-estimate for
+/// ordinary code). swc's parser, our walk and the AST's drop recurse once per level, and not only
+/// for brackets: JSX elements and TypeScript `<T>` assertions nest without one (and the latter
+/// back-track: quadratic), and so do operator chains (`!!!…`, `a=>a=>…`, `a?b:a?b:…`,
+/// `"a"+"a"+…`). The estimate is the largest of
+/// - bracket depth (`(`, `[`, `{`, and `${` in templates) plus angle depth (`<` before a name or
+///   `>`, closed by `</` or `/>`, reset at `;` so that comparisons do not add up);
+/// - half the operator characters, `.`, `(` and `[` of one expression (since the last `;`, `,`,
+///   `{` or `}`): chains like `a.b.b…`, `f()()…` nest in the AST as well.
+///
+/// String and comment contents count for nothing, so inline data (base64 images) is not depth.
+pub fn nesting_estimate(source: &str) -> usize {
+    let bytes = source.as_bytes();
+    let (mut brackets, mut angles, mut operators, mut max) = (0usize, 0usize, 0usize, 0usize);
+    // Bracket depths at which a template's `${` was opened: its `}` resumes the template text.
+    let mut templates: Vec<usize> = Vec::new();
+    let mut i = 0;
+    // Skip a template's text from `i` (after the opening backtick or the `}` of a `${…}`).
+    let skip_template = |mut i: usize, templates: &mut Vec<usize>, brackets: &mut usize| {
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\\' => i += 1,
+                b'`' => return i + 1,
+                b'$' if bytes.get(i + 1) == Some(&b'{') => {
+                    *brackets += 1;
+                    templates.push(*brackets);
+                    return i + 2;
+                }
+                _ => {}
             }
-            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            i += 1;
+        }
+        i
+    };
+    while i < bytes.len() {
+        let b = bytes[i];
+        i += 1;
+        match b {
+            b'\'' | b'"' => {
+                while i < bytes.len() && !matches!(bytes[i], b'\n' | b'\r') {
+                    if bytes[i] == b'\\' {
+                        i += 1;
+                    } else if bytes[i] == b {
+                        break;
+                    }
+                    i += 1;
+                }
+                i += 1;
+            }
+            b'/' if bytes.get(i) == Some(&b'/') => {
+                while i < bytes.len() && !matches!(bytes[i], b'\n' | b'\r') {
+                    i += 1;
+                }
+            }
+            b'/' if bytes.get(i) == Some(&b'*') => {
+                i = source[i + 1..]
+                    .find("*/")
+                    .map_or(bytes.len(), |end| i + 1 + end + 2);
+            }
+            b'`' => i = skip_template(i, &mut templates, &mut brackets),
+            b'(' | b'[' => {
+                brackets += 1;
+                operators += 1;
+            }
+            b'{' => {
+                brackets += 1;
+                operators = 0;
+            }
+            b'}' if templates.last() == Some(&brackets) => {
+                templates.pop();
+                brackets -= 1;
+                i = skip_template(i, &mut templates, &mut brackets);
+            }
+            b')' | b']' => brackets = brackets.saturating_sub(1),
+            b'}' => {
+                brackets = brackets.saturating_sub(1);
+                operators = 0;
+            }
+            b';' => {
+                angles = 0;
+                operators = 0;
+            }
+            b',' => operators = 0,
+            b'<' if bytes.get(i) == Some(&b'/') => angles = angles.saturating_sub(1),
+            b'<' if bytes.get(i).is_some_and(|&c| {
+                c == b'>' || c == b'_' || c == b'$' || c.is_ascii_alphabetic()
+            }) =>
+            {
+                angles += 1;
+                operators += 1;
+            }
+            b'/' if bytes.get(i) == Some(&b'>') => angles = angles.saturating_sub(1),
+            b'!' | b'~' | b'?' | b':' | b'=' | b'+' | b'-' | b'*' | b'/' | b'%' | b'&' | b'|'
+            | b'^' | b'<' | b'>' | b'.' => operators += 1,
             _ => {}
         }
+        max = max.max(brackets + angles).max(operators / 2);
     }
     max
 }
@@ -281,7 +366,7 @@ pub fn run(source: &str, options: &Options) -> Report {
     let no_consts = Consts::default();
     let placeholder_rule = crate::rules::ALL[0].meta();
 
-    let nesting = max_nesting(source);
+    let nesting = nesting_estimate(source);
     let parsed = if nesting > MAX_NESTING {
         Err(parse::ParseError {
             message: format!("nesting deeper than {MAX_NESTING} levels; scanned as plain text"),
@@ -295,7 +380,7 @@ pub fn run(source: &str, options: &Options) -> Report {
         Ok(parsed) => {
             let consts = Consts::collect(&parsed.program);
             let mut ctx = Ctx {
-                folder: Folder { consts: &consts },
+                folder: Folder::new(&consts, source.len()),
                 base: parsed.base,
                 rule: placeholder_rule,
                 hits: Vec::new(),
@@ -304,6 +389,17 @@ pub fn run(source: &str, options: &Options) -> Report {
                 ctx: &mut ctx,
                 rules: &rules,
             });
+            if ctx.folder.exhausted() {
+                diagnostics.push(Diagnostic {
+                    code: "limit".to_string(),
+                    message: "constant folding reached its work limit; later strings were scanned \
+                              without folding"
+                        .to_string(),
+                    file: file.to_string(),
+                    line: 1,
+                    column: 1,
+                });
+            }
             let (leading, trailing) = parsed.comments.borrow_all();
             for comment in leading.values().chain(trailing.values()).flatten() {
                 let span = ctx.span(comment.span);
@@ -338,7 +434,7 @@ pub fn run(source: &str, options: &Options) -> Report {
                 column,
             });
             let mut ctx = Ctx {
-                folder: Folder { consts: &no_consts },
+                folder: Folder::new(&no_consts, source.len()),
                 base: 0,
                 rule: placeholder_rule,
                 hits: Vec::new(),

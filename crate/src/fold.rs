@@ -10,6 +10,12 @@ use swc_ecma_visit::{Visit, VisitWith};
 pub const MAX_FOLDED_LEN: usize = 1 << 20;
 /// Deepest chain of nested expressions and `const` indirections folding will follow.
 pub const MAX_DEPTH: u32 = 48;
+/// Folding work allowed per file (one unit per expression visited and per byte built), plus
+/// [`BUDGET_PER_SOURCE_BYTE`] per source byte. Bounds bombs that stay within depth and length:
+/// `const a1 = a0 + a0; const a2 = a1 + a1; …` expands exponentially, and a 1 MB constant used
+/// at 2,000 sites is 2 GB of strings.
+pub const BUDGET: usize = 1 << 20;
+pub const BUDGET_PER_SOURCE_BYTE: usize = 8;
 
 /// `const` bindings of a file whose initialiser may fold to a string. A name declared twice
 /// (in different scopes) is ambiguous without scope analysis and is dropped.
@@ -59,19 +65,42 @@ fn may_fold(expr: &Expr) -> bool {
     )
 }
 
-/// Folds expressions against a file's `const` bindings.
+/// Folds expressions against a file's `const` bindings, within the file's work budget.
 pub struct Folder<'a> {
     pub consts: &'a Consts,
+    budget: std::cell::Cell<usize>,
 }
 
-impl Folder<'_> {
+impl<'a> Folder<'a> {
+    /// A folder for a source of `source_len` bytes.
+    pub fn new(consts: &'a Consts, source_len: usize) -> Self {
+        Folder {
+            consts,
+            budget: std::cell::Cell::new(
+                BUDGET.saturating_add(source_len.saturating_mul(BUDGET_PER_SOURCE_BYTE)),
+            ),
+        }
+    }
+
+    /// True once the budget ran out: later expressions were not folded (their parts were
+    /// still scanned one by one).
+    pub fn exhausted(&self) -> bool {
+        self.budget.get() == 0
+    }
+
+    fn spend(&self, units: usize) -> bool {
+        let left = self.budget.get();
+        self.budget.set(left.saturating_sub(units));
+        left >= units
+    }
+
     pub fn fold(&self, expr: &Expr) -> Option<String> {
         let mut out = String::new();
-        self.fold_into(expr, 0, &mut out).then_some(out)
+        (self.fold_into(expr, 0, &mut out) && self.spend(out.len())).then_some(out)
     }
 
     fn fold_into(&self, expr: &Expr, depth: u32, out: &mut String) -> bool {
-        if depth > MAX_DEPTH || out.len() > MAX_FOLDED_LEN {
+        if depth > MAX_DEPTH || out.len() > MAX_FOLDED_LEN || !self.spend(1) {
             return false;
         }
         match expr {

@@ -10,6 +10,10 @@ use serde::{Deserialize, Serialize};
 pub mod engine;
 pub mod finding;
 pub mod fold;
+#[doc(hidden)]
+pub mod invariants;
+#[doc(hidden)]
+pub mod jsgen;
 pub mod parse;
 pub mod redact;
 pub mod rules;
