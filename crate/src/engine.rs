@@ -15,7 +15,13 @@ use crate::rules::{Rule, RuleMeta};
 use crate::Options;
 
 /// Nesting deeper than this is not parsed (swc recurses per level); the file is scanned as text.
-pub const MAX_NESTING: usize = 2500;
+/// Measured in wasm on node's default ~1 MB native stack (wasm frames live there, not in the
+/// 16 MiB shadow stack): nested `function(){return …}` trap at ~400 levels, arrows at ~700,
+/// `(`, templates and JSX at ~1,100; 200 leaves room for the caller's own stack (webpack).
+pub const MAX_NESTING: usize = 200;
+/// Operator characters of one expression that count as one level of [`MAX_NESTING`]
+/// (`!!!…` traps at ~4,700 levels; `a?b:…`, `typeof …` cost two characters a level).
+const OPERATORS_PER_LEVEL: usize = 10;
 /// Excerpt window: characters kept on each side of a finding on a long line.
 const EXCERPT_CONTEXT: usize = 60;
 
@@ -258,14 +264,16 @@ impl Visit for Walker<'_, '_> {
 /// back-track: quadratic), and so do operator chains (`!!!…`, `a=>a=>…`, `a?b:a?b:…`,
 /// `"a"+"a"+…`). The estimate is the largest of
 /// - bracket depth (`(`, `[`, `{`, and `${` in templates) plus angle depth (`<` before a name or
-///   `>`, closed by `</` or `/>`, reset at `;` so that comparisons do not add up);
-/// - half the operator characters, `.`, `(` and `[` of one expression (since the last `;`, `,`,
-///   `{` or `}`): chains like `a.b.b…`, `f()()…` nest in the AST as well.
+///   `>`, closed by `</` or `/>`, reset at `;` so that comparisons do not add up) plus the arrows
+///   of one expression (`a=>b=>…`; since the last `;`, `,`, `{` or `}`);
+/// - the operator characters, `.`, `(` and `[` of one expression (since the last `;`, `,`, `{`
+///   or `}`), keyword operators (`typeof`, `new`, `await`, …) counting two, divided by
+///   [`OPERATORS_PER_LEVEL`]: chains like `a.b.b…`, `f()()…`, `new new …` nest as well.
 ///
 /// String and comment contents count for nothing, so inline data (base64 images) is not depth.
 pub fn nesting_estimate(source: &str) -> usize {
     let bytes = source.as_bytes();
-    let (mut brackets, mut angles, mut operators, mut max) = (0usize, 0usize, 0usize, 0usize);
+    let (mut brackets, mut angles, mut operators, mut arrows, mut max) = (0usize, 0usize, 0, 0, 0);
     // Bracket depths at which a template's `${` was opened: its `}` resumes the template text.
     let mut templates: Vec<usize> = Vec::new();
     let mut i = 0;
@@ -319,6 +327,7 @@ pub fn nesting_estimate(source: &str) -> usize {
             b'{' => {
                 brackets += 1;
                 operators = 0;
+                arrows = 0;
             }
             b'}' if templates.last() == Some(&brackets) => {
                 templates.pop();
@@ -329,12 +338,22 @@ pub fn nesting_estimate(source: &str) -> usize {
             b'}' => {
                 brackets = brackets.saturating_sub(1);
                 operators = 0;
+                arrows = 0;
             }
             b';' => {
                 angles = 0;
                 operators = 0;
+                arrows = 0;
             }
-            b',' => operators = 0,
+            b',' => {
+                operators = 0;
+                arrows = 0;
+            }
+            b'=' if bytes.get(i) == Some(&b'>') => {
+                arrows += 1;
+                operators += 2;
+                i += 1;
+            }
             b'<' if bytes.get(i) == Some(&b'/') => angles = angles.saturating_sub(1),
             b'<' if bytes.get(i).is_some_and(|&c| {
                 c == b'>' || c == b'_' || c == b'$' || c.is_ascii_alphabetic()
@@ -344,11 +363,25 @@ pub fn nesting_estimate(source: &str) -> usize {
                 operators += 1;
             }
             b'/' if bytes.get(i) == Some(&b'>') => angles = angles.saturating_sub(1),
+            b'a'..=b'z' | b'A'..=b'Z' | b'_' | b'$' => {
+                let word = i - 1;
+                while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
+                    i += 1;
+                }
+                // Keyword operators nest like `!`: `typeof typeof …`, `new new …`.
+                if let b"typeof" | b"void" | b"delete" | b"await" | b"new" | b"yield" =
+                    &bytes[word..i]
+                {
+                    operators += 2;
+                }
+            }
             b'!' | b'~' | b'?' | b':' | b'=' | b'+' | b'-' | b'*' | b'/' | b'%' | b'&' | b'|'
             | b'^' | b'<' | b'>' | b'.' => operators += 1,
             _ => {}
         }
-        max = max.max(brackets + angles).max(operators / 2);
+        max = max
+            .max(brackets + angles + arrows)
+            .max(operators / OPERATORS_PER_LEVEL);
     }
     max
 }

@@ -105,6 +105,9 @@ fn hundred_thousand_levels_of_nesting_are_a_limit_not_a_crash() {
         ),
         ("member", "a.js", format!("x=a{}", ".b".repeat(N))),
         ("call", "a.js", format!("x=a{}", "()".repeat(N))),
+        ("typeof", "a.js", format!("x={}1", "typeof ".repeat(N))),
+        ("new", "a.js", format!("x={}a", "new ".repeat(N))),
+        ("await", "a.js", format!("x={}1", "await ".repeat(N))),
     ];
     for (name, file, body) in cases {
         let sid = sid(100);
@@ -121,7 +124,7 @@ fn hundred_thousand_levels_of_nesting_are_a_limit_not_a_crash() {
 /// Just under the limit the file is parsed and walked as usual (no `limit`, no crash).
 #[test]
 fn nesting_under_the_limit_is_parsed() {
-    let n = 1000;
+    let n = 150;
     let cases: Vec<(&str, String)> = vec![
         ("a.js", format!("x={}1{}", "(".repeat(n), ")".repeat(n))),
         ("a.js", format!("x={}1{}", "`${".repeat(n), "}`".repeat(n))),
@@ -136,6 +139,38 @@ fn nesting_under_the_limit_is_parsed() {
     for (file, body) in cases {
         let sid = sid(101);
         let source = format!("const planted = '{sid}';\n{body};\n");
+        let report = scan_planted(&source, file, &sid);
+        assert!(
+            report.diagnostics.is_empty(),
+            "{file}: {:?}",
+            report.diagnostics
+        );
+    }
+}
+
+/// The nesting estimate does not mistake flat code for depth: thousands of comparisons,
+/// generics, long `&&` chains split by commas, and inline base64 data full of `+` and `/`.
+#[test]
+fn flat_code_is_not_a_limit() {
+    let sid = sid(109);
+    let comparisons: String = (0..5000)
+        .map(|i| format!("for(i=0;i<n{i};i++)if(a<b&&c>d)x=a<b?1:2;"))
+        .collect();
+    let data = "iVBORw0KGgo+/AAAANSUhEUgAAAAEAAAAB/CAYAAAAfFcSJ+==".repeat(20_000);
+    let chain: String = (0..5000).map(|i| format!("a{i}&&b{i}||c,")).collect();
+    for (file, body) in [
+        ("a.js", comparisons.clone()),
+        (
+            "a.ts",
+            format!("let m: Map<string, Array<number>> = new Map();{comparisons}"),
+        ),
+        (
+            "a.js",
+            format!("const img = \"data:image/png;base64,{data}\";"),
+        ),
+        ("a.js", format!("x=({chain}0);")),
+    ] {
+        let source = format!("const planted = '{sid}';\n{body}\n");
         let report = scan_planted(&source, file, &sid);
         assert!(
             report.diagnostics.is_empty(),

@@ -98,3 +98,39 @@ fn exponential_const_folding() {
     assert!(report.diagnostics.iter().any(|d| d.code == "limit"));
     assert!(report.findings.iter().any(|f| f.rule_id == "account-sid"));
 }
+
+/// scan_bytes crash (fuzz, 2026-11-29): `(conii,{ fgsProd }! => {…` in a `.tsx` file trips a
+/// `debug_assert_eq!(items.len(), 1)` in swc_ecma_parser 47 (`parser/expr.rs`, arrow after a
+/// parenthesised list). Upstream, and a debug assertion only: release builds (the shipped wasm)
+/// report a parse-error and scan the text. With debug assertions (`cargo test`, the fuzz build)
+/// the panic is caught by `scan` and becomes an `internal-error` that names the file and
+/// quotes nothing — which is what this test holds, per build.
+#[test]
+fn scan_bytes_crash_swc_debug_assertion_on_arrow_after_list() {
+    let input = unhex(&[
+        "2f2fdd546865206f6e6c79206275696c6420686f6f6b20466c6578206f66666504000000000baaaaaaaaaaaa",
+        "aa6c65782d706c7567696e2d7363726970747320726571756972657320746869732066696c652036616e6420",
+        "7265717569726528010000000000000172642f7765627061636b27293b0a0a6d6f64756c652e6578706f7274",
+        "73203d2028636f6e69692c7b202066677350726f64207d21203d3e207b0a2020436f6e6669672e706c756769",
+        "6e732e70757368286e657720466c657867756125645765627061636b506c7567696e2829293b0a2020726574",
+        "75726e20636f6e2a00000000000000",
+    ]);
+    let source = String::from_utf8_lossy(&input);
+    let file = ["plugin.js", "plugin.ts", "Plugin.tsx"][input[0] as usize % 3];
+    let report = scan(
+        &source,
+        &Options {
+            filename: Some(file.into()),
+            ..Default::default()
+        },
+    );
+    invariants::check(&source, file, &report).unwrap();
+    let codes: Vec<&str> = report.diagnostics.iter().map(|d| d.code.as_str()).collect();
+    if cfg!(debug_assertions) {
+        assert_eq!(codes, ["internal-error"]);
+        assert_eq!(report.diagnostics[0].file, file);
+        assert!(!report.diagnostics[0].message.contains("fgsProd"));
+    } else {
+        assert_eq!(codes, ["parse-error"]);
+    }
+}
