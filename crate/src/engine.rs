@@ -386,6 +386,24 @@ pub fn nesting_estimate(source: &str) -> usize {
     max
 }
 
+/// Where the text has a JSX namespaced name followed by a member (`<a:b.c`), on which
+/// swc_ecma_parser 47 panics (`unreachable!` in `parser/jsx.rs`: a wasm trap, found by fuzzing).
+/// Only where JSX can start (after `=`, `(`, `,`, `:`, `?`, `{`, `[`, `!`, `&`, `|`, `>`, `;`,
+/// `}`, `return` or at the start), so minified `c?e<t:n.length` is not mistaken for it.
+fn jsx_namespaced_member(source: &str) -> Option<usize> {
+    static PATTERN: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let pattern = PATTERN.get_or_init(|| {
+        regex::Regex::new(
+            r"(?:^|[=(,:?{\[!&|>;}]|\breturn)\s*(<\s*[A-Za-z_$][\w$-]*\s*:\s*[A-Za-z_$][\w$-]*\s*\.)",
+        )
+        .expect("pattern compiles")
+    });
+    pattern
+        .captures(source)
+        .and_then(|c| c.get(1))
+        .map(|m| m.start())
+}
+
 /// Scan one source. Never panics on any input.
 pub fn run(source: &str, options: &Options) -> Report {
     let file = options.filename.as_deref().unwrap_or("<input>");
@@ -404,6 +422,11 @@ pub fn run(source: &str, options: &Options) -> Report {
         Err(parse::ParseError {
             message: format!("nesting deeper than {MAX_NESTING} levels; scanned as plain text"),
             offset: 0,
+        })
+    } else if let Some(offset) = jsx_namespaced_member(source) {
+        Err(parse::ParseError {
+            message: "JSX name `<a:b.c>` is not supported by the parser".to_string(),
+            offset,
         })
     } else {
         parse::parse(source, file)

@@ -134,3 +134,25 @@ fn scan_bytes_crash_swc_debug_assertion_on_arrow_after_list() {
         assert_eq!(codes, ["parse-error"]);
     }
 }
+
+/// scan_bytes crash (fuzz, 2026-11-29): a JSX namespaced name with a member, `<a:b.c>`, hits
+/// `unreachable!("JSXNamespacedName -> JSXObject")` in swc_ecma_parser 47 (`parser/jsx.rs`) —
+/// a real panic, so a wasm trap: ten bytes made the shipped engine report `internal-error`
+/// and skip the file. Fix: `engine::run` recognises the form in the text first and scans the
+/// file as text with a `parse-error`. Minified ternaries (`c?e<t:n.length`) still parse.
+#[test]
+fn scan_bytes_crash_jsx_namespaced_name_with_member() {
+    let sid = testgen::fill("AC{hex32}", 202);
+    for source in [
+        format!("x=<a:b.c/>;\nconst s = '{sid}';"),
+        format!("function f() {{ return <svg:g.x></svg:g.x>; }} // {sid}"),
+    ] {
+        let (report, _) = scan_checked(&source, "a.jsx");
+        let codes: Vec<&str> = report.diagnostics.iter().map(|d| d.code.as_str()).collect();
+        assert_eq!(codes, ["parse-error"]);
+        assert!(report.findings.iter().any(|f| f.rule_id == "account-sid"));
+    }
+    let minified = format!("var s='{sid}';function g(c,e,t,n){{return c?e<t:n.length}}");
+    let (report, _) = scan_checked(&minified, "bundle.js");
+    assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+}
