@@ -388,19 +388,20 @@ pub fn nesting_estimate(source: &str) -> usize {
 
 /// Where the text has a JSX namespaced name followed by a member (`<a:b.c`), on which
 /// swc_ecma_parser 47 panics (`unreachable!` in `parser/jsx.rs`: a wasm trap, found by fuzzing).
-/// Only where JSX can start (after `=`, `(`, `,`, `:`, `?`, `{`, `[`, `!`, `&`, `|`, `>`, `;`,
-/// `}`, `return` or at the start), so minified `c?e<t:n.length` is not mistaken for it.
+/// Closing tags anywhere; opening tags only where JSX can start (after `=`, `(`, `,`, `:`, `?`,
+/// `{`, `[`, `!`, `&`, `|`, `>`, `;`, `}`, `return` or at the start), so minified
+/// `c?e<t:n.length` is not mistaken for one.
 fn jsx_namespaced_member(source: &str) -> Option<usize> {
     static PATTERN: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     let pattern = PATTERN.get_or_init(|| {
         regex::Regex::new(
-            r"(?:^|[=(,:?{\[!&|>;}]|\breturn)\s*(<\s*[A-Za-z_$][\w$-]*\s*:\s*[A-Za-z_$][\w$-]*\s*\.)",
+            r"(?:(?:^|[=(,:?{\[!&|>;}]|\breturn)\s*(<)|(</))\s*[A-Za-z_$][\w$-]*\s*:\s*[A-Za-z_$][\w$-]*\s*\.",
         )
         .expect("pattern compiles")
     });
     pattern
         .captures(source)
-        .and_then(|c| c.get(1))
+        .and_then(|c| c.get(1).or_else(|| c.get(2)))
         .map(|m| m.start())
 }
 

@@ -137,7 +137,7 @@ fn scan_bytes_crash_swc_debug_assertion_on_arrow_after_list() {
 
 /// scan_bytes crash (fuzz, 2026-11-29): a JSX namespaced name with a member, `<a:b.c>`, hits
 /// `unreachable!("JSXNamespacedName -> JSXObject")` in swc_ecma_parser 47 (`parser/jsx.rs`) —
-/// a real panic, so a wasm trap: ten bytes made the shipped engine report `internal-error`
+/// a real panic, so a wasm trap: ten bytes (`x=<a:b.c/>`) made the shipped engine report `internal-error`
 /// and skip the file. Fix: `engine::run` recognises the form in the text first and scans the
 /// file as text with a `parse-error`. Minified ternaries (`c?e<t:n.length`) still parse.
 #[test]
@@ -152,6 +152,20 @@ fn scan_bytes_crash_jsx_namespaced_name_with_member() {
         assert_eq!(codes, ["parse-error"]);
         assert!(report.findings.iter().any(|f| f.rule_id == "account-sid"));
     }
+    // The fuzz input itself: the closing tag `</div:www.twilio.…>`.
+    let input = unhex(&[
+        "2f2f2044454d8787878787878787756172642068617320056f6d657468696e6720746f0a2f2f2066696e642e",
+        "20546869732069732074686520616e74692d706174650000007465726e20666c6578677561726420652f2f20",
+        "44454d4f20314f4e4c592e2066010000000000001f63742720287b20740a20203c64692020203e760a203c62",
+        "64692020786973747320746f2073746f703a2063726564656e7469616c7320616e6420612064697265757474",
+        "6f6e3e0a202020203c6120663d7b444f43537d3e486ff977207468697320776f726b733c2f613e0a20203c2f",
+        "6469763a7777772e7477696c696f2e706c756728656564626565666f6e73742043757374696e672127297d3e",
+        "0a202020203d3e20280a203e0a293b0a0a437573746f6d20314f4e4c592e20660100000000",
+    ]);
+    let source = String::from_utf8_lossy(&input);
+    let file = ["plugin.js", "plugin.ts", "Plugin.tsx"][input[0] as usize % 3];
+    let (report, _) = scan_checked(&source, file);
+    assert_eq!(report.diagnostics[0].code, "parse-error");
     let minified = format!("var s='{sid}';function g(c,e,t,n){{return c?e<t:n.length}}");
     let (report, _) = scan_checked(&minified, "bundle.js");
     assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);

@@ -95,6 +95,15 @@ test("nesting at the limit (200 levels) parses on node's default stack", () => {
   }
 });
 
+test("inputs the fuzzer found that trapped the wasm are parse-errors now, still scanned", () => {
+  const sid = fill("AC{hex32}", 307);
+  for (const source of [`x=<a:b.c/>;'${sid}'`, `x=<div>${"'"}${sid}${"'"}</div:www.twilio.com>`]) {
+    const report = flexguard.lint(source, { filename: "a.jsx" });
+    assert.deepEqual(report.diagnostics.map((d) => d.code), ["parse-error"], source.slice(0, 12));
+    assertPlantedFound(report, sid, source.slice(0, 12));
+  }
+});
+
 test("binary and invalid UTF-8 files read through lintFile are scanned", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "flexguard-hardening-"));
   const sid = fill("AC{hex32}", 302);
