@@ -78,4 +78,23 @@ bench: build
 	cargo build --release --example bench
 	node bench/run.js
 
-test: test-rust test-npm lint-self test-bundles test-playground
+
+test: test-rust test-npm lint-self test-bundles test-hardening test-playground
+
+# Hardening (issue 10): the npm suite against the real wasm (adversarial inputs, traps, memory);
+# the Rust adversarial and regression suites run under `cargo test` already.
+.PHONY: test-hardening test-hardening-release fuzz fuzz-smoke
+test-hardening: build
+	cd npm && node --test test/hardening.test.js
+
+# The 50 MB single-line bundle, optimised (too slow unoptimised for every `make test`).
+test-hardening-release:
+	cargo test --release --test adversarial -- --include-ignored
+
+# Fuzzing needs nightly + cargo-fuzz (tools/fuzz.sh installs them), so it is not part of `make test`.
+fuzz-smoke:
+	tools/fuzz.sh smoke
+TARGET ?= scan_js
+SECS ?= 1800
+fuzz:
+	tools/fuzz.sh run $(TARGET) $(SECS)

@@ -19,7 +19,13 @@ use crate::suppress::{self, Suppression};
 use crate::Options;
 
 /// Nesting deeper than this is not parsed (swc recurses per level); the file is scanned as text.
-pub const MAX_NESTING: usize = 2500;
+/// Measured in wasm on node's default ~1 MB native stack (wasm frames live there, not in the
+/// 16 MiB shadow stack): nested `function(){return …}` trap at ~400 levels, arrows at ~700,
+/// `(`, templates and JSX at ~1,100; 200 leaves room for the caller's own stack (webpack).
+pub const MAX_NESTING: usize = 200;
+/// Operator characters of one expression that count as one level of [`MAX_NESTING`]
+/// (`!!!…` traps at ~4,700 levels; `a?b:…`, `typeof …` cost two characters a level).
+const OPERATORS_PER_LEVEL: usize = 10;
 /// Excerpt window: characters kept on each side of a finding on a long line.
 const EXCERPT_CONTEXT: usize = 60;
 
@@ -492,20 +498,151 @@ impl Visit for Walker<'_, '_> {
     }
 }
 
-/// The deepest bracket nesting of the text (strings and comments included: an over-estimate).
-fn max_nesting(source: &str) -> usize {
-    let (mut depth, mut max) = (0usize, 0usize);
-    for b in source.bytes() {
-        match b {
-            b'(' | b'[' | b'{' => {
-                depth += 1;
-                max = max.max(depth);
+/// How deeply swc would recurse on this text, estimated without parsing (an over-estimate for
+/// ordinary code). swc's parser, our walk and the AST's drop recurse once per level, and not only
+/// for brackets: JSX elements and TypeScript `<T>` assertions nest without one (and the latter
+/// back-track: quadratic), and so do operator chains (`!!!…`, `a=>a=>…`, `a?b:a?b:…`,
+/// `"a"+"a"+…`). The estimate is the largest of
+/// - bracket depth (`(`, `[`, `{`, and `${` in templates) plus angle depth (`<` before a name or
+///   `>`, closed by `</` or `/>`, reset at `;` so that comparisons do not add up) plus the arrows
+///   of one expression (`a=>b=>…`; since the last `;`, `,`, `{` or `}`);
+/// - the operator characters, `.`, `(` and `[` of one expression (since the last `;`, `,`, `{`
+///   or `}`), keyword operators (`typeof`, `new`, `await`, …) counting two, divided by
+///   [`OPERATORS_PER_LEVEL`]: chains like `a.b.b…`, `f()()…`, `new new …` nest as well.
+///
+/// String and comment contents count for nothing, so inline data (base64 images) is not depth.
+pub fn nesting_estimate(source: &str) -> usize {
+    let bytes = source.as_bytes();
+    let (mut brackets, mut angles, mut operators, mut arrows, mut max) = (0usize, 0usize, 0, 0, 0);
+    // Bracket depths at which a template's `${` was opened: its `}` resumes the template text.
+    let mut templates: Vec<usize> = Vec::new();
+    let mut i = 0;
+    // Skip a template's text from `i` (after the opening backtick or the `}` of a `${…}`).
+    let skip_template = |mut i: usize, templates: &mut Vec<usize>, brackets: &mut usize| {
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\\' => i += 1,
+                b'`' => return i + 1,
+                b'$' if bytes.get(i + 1) == Some(&b'{') => {
+                    *brackets += 1;
+                    templates.push(*brackets);
+                    return i + 2;
+                }
+                _ => {}
             }
-            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            i += 1;
+        }
+        i
+    };
+    while i < bytes.len() {
+        let b = bytes[i];
+        i += 1;
+        match b {
+            b'\'' | b'"' => {
+                while i < bytes.len() && !matches!(bytes[i], b'\n' | b'\r') {
+                    if bytes[i] == b'\\' {
+                        i += 1;
+                    } else if bytes[i] == b {
+                        break;
+                    }
+                    i += 1;
+                }
+                i += 1;
+            }
+            b'/' if bytes.get(i) == Some(&b'/') => {
+                while i < bytes.len() && !matches!(bytes[i], b'\n' | b'\r') {
+                    i += 1;
+                }
+            }
+            b'/' if bytes.get(i) == Some(&b'*') => {
+                i = source[i + 1..]
+                    .find("*/")
+                    .map_or(bytes.len(), |end| i + 1 + end + 2);
+            }
+            b'`' => i = skip_template(i, &mut templates, &mut brackets),
+            b'(' | b'[' => {
+                brackets += 1;
+                operators += 1;
+            }
+            b'{' => {
+                brackets += 1;
+                operators = 0;
+                arrows = 0;
+            }
+            b'}' if templates.last() == Some(&brackets) => {
+                templates.pop();
+                brackets -= 1;
+                i = skip_template(i, &mut templates, &mut brackets);
+            }
+            b')' | b']' => brackets = brackets.saturating_sub(1),
+            b'}' => {
+                brackets = brackets.saturating_sub(1);
+                operators = 0;
+                arrows = 0;
+            }
+            b';' => {
+                angles = 0;
+                operators = 0;
+                arrows = 0;
+            }
+            b',' => {
+                operators = 0;
+                arrows = 0;
+            }
+            b'=' if bytes.get(i) == Some(&b'>') => {
+                arrows += 1;
+                operators += 2;
+                i += 1;
+            }
+            b'<' if bytes.get(i) == Some(&b'/') => angles = angles.saturating_sub(1),
+            b'<' if bytes.get(i).is_some_and(|&c| {
+                c == b'>' || c == b'_' || c == b'$' || c.is_ascii_alphabetic()
+            }) =>
+            {
+                angles += 1;
+                operators += 1;
+            }
+            b'/' if bytes.get(i) == Some(&b'>') => angles = angles.saturating_sub(1),
+            b'a'..=b'z' | b'A'..=b'Z' | b'_' | b'$' => {
+                let word = i - 1;
+                while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
+                    i += 1;
+                }
+                // Keyword operators nest like `!`: `typeof typeof …`, `new new …`.
+                if let b"typeof" | b"void" | b"delete" | b"await" | b"new" | b"yield" =
+                    &bytes[word..i]
+                {
+                    operators += 2;
+                }
+            }
+            b'!' | b'~' | b'?' | b':' | b'=' | b'+' | b'-' | b'*' | b'/' | b'%' | b'&' | b'|'
+            | b'^' | b'<' | b'>' | b'.' => operators += 1,
             _ => {}
         }
+        max = max
+            .max(brackets + angles + arrows)
+            .max(operators / OPERATORS_PER_LEVEL);
     }
     max
+}
+
+/// Where the text has a JSX namespaced name followed by a member (`<a:b.c`), on which
+/// swc_ecma_parser 47 panics (`unreachable!` in `parser/jsx.rs`: a wasm trap, found by fuzzing).
+/// Closing tags anywhere; opening tags only where JSX can start (after `=`, `(`, `,`, `:`, `?`,
+/// `{`, `[`, `!`, `&`, `|`, `>`, `;`, `}`, `return` or at the start), so minified
+/// `c?e<t:n.length` is not mistaken for one.
+fn jsx_namespaced_member(source: &str) -> Option<usize> {
+    static PATTERN: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let pattern = PATTERN.get_or_init(|| {
+        regex::Regex::new(
+            r"(?:(?:^|[=(,:?{\[!&|>;}]|\breturn)\s*(<)|(</))\s*[A-Za-z_$][\w$-]*\s*:\s*[A-Za-z_$][\w$-]*\s*\.",
+        )
+        .expect("pattern compiles")
+    });
+    pattern
+        .captures(source)
+        .and_then(|c| c.get(1).or_else(|| c.get(2)))
+        .map(|m| m.start())
 }
 
 /// Scan one source. Never panics on any input.
@@ -523,7 +660,11 @@ pub fn run(source: &str, options: &Options) -> Report {
     // Plain-text files (.env, JSON, YAML, HTML) are scanned by shape only, without a parse
     // attempt and so without a parse-error diagnostic.
     let plain_text = parse::is_plain_text(file);
-    let nesting = if plain_text { 0 } else { max_nesting(source) };
+    let nesting = if plain_text {
+        0
+    } else {
+        nesting_estimate(source)
+    };
     let mut suppressions: Vec<Suppression> = Vec::new();
     let parsed = if plain_text {
         Err(parse::ParseError {
@@ -534,6 +675,11 @@ pub fn run(source: &str, options: &Options) -> Report {
         Err(parse::ParseError {
             message: format!("nesting deeper than {MAX_NESTING} levels; scanned as plain text"),
             offset: 0,
+        })
+    } else if let Some(offset) = jsx_namespaced_member(source) {
+        Err(parse::ParseError {
+            message: "JSX name `<a:b.c>` is not supported by the parser".to_string(),
+            offset,
         })
     } else {
         parse::parse(source, file)

@@ -183,7 +183,7 @@ fn unparen(expr: &Expr) -> &Expr {
     }
 }
 
-/// Folds expressions against a file's `const` bindings.
+/// Folds expressions against a file's `const` bindings, within the file's work budget.
 pub struct Folder<'a> {
     pub consts: &'a Consts,
     /// Remaining work allowance (see [`WORK_BASE`]); shared by every fold of the file.

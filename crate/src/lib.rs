@@ -12,6 +12,10 @@ pub mod engine;
 pub mod finding;
 pub mod fold;
 pub(crate) mod http;
+#[doc(hidden)]
+pub mod invariants;
+#[doc(hidden)]
+pub mod jsgen;
 pub mod parse;
 pub mod redact;
 pub mod rules;

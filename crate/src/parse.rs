@@ -68,7 +68,8 @@ pub fn parse(source: &str, filename: &str) -> Result<Parsed, ParseError> {
     let base = fm.start_pos.0;
     let syntax = syntax_for(filename);
     let to_error = |e: swc_ecma_parser::error::Error| ParseError {
-        message: e.kind().msg().into_owned(),
+        // swc quotes the offending token, which can be a credential: mask token-like runs.
+        message: crate::redact::mask_token_like(&e.kind().msg()),
         offset: e.span().lo.0.saturating_sub(base) as usize,
     };
 
