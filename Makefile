@@ -9,7 +9,7 @@ RUST_SOURCES := $(shell find crate/src -name '*.rs') crate/Cargo.toml Cargo.toml
 WASM := npm/wasm/nodejs/flexguard_bg.wasm npm/wasm/web/flexguard_bg.wasm
 JS_SOURCES := $(shell find npm/src -name '*.ts') npm/tsconfig.json
 
-.PHONY: setup wasm js build example test test-rust test-npm lint-self
+.PHONY: setup wasm js build example test test-rust test-npm lint-self test-webpack
 
 setup:
 	@tools/setup.sh
@@ -43,4 +43,10 @@ test-npm: build
 lint-self: build
 	node npm/bin/flexguard.js --max-warnings 0 npm/src npm/bin npm/test npm/esm tools tests
 
-test: test-rust test-npm lint-self
+# FlexguardWebpackPlugin in real webpack 4 and 5 builds and in the real Flex plugin build.
+# tools/setup-webpack.sh caches webpack and the ~830 MB Flex install under ~/.cache/flexguard.
+test-webpack: build
+	tools/setup-webpack.sh
+	cd npm && node --test --test-concurrency=1 test/webpack/*.test.js
+
+test: test-rust test-npm lint-self test-webpack

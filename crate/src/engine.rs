@@ -414,6 +414,7 @@ fn finish(
                 end_column,
                 excerpt: excerpt(source, index, hit.span, &secrets),
                 fingerprint: fingerprint(hit.rule.id, file, &hit.value),
+                value_hash: fingerprint(hit.rule.id, "", &hit.value),
             })
         })
         .collect()

@@ -84,3 +84,13 @@ export function summarize(reports: Report[]): { errors: number; warnings: number
   }
   return counts;
 }
+
+/**
+ * Drop findings whose fingerprint is in `fingerprints` (a baseline: findings accepted earlier).
+ * Fingerprints do not depend on lines, so baselined findings stay baselined when code moves.
+ */
+export function applyBaseline(reports: Report[], fingerprints: Iterable<string>): Report[] {
+  const known = new Set(fingerprints);
+  if (known.size === 0) return reports;
+  return reports.map((report) => ({ ...report, findings: report.findings.filter((f) => !known.has(f.fingerprint)) }));
+}
