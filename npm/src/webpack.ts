@@ -16,7 +16,7 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import type { Finding, Report, RuleSetting, Severity } from "./core";
-import { applyBaseline } from "./core";
+import { applyBaseline, summarize } from "./core";
 import { formatters } from "./format";
 import { displayPath, lint, SOURCE_EXTENSIONS } from "./node";
 
@@ -140,11 +140,21 @@ export class FlexguardWebpackPlugin {
           const failing = (f: Finding) => SEVERITY_RANK[f.severity] >= FAIL_RANK[failOn];
           const errors = reports.map((r) => ({ findings: r.findings.filter(failing), diagnostics: [] }));
           const warnings = reports.map((r) => ({ findings: r.findings.filter((f) => !failing(f)), diagnostics: r.diagnostics }));
-          if (errors.some((r) => r.findings.length > 0)) {
-            compilation.errors.push(wrapError(`flexguard: this bundle must not ship\n${formatters.stylish(errors)}`, true));
+          const failed = errors.some((r) => r.findings.length > 0);
+          const warned = warnings.some((r) => r.findings.length > 0 || r.diagnostics.length > 0);
+          if (isFlexBuild(compiler) && (failed || warned)) {
+            // Flex's scripts print webpack errors through a markdown filter that eats `_`, `..`
+            // and backslashes (FLEX_APP_TOKEN → FLEXAPPTOKEN) and hide warnings when anything
+            // failed: print every finding ourselves, and give webpack a plain summary.
+            process.stderr.write(`\nflexguard\n${formatters.stylish(reports)}\n`);
+            const { errors: e, warnings: w } = summarize(reports);
+            const summary = `flexguard found ${e} error${e === 1 ? "" : "s"} and ${w} warning${w === 1 ? "" : "s"} in this build (listed above)`;
+            if (failed) compilation.errors.push(wrapError(`${summary}: this bundle must not ship.`, true));
+            else compilation.warnings.push(wrapError(`${summary}.`, false));
+          } else {
+            if (failed) compilation.errors.push(wrapError(`flexguard: this bundle must not ship\n${formatters.stylish(errors)}`, true));
+            if (warned) compilation.warnings.push(wrapError(`flexguard\n${formatters.stylish(warnings)}`, false));
           }
-          const hasWarnings = warnings.some((r) => r.findings.length > 0 || r.diagnostics.length > 0);
-          if (hasWarnings) compilation.warnings.push(wrapError(`flexguard\n${formatters.stylish(warnings)}`, false));
         } catch (error) {
           compilation.warnings.push(wrapError(`flexguard could not check this build: ${describe(error)}`, false));
         }
@@ -258,6 +268,14 @@ export class FlexguardWebpackPlugin {
     fs.mkdirSync(path.dirname(target), { recursive: true });
     fs.writeFileSync(target, text);
   }
+}
+
+/** A `@twilio/flex-plugin-scripts` build: its DefinePlugin defines `__FPB_*` build constants. */
+function isFlexBuild(compiler: Compiler): boolean {
+  return (compiler.options.plugins ?? []).some((plugin) => {
+    const definitions = (plugin as { definitions?: unknown } | null)?.definitions;
+    return !!definitions && typeof definitions === "object" && "__FPB_PLUGIN_UNIQUE_NAME" in definitions;
+  });
 }
 
 /** The engine's rule settings: everything but the rule this plugin implements itself. */
