@@ -34,17 +34,20 @@ const variants = {
 };
 
 const times = { without: [], with: [] };
+const inPlugin = [];
 for (let i = 0; i < runs; i++) {
   for (const name of ["without", "with"]) {
     fs.writeFileSync(path.join(work, "webpack.config.js"), variants[name]);
     const started = process.hrtime.bigint();
-    const result = spawnSync("npx", ["--no-install", "flex-plugin", "build"], { cwd: work, encoding: "utf8", env: { ...process.env, CI: "true" } });
+    const result = spawnSync("npx", ["--no-install", "flex-plugin", "build"], { cwd: work, encoding: "utf8", env: { ...process.env, CI: "true", FLEXGUARD_TIMING: "1" } });
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     if (result.status !== 0) {
       console.error(result.stdout, result.stderr);
       process.exit(1);
     }
     times[name].push(ms);
+    const spent = /flexguard: (\d+) ms in/.exec(result.stderr);
+    if (name === "with" && spent) inPlugin.push(Number(spent[1]));
   }
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -52,4 +55,5 @@ const [without, withHook] = [median(times.without), median(times.with)];
 console.log(`runs per variant: ${runs}`);
 console.log(`without flexguard: median ${without.toFixed(0)} ms  (${times.without.map((t) => t.toFixed(0)).join(", ")})`);
 console.log(`with flexguard:    median ${withHook.toFixed(0)} ms  (${times.with.map((t) => t.toFixed(0)).join(", ")})`);
+console.log(`time inside the plugin (FLEXGUARD_TIMING): median ${median(inPlugin)} ms  (${inPlugin.join(", ")})`);
 console.log(`overhead: ${(withHook - without).toFixed(0)} ms (${(((withHook - without) / without) * 100).toFixed(1)}%)`);
