@@ -7,6 +7,7 @@ const fs = require("node:fs");
 const path = require("node:path");
 const { fill } = require("../testgen");
 const { lint } = require("../..");
+const { FlexguardWebpackPlugin } = require("../../dist/webpack.js");
 const { fixtureProject, writeConfig, webpackBuild, FAILED_STATUS } = require("./helpers");
 
 const SID = fill("AC{hex32}", 701);
@@ -27,6 +28,13 @@ export const config = {
 `;
 
 const suppressions = lint(`// flexguard-ignore-next-line account-sid -- test\nconst a = '${SID}';\n`).findings.length === 0;
+
+test("configuration mistakes throw when the config is loaded", () => {
+  assert.throws(() => new FlexguardWebpackPlugin({ rules: { "no-such-rule": "error" } }), /unknown rule id.*no-such-rule/);
+  assert.throws(() => new FlexguardWebpackPlugin({ failOn: "sometimes" }), /failOn must be/);
+  // The plugin's own rule is not the engine's, but it is a known id.
+  assert.doesNotThrow(() => new FlexguardWebpackPlugin({ rules: { "flex-env-credential": "off" } }));
+});
 
 for (const major of [4, 5]) {
   test(`webpack ${major}`, { timeout: 600_000 }, async (t) => {

@@ -75,6 +75,13 @@ test("the real Flex build (flex-plugin-scripts 7, webpack 4)", { timeout: 900_00
   const tarball = packTarball(tmp);
   execFileSync("npm", ["install", "--no-save", "--no-audit", "--no-fund", "--offline", "--legacy-peer-deps", tarball], { cwd: work, stdio: "pipe" });
   assert.ok(fs.existsSync(path.join(work, "node_modules", "flexguard", "dist", "webpack.js")));
+  // Both module systems resolve `flexguard/webpack` through the package's `exports`.
+  for (const [flag, code] of [
+    ["--input-type=commonjs", "console.log(typeof require('flexguard/webpack').FlexguardWebpackPlugin)"],
+    ["--input-type=module", "import { FlexguardWebpackPlugin } from 'flexguard/webpack'; console.log(typeof FlexguardWebpackPlugin)"],
+  ]) {
+    assert.equal(execFileSync(process.execPath, [flag, "-e", code], { cwd: work, encoding: "utf8" }).trim(), "function");
+  }
 
   await t.test("the example as shipped (a planted FAKE SID and a direct REST call) fails the build", () => {
     useExample();
