@@ -115,7 +115,7 @@ export class FlexguardWebpackPlugin {
       const error = new ErrorClass(message) as Error & { hideStack?: boolean };
       error.name = isError ? "FlexguardError" : "FlexguardWarning";
       error.hideStack = true;
-      error.stack = message; // webpack 4 prints stacks of plain errors in some presets
+      error.stack = message; // stats presets that show stacks show the message, not our internals
       return error;
     };
 
@@ -145,8 +145,22 @@ export class FlexguardWebpackPlugin {
           const assetReports = timed(() => this.#scanAssets(compiler, compilation.assets));
           if (process.env.FLEXGUARD_TIMING) process.stderr.write(`flexguard: ${spentMs.toFixed(0)} ms in ${sourceReports.length} modules and ${assetReports.length} assets\n`);
           let reports = mergeOnce([envReport, ...sourceReports], assetReports);
-          if (this.options.baseline) reports = applyBaseline(reports, readBaseline(path.resolve(compiler.context, this.options.baseline)));
-          if (this.options.report) this.#writeReport(compiler, reports);
+          if (this.options.baseline) {
+            // An unreadable baseline must not pass the build: warn and check without it.
+            const file = path.resolve(compiler.context, this.options.baseline);
+            try {
+              reports = applyBaseline(reports, readBaseline(file));
+            } catch (error) {
+              compilation.warnings.push(wrapError(`flexguard: baseline ${file} not used: ${describe(error)}`, false));
+            }
+          }
+          if (this.options.report) {
+            try {
+              this.#writeReport(compiler, reports);
+            } catch (error) {
+              compilation.warnings.push(wrapError(`flexguard: could not write the report: ${describe(error)}`, false));
+            }
+          }
 
           const failing = (f: Finding) => SEVERITY_RANK[f.severity] >= FAIL_RANK[failOn];
           const errors = reports.map((r) => ({ findings: r.findings.filter(failing), diagnostics: [] }));

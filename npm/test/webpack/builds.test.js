@@ -164,6 +164,12 @@ for (const major of [4, 5]) {
       writeConfig(dir, major, { options: "{ rules: { 'account-sid': 'error' }, baseline: 'flexguard-baseline.json' }" });
       const second = webpackBuild(dir, major);
       assert.equal(second.status, 0, second.output);
+
+      // A baseline that cannot be read accepts nothing: the build still fails, and says why.
+      fs.rmSync(path.join(dir, "flexguard-baseline.json"));
+      const third = webpackBuild(dir, major);
+      assert.equal(third.status, FAILED_STATUS[major], third.output);
+      assert.match(third.output, /baseline .*flexguard-baseline\.json not used: ENOENT/, third.output);
     });
 
     await t.test("include/exclude select what is scanned", () => {
