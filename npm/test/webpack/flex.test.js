@@ -54,7 +54,7 @@ function useExample(service, webpackConfig) {
   fs.rmSync(path.join(work, "build"), { recursive: true, force: true });
 }
 
-function flexBuild(env = {}) {
+function flexBuild(t, env = {}) {
   const started = Date.now();
   const result = spawnSync("npx", ["--no-install", "flex-plugin", "build"], {
     cwd: work,
@@ -63,7 +63,7 @@ function flexBuild(env = {}) {
     timeout: 300_000,
   });
   const output = `${result.stdout}\n${result.stderr}`;
-  test.diagnostic?.(`flex-plugin build: exit ${result.status} in ${Date.now() - started} ms`);
+  t.diagnostic(`flex-plugin build: exit ${result.status} in ${Date.now() - started} ms`);
   return { status: result.status, output, bundle: fs.existsSync(path.join(work, BUNDLE)) };
 }
 
@@ -83,9 +83,9 @@ test("the real Flex build (flex-plugin-scripts 7, webpack 4)", { timeout: 900_00
     assert.equal(execFileSync(process.execPath, [flag, "-e", code], { cwd: work, encoding: "utf8" }).trim(), "function");
   }
 
-  await t.test("the example as shipped (a planted FAKE SID and a direct REST call) fails the build", () => {
+  await t.test("the example as shipped (a planted FAKE SID and a direct REST call) fails the build", (t) => {
     useExample();
-    const { status, output, bundle } = flexBuild();
+    const { status, output, bundle } = flexBuild(t);
     assert.equal(status, 1, output);
     assert.match(output, /Failed to compile/, output);
     assert.match(output, /src\/services\/twilioApi\.js/, output);
@@ -98,7 +98,7 @@ test("the real Flex build (flex-plugin-scripts 7, webpack 4)", { timeout: 900_00
     assert.equal(bundle, false, "no bundle is written");
   });
 
-  await t.test("a credential planted in src/ fails the build under a team policy (account-sid: error)", () => {
+  await t.test("a credential planted in src/ fails the build under a team policy (account-sid: error)", (t) => {
     const policy = `const { FlexguardWebpackPlugin } = require('flexguard/webpack');
 
 module.exports = (config, { isProd }) => {
@@ -107,7 +107,7 @@ module.exports = (config, { isProd }) => {
 };
 `;
     useExample(CLEAN_SERVICE.replace("export function sendSms", `const ACCOUNT_SID = '${SID}';\n\nexport function sendSms`).replace("To: to,", "To: to, AccountSid: ACCOUNT_SID,"), policy);
-    const { status, output, bundle } = flexBuild();
+    const { status, output, bundle } = flexBuild(t);
     assert.equal(status, 1, output);
     assert.match(output, /src\/services\/twilioApi\.js\n\s+3:22\s+error\s+.*account-sid/, output);
     assert.ok(output.includes(`${SID.slice(0, 4)}…${SID.slice(-2)}`), "redacted");
@@ -116,23 +116,23 @@ module.exports = (config, { isProd }) => {
     assert.equal(bundle, false);
   });
 
-  await t.test("a clean plugin builds", () => {
+  await t.test("a clean plugin builds", (t) => {
     useExample(CLEAN_SERVICE);
-    const { status, output, bundle } = flexBuild();
+    const { status, output, bundle } = flexBuild(t);
     assert.equal(status, 0, output);
     assert.equal(bundle, true, output);
     assert.doesNotMatch(output, /flexguard(?!-demo)/i, output);
   });
 
-  await t.test("a FLEX_APP_*_TOKEN in the build environment, read by the plugin, fails the build", () => {
+  await t.test("a FLEX_APP_*_TOKEN in the build environment, read by the plugin, fails the build", (t) => {
     useExample(ENV_TOKEN_SERVICE);
-    const { status, output, bundle } = flexBuild({ FLEX_APP_TWILIO_AUTH_TOKEN: TOKEN });
+    const { status, output, bundle } = flexBuild(t, { FLEX_APP_TWILIO_AUTH_TOKEN: TOKEN });
     assert.equal(status, 1, output);
     assert.match(output, /process\.env\.FLEX_APP_TWILIO_AUTH_TOKEN is inlined .*flex-env-credential/, output);
     assert.ok(!output.includes(TOKEN), "the token is never printed");
     assert.equal(bundle, false);
     // Without the variable the same code builds: the finding is about the environment.
-    const unset = flexBuild();
+    const unset = flexBuild(t);
     assert.equal(unset.status, 0, unset.output);
   });
 });
