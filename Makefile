@@ -9,7 +9,7 @@ RUST_SOURCES := $(shell find crate/src -name '*.rs') crate/Cargo.toml Cargo.toml
 WASM := npm/wasm/nodejs/flexguard_bg.wasm npm/wasm/web/flexguard_bg.wasm
 JS_SOURCES := $(shell find npm/src -name '*.ts') npm/tsconfig.json
 
-.PHONY: setup wasm js build example test test-rust test-npm lint-self
+.PHONY: setup wasm js build example test test-rust test-npm lint-self test-webpack
 
 setup:
 	@tools/setup.sh
@@ -79,7 +79,7 @@ bench: build
 	node bench/run.js
 
 
-test: test-rust test-npm lint-self test-bundles test-hardening test-playground
+test: test-rust test-npm lint-self test-bundles test-hardening test-webpack test-playground
 
 # Hardening (issue 10): the npm suite against the real wasm (adversarial inputs, traps, memory);
 # the Rust adversarial and regression suites run under `cargo test` already.
@@ -98,3 +98,10 @@ TARGET ?= scan_js
 SECS ?= 1800
 fuzz:
 	tools/fuzz.sh run $(TARGET) $(SECS)
+
+# FlexguardWebpackPlugin in real webpack 4 and 5 builds and in the real Flex plugin build.
+# tools/setup-webpack.sh caches webpack and the ~830 MB Flex install under ~/.cache/flexguard.
+.PHONY: test-webpack
+test-webpack: build
+	tools/setup-webpack.sh
+	cd npm && node --test --test-concurrency=1 test/webpack/*.test.js

@@ -1004,6 +1004,7 @@ fn finish(
                 end_column,
                 excerpt: excerpt(source, index, hit.span, &secrets),
                 fingerprint: fingerprint(hit.rule.id, file, &hit.value),
+                value_hash: fingerprint(hit.rule.id, "", &hit.value),
                 module: None,
                 original: None,
                 via_map: None,

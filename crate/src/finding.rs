@@ -51,7 +51,9 @@ impl Severity {
 /// the LSP and source maps do. `excerpt` is the finding's line (a bounded window of it) with every
 /// credential redacted to at most its first 4 and last 2 characters. `fingerprint` is a hash of
 /// rule id, file and matched value (never the value itself); it does not depend on the line, so a
-/// baselined finding stays baselined when code moves.
+/// baselined finding stays baselined when code moves. `valueHash` is the same kind of hash without
+/// the file (rule id and matched value only): it recognises one finding seen in two places, such
+/// as a credential in a module's source and again in the emitted bundle.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
@@ -68,6 +70,7 @@ pub struct Finding {
     pub end_column: u32,
     pub excerpt: String,
     pub fingerprint: String,
+    pub value_hash: String,
     /// In a webpack bundle: the id of the module the finding is in (`./src/x.js` in development
     /// builds, a number in production builds).
     #[serde(default, skip_serializing_if = "Option::is_none")]

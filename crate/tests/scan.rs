@@ -126,3 +126,26 @@ fn readme_rule_table_is_generated_from_the_registry() {
         "README rule table is stale: run `UPDATE_README=1 cargo test --test scan`"
     );
 }
+
+#[test]
+fn value_hash_identifies_a_value_across_files_and_forms() {
+    // The webpack plugin reports a credential once when it is in a module's source and again in
+    // the minified bundle: same rule and value, different file and surroundings.
+    let sid = testgen::fill("AC{hex32}", 13);
+    let other = testgen::fill("AC{hex32}", 14);
+    let in_source = scan(&format!("const SID = '{sid}';\n"), &options("src/a.js"));
+    let in_bundle = scan(
+        &format!("!function(){{var e=\"{sid}\";f(e)}}();"),
+        &options("build/a.js"),
+    );
+    let different = scan(&format!("const SID = '{other}';\n"), &options("src/a.js"));
+    let (a, b, c) = (
+        &in_source.findings[0],
+        &in_bundle.findings[0],
+        &different.findings[0],
+    );
+    assert_eq!(a.value_hash, b.value_hash);
+    assert_ne!(a.fingerprint, b.fingerprint);
+    assert_ne!(a.value_hash, c.value_hash);
+    assert!(!a.value_hash.contains(&sid[2..]));
+}

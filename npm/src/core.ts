@@ -86,3 +86,4 @@ export function summarize(reports: Report[]): { errors: number; warnings: number
   }
   return counts;
 }
+

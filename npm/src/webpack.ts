@@ -1,0 +1,417 @@
+/**
+ * `new FlexguardWebpackPlugin(options)`: make a (Flex plugin) build refuse to ship a bundle with
+ * credentials or direct Twilio REST calls in it.
+ *
+ * Works with webpack 4 (what `@twilio/flex-plugin-scripts` 7.x runs) and webpack 5 without ever
+ * requiring webpack: under the Twilio CLI the CLI's own webpack runs the build, so the hooks are
+ * feature-detected on the compiler we are handed. It scans three things per compilation:
+ *  1. every first-party module (outside node_modules), from its file on disk, so findings carry
+ *     the real file and line even when a loader (Babel) transformed the code;
+ *  2. every emitted JS asset and source map, after minification: DefinePlugin-inlined
+ *     `FLEX_APP_*` values and code from dependencies only show up there;
+ *  3. the `process.env` keys DefinePlugin defines, by name and by value (the Flex env leak).
+ * A finding seen in a module and again in the bundle is reported once, at the module.
+ */
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import type { Finding, Report, RuleSetting, Severity } from "./core";
+import { summarize, withoutFingerprints } from "./core";
+import { globToRegExp } from "./glob";
+import { formatters } from "./format";
+import { displayPath, lint, SOURCE_EXTENSIONS } from "./node";
+
+const PLUGIN_NAME = "FlexguardWebpackPlugin";
+
+/** The rule this plugin reports itself: a DefinePlugin `process.env` key whose name marks a credential. */
+export const ENV_RULE_ID = "flex-env-credential";
+/** The pseudo-file that findings about DefinePlugin's `process.env` are reported in. */
+export const ENV_FILE = "<DefinePlugin process.env>";
+/** Key names that mark a credential (matched on `_`-separated words of the variable name). */
+const CREDENTIAL_NAME = /(^|_)(TOKEN|SECRET|PASSWORD|PASSWD|PWD|API_?KEY|KEY|AUTH|AUTH_TOKEN|PRIVATE|CREDENTIALS?)(_|$)/i;
+
+export type FailOn = "error" | "warning" | "never";
+/** A path filter: a glob (`src/**`, `*.map`), a path prefix (`src/legacy`), a RegExp or a predicate. */
+export type PathFilter = string | RegExp | ((file: string) => boolean);
+
+export interface FlexguardWebpackOptions {
+  /**
+   * The lowest severity that fails the build (goes to `compilation.errors`); lower ones are
+   * warnings. Default: `'error'` when webpack's mode is `production`, else `'never'`, so a dev
+   * server (`twilio flex:plugins:start`) keeps running and shows them as warnings.
+   */
+  failOn?: FailOn;
+  /** Per-rule severities by rule id, as in the CLI (`off`, `info`, `warning`, `error`). */
+  rules?: Record<string, RuleSetting>;
+  /** Only scan modules and assets whose path (relative to webpack's context) matches. */
+  include?: PathFilter | PathFilter[];
+  /** Skip modules and assets whose path matches. node_modules sources are never scanned. */
+  exclude?: PathFilter | PathFilter[];
+  /**
+   * A baseline file (relative to webpack's context): accepted findings by fingerprint. Either the
+   * CLI's JSON output (`{ findings: [{ fingerprint }] }`), `{ fingerprints: [] }` or an array.
+   */
+  baseline?: string;
+  /**
+   * Also write the findings to a file, relative to the output directory: `'flexguard.json'`, or
+   * `{ path, format }` with format `json` (the CLI's JSON) or `sarif` (inferred from a `.sarif` name).
+   */
+  report?: string | { path: string; format?: "json" | "sarif" };
+}
+
+// The few parts of webpack 4 and 5 we touch, typed structurally: we never import webpack.
+interface Tapable<Args extends unknown[]> {
+  tap(options: string | { name: string; stage?: number }, callback: (...args: Args) => void): void;
+}
+interface AssetSource {
+  source(): string | Buffer;
+}
+interface WebpackModule {
+  resource?: string;
+  originalSource?(): AssetSource | null;
+}
+interface Compilation {
+  hooks: {
+    finishModules: Tapable<[Iterable<WebpackModule>]>;
+    processAssets?: Tapable<[unknown]>;
+    afterOptimizeAssets?: Tapable<[unknown]>;
+  };
+  assets: Record<string, AssetSource>;
+  errors: unknown[];
+  warnings: unknown[];
+}
+interface Compiler {
+  context: string;
+  options: { mode?: string; plugins?: unknown[]; output?: { path?: string } };
+  hooks: { thisCompilation: Tapable<[Compilation, unknown]> };
+  webpack?: {
+    Compilation?: { PROCESS_ASSETS_STAGE_ANALYSE?: number };
+    WebpackError?: new (message: string) => Error;
+  };
+}
+
+const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
+const FAIL_RANK: Record<FailOn, number> = { warning: 1, error: 2, never: Infinity };
+const ASSET_EXTENSIONS = [".js", ".mjs", ".cjs", ".map"];
+
+export class FlexguardWebpackPlugin {
+  readonly options: FlexguardWebpackOptions;
+  /** Module reports by file, reused while the file's text is unchanged (watch mode). */
+  #moduleCache = new Map<string, { text: string; report: Report }>();
+
+  constructor(options: FlexguardWebpackOptions = {}) {
+    // Configuration mistakes throw here, like webpack's own option validation; nothing after
+    // this point may break the host build.
+    if (options.failOn !== undefined && !(options.failOn in FAIL_RANK)) {
+      throw new Error(`${PLUGIN_NAME}: failOn must be 'error', 'warning' or 'never', got ${JSON.stringify(options.failOn)}`);
+    }
+    this.options = { ...options };
+    lint("", { rules: engineRules(options.rules) }); // validates rule ids (throws on unknown ones)
+  }
+
+  apply(compiler: Compiler): void {
+    const failOn: FailOn = this.options.failOn ?? (compiler.options.mode === "production" ? "error" : "never");
+    const wrapError = (message: string, isError: boolean) => {
+      const ErrorClass = compiler.webpack?.WebpackError ?? Error;
+      const error = new ErrorClass(message) as Error & { hideStack?: boolean };
+      error.name = isError ? "FlexguardError" : "FlexguardWarning";
+      error.hideStack = true;
+      error.stack = message; // stats presets that show stacks show the message, not our internals
+      return error;
+    };
+
+    compiler.hooks.thisCompilation.tap(PLUGIN_NAME, (compilation) => {
+      let sourceReports: Report[] = [];
+      // FLEXGUARD_TIMING=1 prints the time spent in this plugin (how the README's overhead is measured).
+      let spentMs = 0;
+      const timed = <T>(work: () => T): T => {
+        const started = process.hrtime.bigint();
+        try {
+          return work();
+        } finally {
+          spentMs += Number(process.hrtime.bigint() - started) / 1e6;
+        }
+      };
+      compilation.hooks.finishModules.tap(PLUGIN_NAME, (modules) => {
+        try {
+          sourceReports = timed(() => this.#scanModules(compiler, modules));
+        } catch (error) {
+          compilation.warnings.push(wrapError(`flexguard could not scan the modules: ${describe(error)}`, false));
+        }
+      });
+
+      const scanAssets = () => {
+        try {
+          const envReport = timed(() => this.#scanDefinedEnv(compiler));
+          const assetReports = timed(() => this.#scanAssets(compiler, compilation.assets));
+          if (process.env.FLEXGUARD_TIMING) process.stderr.write(`flexguard: ${spentMs.toFixed(0)} ms in ${sourceReports.length} modules and ${assetReports.length} assets\n`);
+          let reports = mergeOnce([envReport, ...sourceReports], assetReports);
+          if (this.options.baseline) {
+            // An unreadable baseline must not pass the build: warn and check without it.
+            const file = path.resolve(compiler.context, this.options.baseline);
+            try {
+              reports = withoutFingerprints(reports, readBaseline(file));
+            } catch (error) {
+              compilation.warnings.push(wrapError(`flexguard: baseline ${file} not used: ${describe(error)}`, false));
+            }
+          }
+          if (this.options.report) {
+            try {
+              this.#writeReport(compiler, reports);
+            } catch (error) {
+              compilation.warnings.push(wrapError(`flexguard: could not write the report: ${describe(error)}`, false));
+            }
+          }
+
+          const failing = (f: Finding) => SEVERITY_RANK[f.severity] >= FAIL_RANK[failOn];
+          const errors = reports.map((r) => ({ findings: r.findings.filter(failing), diagnostics: [] }));
+          const warnings = reports.map((r) => ({ findings: r.findings.filter((f) => !failing(f)), diagnostics: r.diagnostics }));
+          const failed = errors.some((r) => r.findings.length > 0);
+          const warned = warnings.some((r) => r.findings.length > 0 || r.diagnostics.length > 0);
+          if (isFlexBuild(compiler) && (failed || warned)) {
+            // Flex's scripts print webpack errors through a markdown filter that eats `_`, `..`
+            // and backslashes (FLEX_APP_TOKEN → FLEXAPPTOKEN) and hide warnings when anything
+            // failed: print every finding ourselves, and give webpack a plain summary.
+            process.stderr.write(`\nflexguard\n${formatters.stylish(reports)}\n`);
+            const { errors: e, warnings: w } = summarize(reports);
+            const summary = `flexguard found ${e} error${e === 1 ? "" : "s"} and ${w} warning${w === 1 ? "" : "s"} in this build (listed above)`;
+            if (failed) compilation.errors.push(wrapError(`${summary}: this bundle must not ship.`, true));
+            else compilation.warnings.push(wrapError(`${summary}.`, false));
+          } else {
+            if (failed) compilation.errors.push(wrapError(`flexguard: this bundle must not ship\n${formatters.stylish(errors)}`, true));
+            if (warned) compilation.warnings.push(wrapError(`flexguard\n${formatters.stylish(warnings)}`, false));
+          }
+        } catch (error) {
+          compilation.warnings.push(wrapError(`flexguard could not check this build: ${describe(error)}`, false));
+        }
+      };
+
+      const stage = compiler.webpack?.Compilation?.PROCESS_ASSETS_STAGE_ANALYSE;
+      if (compilation.hooks.processAssets && stage !== undefined) {
+        // webpack 5: after minification (OPTIMIZE_SIZE) and source maps (DEV_TOOLING).
+        compilation.hooks.processAssets.tap({ name: PLUGIN_NAME, stage }, scanAssets);
+      } else if (compilation.hooks.afterOptimizeAssets) {
+        // webpack 4: runs after Terser (optimizeChunkAssets) and SourceMapDevToolPlugin.
+        compilation.hooks.afterOptimizeAssets.tap(PLUGIN_NAME, scanAssets);
+      } else {
+        compilation.warnings.push(wrapError("flexguard: unsupported webpack version (no processAssets or afterOptimizeAssets hook); the bundle was not checked", false));
+      }
+    });
+  }
+
+  #selected(file: string): boolean {
+    const include = toList(this.options.include);
+    if (include.length > 0 && !include.some((filter) => matches(filter, file))) return false;
+    return !toList(this.options.exclude).some((filter) => matches(filter, file));
+  }
+
+  #lint(source: string, filename: string): Report {
+    try {
+      return lint(source, { filename, rules: engineRules(this.options.rules) });
+    } catch (error) {
+      return {
+        findings: [],
+        diagnostics: [{ code: "internal-error", message: `flexguard could not scan this file (${describe(error)})`, file: filename, line: 1, column: 1 }],
+      };
+    }
+  }
+
+  /** First-party modules, from their original text on disk (real lines, before any loader). */
+  #scanModules(compiler: Compiler, modules: Iterable<WebpackModule>): Report[] {
+    const reports: Report[] = [];
+    const seen = new Set<string>();
+    for (const module of modules) {
+      const resource = module.resource?.split("?")[0];
+      if (!resource || seen.has(resource) || /[\\/]node_modules[\\/]/.test(resource)) continue;
+      const extension = path.extname(resource).toLowerCase();
+      if (!SOURCE_EXTENSIONS.includes(extension) || extension === ".map") continue;
+      seen.add(resource);
+      const file = displayPath(resource, compiler.context);
+      if (!this.#selected(file)) continue;
+      let text: string;
+      try {
+        text = fs.readFileSync(resource, "utf8");
+      } catch {
+        const original = module.originalSource?.()?.source();
+        if (original === undefined) continue;
+        text = original.toString();
+      }
+      const cached = this.#moduleCache.get(resource);
+      const report = cached && cached.text === text ? cached.report : this.#lint(text, file);
+      this.#moduleCache.set(resource, { text, report });
+      reports.push(withoutParseErrors(report));
+    }
+    return reports;
+  }
+
+  /** Emitted JS and source maps, after minification, named by where they will be written. */
+  #scanAssets(compiler: Compiler, assets: Record<string, AssetSource>): Report[] {
+    const outputPath = compiler.options.output?.path ?? compiler.context;
+    const reports: Report[] = [];
+    for (const name of Object.keys(assets).sort()) {
+      const bare = name.split("?")[0];
+      if (!ASSET_EXTENSIONS.includes(path.extname(bare).toLowerCase())) continue;
+      const file = displayPath(path.join(outputPath, bare), compiler.context);
+      if (!this.#selected(file)) continue;
+      const text = assets[name].source().toString();
+      // Source maps are JSON, not JS: the engine still scans them by credential shape.
+      const report = this.#lint(text, file);
+      reports.push(bare.endsWith(".map") ? withoutParseErrors(report) : report);
+    }
+    return reports;
+  }
+
+  /**
+   * The Flex env leak. Flex defines every FLEX_APP_* / REACT_APP_* variable of the build shell and
+   * `.env` files with DefinePlugin as one `process.env` object, and webpack (4 and 5: checked by
+   * the tests) inlines that whole object as soon as the code reads a key it does not define. Report keys whose name marks a credential, and any value that is
+   * one, whether or not this build's bundle happens to contain it.
+   */
+  #scanDefinedEnv(compiler: Compiler): Report {
+    const entries = definedEnv(compiler.options.plugins ?? []);
+    if (entries.length === 0) return { findings: [], diagnostics: [] };
+    // One virtual file, one line per key, so values are linted (and redacted) by the engine.
+    const lines = entries.map(({ name, value }) => `process.env.${name} = ${JSON.stringify(value)};`);
+    const report = this.#lint(lines.join("\n") + "\n", ENV_FILE);
+    const setting = this.options.rules?.[ENV_RULE_ID] ?? "error";
+    if (setting !== "off") {
+      entries.forEach(({ name, value }, index) => {
+        if (!CREDENTIAL_NAME.test(name) || value === "") return;
+        report.findings.push(envNameFinding(name, value, index + 1, lines[index], setting));
+      });
+    }
+    report.findings.sort((a, b) => a.line - b.line || a.column - b.column);
+    return withoutParseErrors(report);
+  }
+
+  #writeReport(compiler: Compiler, reports: Report[]): void {
+    const spec = typeof this.options.report === "string" ? { path: this.options.report } : this.options.report!;
+    const format = spec.format ?? (/\.sarif(\.json)?$/i.test(spec.path) ? "sarif" : "json");
+    const target = path.resolve(compiler.options.output?.path ?? compiler.context, spec.path);
+    // SARIF is the CLI's reporter (issue 6); until it exists the JSON report is written instead.
+    const sarif = (formatters as Record<string, unknown>).sarif as ((reports: Report[]) => string) | undefined;
+    const text = format === "sarif" && sarif ? sarif(reports) : formatters.json(reports);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(target, text);
+  }
+}
+
+/** A `@twilio/flex-plugin-scripts` build: its DefinePlugin defines `__FPB_*` build constants. */
+function isFlexBuild(compiler: Compiler): boolean {
+  return (compiler.options.plugins ?? []).some((plugin) => {
+    const definitions = (plugin as { definitions?: unknown } | null)?.definitions;
+    return !!definitions && typeof definitions === "object" && "__FPB_PLUGIN_UNIQUE_NAME" in definitions;
+  });
+}
+
+/** The engine's rule settings: everything but the rule this plugin implements itself. */
+function engineRules(rules: Record<string, RuleSetting> | undefined): Record<string, RuleSetting> {
+  const { [ENV_RULE_ID]: _ours, ...engine } = rules ?? {};
+  return engine;
+}
+
+/** `process.env` keys and string values from every DefinePlugin in the config (webpack 4 and 5 alike). */
+export function definedEnv(plugins: unknown[]): { name: string; value: string }[] {
+  const entries = new Map<string, string>();
+  const decode = (code: unknown): string | undefined => {
+    // DefinePlugin values are code: `JSON.stringify(value)` for strings.
+    if (typeof code !== "string") return typeof code === "number" || typeof code === "boolean" ? String(code) : undefined;
+    try {
+      const value: unknown = JSON.parse(code);
+      return typeof value === "string" ? value : String(value);
+    } catch {
+      return code;
+    }
+  };
+  for (const plugin of plugins) {
+    const definitions = (plugin as { definitions?: unknown } | null)?.definitions;
+    if (!definitions || typeof definitions !== "object") continue;
+    for (const [key, code] of Object.entries(definitions as Record<string, unknown>)) {
+      if (key === "process.env" && code && typeof code === "object") {
+        for (const [name, inner] of Object.entries(code as Record<string, unknown>)) {
+          const value = decode(inner);
+          if (value !== undefined) entries.set(name, value);
+        }
+      } else if (key.startsWith("process.env.")) {
+        const value = decode(code);
+        if (value !== undefined) entries.set(key.slice("process.env.".length), value);
+      }
+    }
+  }
+  return [...entries].map(([name, value]) => ({ name, value }));
+}
+
+function envNameFinding(name: string, value: string, line: number, text: string, setting: RuleSetting): Finding {
+  const hash = (file: string) => crypto.createHash("sha256").update(`${ENV_RULE_ID}\0${file}\0${name}\0`).digest("hex").slice(0, 24);
+  return {
+    ruleId: ENV_RULE_ID,
+    severity: setting as Severity,
+    message: `process.env.${name} is inlined into the public bundle by DefinePlugin, and its name marks a credential`,
+    help: "Flex defines every FLEX_APP_* variable of the build shell, CI and .env files for the bundle: the code inlines the ones it reads, and all of them once it reads a key that is not set. Keep the credential in a Twilio Function's environment and unset it where the plugin is built.",
+    file: ENV_FILE,
+    span: { start: 0, end: 0 },
+    line,
+    column: 1,
+    endLine: line,
+    endColumn: text.length + 1,
+    // Never the value: only how long it is.
+    excerpt: `process.env.${name} = <${value.length} characters, not shown>`,
+    fingerprint: hash(ENV_FILE),
+    valueHash: hash(""),
+  };
+}
+
+/**
+ * Module (and env) reports first, then asset reports without anything already reported: a finding
+ * is the same when rule and value are (`valueHash`), wherever it is.
+ */
+function mergeOnce(sourceReports: Report[], assetReports: Report[]): Report[] {
+  const key = (f: Finding) => `${f.ruleId}\0${f.valueHash}`;
+  const seen = new Set(sourceReports.flatMap((r) => r.findings.map(key)));
+  const assets = assetReports.map((r) => ({
+    ...r,
+    findings: r.findings.filter((f) => {
+      const k = key(f);
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    }),
+  }));
+  return [...sourceReports, ...assets].filter((r) => r.findings.length > 0 || r.diagnostics.length > 0);
+}
+
+/** Parse errors in modules are webpack's to report; in maps they are expected (JSON). */
+function withoutParseErrors(report: Report): Report {
+  return { ...report, diagnostics: report.diagnostics.filter((d) => d.code !== "parse-error") };
+}
+
+/** Fingerprints of a baseline file: the CLI's JSON output, `{ fingerprints }` or a plain array. */
+export function readBaseline(file: string): string[] {
+  const data: unknown = JSON.parse(fs.readFileSync(file, "utf8"));
+  const list = Array.isArray(data)
+    ? data
+    : Array.isArray((data as { fingerprints?: unknown }).fingerprints)
+      ? (data as { fingerprints: unknown[] }).fingerprints
+      : Array.isArray((data as { findings?: unknown }).findings)
+        ? (data as { findings: unknown[] }).findings
+        : [];
+  return list
+    .map((entry) => (typeof entry === "string" ? entry : (entry as { fingerprint?: unknown })?.fingerprint))
+    .filter((fingerprint): fingerprint is string => typeof fingerprint === "string");
+}
+
+function toList<T>(value: T | T[] | undefined): T[] {
+  return value === undefined ? [] : Array.isArray(value) ? value : [value];
+}
+
+function matches(filter: PathFilter, file: string): boolean {
+  if (typeof filter === "function") return filter(file);
+  if (filter instanceof RegExp) return filter.test(file);
+  // A glob (`*.map` at any depth), or a plain path that also matches everything below it.
+  const pattern = filter.replace(/^\.\//, "").replace(/\/$/, "");
+  return globToRegExp(pattern, { matchBase: true }).test(file) || file.startsWith(`${pattern}/`);
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
