@@ -9,7 +9,7 @@ RUST_SOURCES := $(shell find crate/src -name '*.rs') crate/Cargo.toml Cargo.toml
 WASM := npm/wasm/nodejs/flexguard_bg.wasm npm/wasm/web/flexguard_bg.wasm
 JS_SOURCES := $(shell find npm/src -name '*.ts') npm/tsconfig.json
 
-.PHONY: setup wasm js build example test test-rust test-npm lint-self
+.PHONY: setup wasm js build example test test-rust test-npm lint-self test-precommit
 
 setup:
 	@tools/setup.sh
@@ -43,4 +43,9 @@ test-npm: build
 lint-self: build
 	node npm/bin/flexguard.js --max-warnings 0 npm/src npm/bin npm/test npm/esm tools tests
 
-test: test-rust test-npm lint-self
+# Pre-commit integrations with real husky, lint-staged and pre-commit framework installs (cached
+# under $HOME/.cache/flexguard by tools/setup-precommit.sh), each run by a real `git commit`.
+test-precommit: build
+	tools=$$(tools/setup-precommit.sh); cd npm && FLEXGUARD_PRECOMMIT_TOOLS=$$tools node --test test/pre-commit.test.js
+
+test: test-rust test-npm lint-self test-precommit

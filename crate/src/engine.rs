@@ -282,7 +282,14 @@ pub fn run(source: &str, options: &Options) -> Report {
     let placeholder_rule = crate::rules::ALL[0].meta();
 
     let nesting = max_nesting(source);
-    let parsed = if nesting > MAX_NESTING {
+    // Env files (`KEY=value`) are text by design: shape scan only, and no parse-error note.
+    let plain_text = parse::is_plain_text(file);
+    let parsed = if plain_text {
+        Err(parse::ParseError {
+            message: String::new(),
+            offset: 0,
+        })
+    } else if nesting > MAX_NESTING {
         Err(parse::ParseError {
             message: format!("nesting deeper than {MAX_NESTING} levels; scanned as plain text"),
             offset: 0,
@@ -355,6 +362,9 @@ pub fn run(source: &str, options: &Options) -> Report {
         }
     };
 
+    if plain_text {
+        diagnostics.clear();
+    }
     let findings = finish(hits, source, file, &index, options);
     Report {
         findings,

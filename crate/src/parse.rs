@@ -50,6 +50,22 @@ pub fn syntax_for(filename: &str) -> Syntax {
     }
 }
 
+/// `KEY=value` environment files (`.env`, `.env.example`, `prod.env`) are not code: the engine
+/// scans them as plain text for credential shapes and reports no parse error for them.
+pub fn is_plain_text(filename: &str) -> bool {
+    let base = filename
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or(filename)
+        .to_ascii_lowercase();
+    let code = [
+        ".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts", ".json",
+    ];
+    base == ".env"
+        || base.ends_with(".env")
+        || (base.starts_with(".env.") && !code.iter().any(|ext| base.ends_with(ext)))
+}
+
 /// Parse as a module first, then as a script (sloppy-mode code such as `with` or octal escapes).
 pub fn parse(source: &str, filename: &str) -> Result<Parsed, ParseError> {
     let cm: Lrc<SourceMap> = Default::default();

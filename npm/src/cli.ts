@@ -7,6 +7,7 @@ import { formatters, FormatterName } from "./format";
 import { expandPaths, lintFile, rules, flexguard } from "./node";
 import type { Report } from "./core";
 import { summarize } from "./core";
+import { isPreCommitCommand, runPreCommit, PRE_COMMIT_USAGE } from "./pre-commit";
 
 const USAGE = `Usage: flexguard [options] <file|directory>...
 
@@ -20,6 +21,7 @@ Options:
   -v, --version                print the version
   -h, --help                   print this help
 
+${PRE_COMMIT_USAGE}
 Exit codes: 0 no error-severity findings, 1 error-severity findings (or more warnings than
 --max-warnings), 2 usage or I/O error.
 `;
@@ -84,6 +86,8 @@ function listRules(): string {
 
 /** Run the CLI; resolves to the exit code. Output goes to the given streams. */
 export async function main(argv: string[], stdout: NodeJS.WritableStream = process.stdout, stderr: NodeJS.WritableStream = process.stderr): Promise<number> {
+  // Pre-commit mode (--staged, install-hook, uninstall-hook) lives in pre-commit.ts.
+  if (isPreCommitCommand(argv)) return runPreCommit(argv, stdout, stderr);
   let args: CliArgs;
   try {
     args = parseArgs(argv);

@@ -7,6 +7,8 @@ use crate::finding::Severity;
 
 mod account_sid;
 mod direct_api_call;
+mod env_file_committed;
+mod env_file_not_ignored;
 pub mod shapes;
 
 /// What a rule is about; the CLI and webpack plugin group and filter by it.
@@ -18,6 +20,10 @@ pub enum RuleKind {
     Credential,
     /// A code pattern (a request, an import): reported in first-party code only.
     ApiCall,
+    /// A fact about the git repository (a staged `.env`, a missing ignore rule). The engine never
+    /// reports these; the JS pre-commit layer does (`npm/src/pre-commit.ts`), so they are
+    /// registered here only for their id, severity and docs.
+    Repository,
 }
 
 /// A rule's identity and documentation. `docs` is the rule's doc comment, captured by
@@ -91,7 +97,12 @@ macro_rules! declare_rule {
 pub(crate) use declare_rule;
 
 /// Every rule, sorted by id.
-pub static ALL: &[&dyn Rule] = &[&account_sid::AccountSid, &direct_api_call::DirectApiCall];
+pub static ALL: &[&dyn Rule] = &[
+    &account_sid::AccountSid,
+    &direct_api_call::DirectApiCall,
+    &env_file_committed::EnvFileCommitted,
+    &env_file_not_ignored::EnvFileNotIgnored,
+];
 
 /// A rule as the JS side and the docs see it.
 #[derive(Debug, serde::Serialize)]
@@ -135,6 +146,7 @@ pub fn markdown_table() -> String {
             match meta.kind {
                 RuleKind::Credential => "credential",
                 RuleKind::ApiCall => "api-call",
+                RuleKind::Repository => "repository",
             },
             meta.summary().replace('|', "\\|")
         ));
