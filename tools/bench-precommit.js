@@ -26,15 +26,21 @@ for (let i = 0; i < 20; i++) {
 }
 git("add", ".");
 
-const times = [];
-for (let i = 0; i < runs + 1; i++) {
-  const start = process.hrtime.bigint();
-  const result = spawnSync(process.execPath, [bin, "--staged"], { cwd: dir, env, encoding: "utf8" });
-  const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  if (result.status !== 0) throw new Error(`flexguard --staged exited ${result.status}:\n${result.stdout}${result.stderr}`);
-  if (i > 0) times.push(ms); // the first run warms the OS file cache
+/** Wall times of `runs` runs of node with `args` (after one warm-up run), sorted. */
+function time(args) {
+  const times = [];
+  for (let i = 0; i < runs + 1; i++) {
+    const start = process.hrtime.bigint();
+    const result = spawnSync(process.execPath, args, { cwd: dir, env, encoding: "utf8" });
+    const ms = Number(process.hrtime.bigint() - start) / 1e6;
+    if (result.status !== 0) throw new Error(`node ${args.join(" ")} exited ${result.status}:\n${result.stdout}${result.stderr}`);
+    if (i > 0) times.push(ms); // the first run warms the OS file cache
+  }
+  return times.sort((a, b) => a - b);
 }
-times.sort((a, b) => a - b);
-const median = times[Math.floor(times.length / 2)];
-console.log(`flexguard --staged, 20 staged files: median ${median.toFixed(0)} ms, min ${times[0].toFixed(0)} ms, max ${times[times.length - 1].toFixed(0)} ms over ${runs} runs (node ${process.version})`);
+const show = (times) => `median ${times[times.length >> 1].toFixed(0)} ms (min ${times[0].toFixed(0)}, max ${times[times.length - 1].toFixed(0)})`;
+// Interleaving would be fairer on a busy machine, but the baseline is only context.
+const staged = time([bin, "--staged"]);
+const bare = time(["-e", "0"]);
+console.log(`flexguard --staged, 20 staged files: ${show(staged)} over ${runs} runs; bare \`node -e 0\`: ${show(bare)} (node ${process.version}, load ${require("node:os").loadavg()[0].toFixed(1)})`);
 fs.rmSync(dir, { recursive: true, force: true });

@@ -18,7 +18,7 @@ export class GitError extends Error {}
 
 /** Run git and return its stdout; throw `GitError` when it fails. Pathspecs are literal (names with `*`). */
 function git(cwd: string, args: string[], input?: string | Buffer): Buffer {
-  const result = spawnSync("git", ["-c", "core.quotePath=false", ...args], {
+  const result = spawnSync("git", args, {
     cwd,
     input,
     maxBuffer: 1 << 30,
@@ -152,7 +152,7 @@ export interface StagedOptions {
 export interface StagedResult {
   /** The repository's top level; report paths are relative to it, with forward slashes. */
   root: string;
-  /** One report per scanned file, then one for repository findings and notes, sorted by path. */
+  /** One report per scanned file and per repository finding or note, sorted by path. */
   reports: Report[];
   /** How many staged files were scanned. */
   scanned: number;
