@@ -38,9 +38,23 @@ function time(args) {
   }
   return times.sort((a, b) => a - b);
 }
+/** CPU seconds (user + sys, git children included) per run, via /usr/bin/time: less load-sensitive than wall. */
+function cpu(args) {
+  if (!fs.existsSync("/usr/bin/time")) return undefined;
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    const result = spawnSync("/usr/bin/time", ["-f", "%U %S", process.execPath, ...args], { cwd: dir, env, encoding: "utf8" });
+    const [user, sys] = result.stderr.trim().split("\n").pop().split(" ").map(Number);
+    times.push((user + sys) * 1000);
+  }
+  return times.sort((a, b) => a - b);
+}
 const show = (times) => `median ${times[times.length >> 1].toFixed(0)} ms (min ${times[0].toFixed(0)}, max ${times[times.length - 1].toFixed(0)})`;
 // Interleaving would be fairer on a busy machine, but the baseline is only context.
 const staged = time([bin, "--staged"]);
 const bare = time(["-e", "0"]);
+const stagedCpu = cpu([bin, "--staged"]);
+const bareCpu = cpu(["-e", "0"]);
+if (stagedCpu) console.log(`CPU time (user+sys): flexguard --staged ${show(stagedCpu)}; node -e 0 ${show(bareCpu)}`);
 console.log(`flexguard --staged, 20 staged files: ${show(staged)} over ${runs} runs; bare \`node -e 0\`: ${show(bare)} (node ${process.version}, load ${require("node:os").loadavg()[0].toFixed(1)})`);
 fs.rmSync(dir, { recursive: true, force: true });
