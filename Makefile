@@ -9,7 +9,7 @@ RUST_SOURCES := $(shell find crate/src -name '*.rs') crate/Cargo.toml Cargo.toml
 WASM := npm/wasm/nodejs/flexguard_bg.wasm npm/wasm/web/flexguard_bg.wasm
 JS_SOURCES := $(shell find npm/src -name '*.ts') npm/tsconfig.json
 
-.PHONY: setup wasm js build example test test-rust test-npm lint-self test-webpack
+.PHONY: setup wasm js build example test test-rust test-npm lint-self test-webpack test-precommit
 
 setup:
 	@tools/setup.sh
@@ -79,7 +79,7 @@ bench: build
 	node bench/run.js
 
 
-test: test-rust test-npm lint-self test-bundles test-hardening test-webpack test-playground
+test: test-rust test-npm lint-self test-bundles test-hardening test-precommit test-webpack test-playground
 
 # Hardening (issue 10): the npm suite against the real wasm (adversarial inputs, traps, memory);
 # the Rust adversarial and regression suites run under `cargo test` already.
@@ -105,3 +105,9 @@ fuzz:
 test-webpack: build
 	tools/setup-webpack.sh
 	cd npm && node --test --test-concurrency=1 test/webpack/*.test.js
+
+# Pre-commit integrations with real husky, lint-staged and pre-commit framework installs (cached
+# under $HOME/.cache/flexguard by tools/setup-precommit.sh), each run by a real `git commit`.
+test-precommit: build
+	tools=$$(tools/setup-precommit.sh); cd npm && FLEXGUARD_PRECOMMIT_TOOLS=$$tools node --test test/pre-commit.test.js
+

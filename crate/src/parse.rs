@@ -21,17 +21,6 @@ pub struct ParseError {
     pub offset: usize,
 }
 
-/// Text files that commonly hold credentials but are not JavaScript: `.env*`, JSON, YAML, HTML.
-/// The engine scans them by credential shape only (no parse, no parse-error diagnostic).
-pub fn is_plain_text(filename: &str) -> bool {
-    let lower = filename.to_ascii_lowercase();
-    let base = lower.rsplit(['/', '\\']).next().unwrap_or(&lower);
-    base.starts_with(".env")
-        || [".env", ".json", ".yml", ".yaml", ".html", ".htm"]
-            .iter()
-            .any(|ext| base.ends_with(ext))
-}
-
 /// The syntax a file name implies. Unknown or missing extensions parse as JS with JSX.
 pub fn syntax_for(filename: &str) -> Syntax {
     let lower = filename.to_ascii_lowercase();
@@ -59,6 +48,26 @@ pub fn syntax_for(filename: &str) -> Syntax {
             ..Default::default()
         })
     }
+}
+
+/// Text files that commonly hold credentials but are not code: `.env`, `.env.*`, `*.env`, JSON,
+/// YAML and HTML. The engine scans them by credential shape only (no parse, no parse-error
+/// diagnostic). A JS/TS extension always wins (`.env.config.js` is code).
+pub fn is_plain_text(filename: &str) -> bool {
+    let base = filename
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or(filename)
+        .to_ascii_lowercase();
+    let code = [".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts"];
+    if code.iter().any(|ext| base.ends_with(ext)) {
+        return false;
+    }
+    base.starts_with(".env")
+        || base.ends_with(".env")
+        || [".json", ".yml", ".yaml", ".html", ".htm"]
+            .iter()
+            .any(|ext| base.ends_with(ext))
 }
 
 /// Parse as a module first, then as a script (sloppy-mode code such as `with` or octal escapes).

@@ -30,6 +30,30 @@ fn parse_error_is_a_diagnostic_and_the_file_is_still_scanned_by_shape() {
 }
 
 #[test]
+fn env_files_are_scanned_as_text_without_a_parse_error() {
+    let sid = testgen::fill("AC{hex32}", 13);
+    let source = format!("# Twilio\nTWILIO_ACCOUNT_SID={sid}\nURL=https://example.invalid/x\n");
+    for name in [".env.example", "plugin/.env.sample", "prod.env", ".env"] {
+        let report = scan(&source, &options(name));
+        assert!(
+            report.diagnostics.is_empty(),
+            "{name}: {:?}",
+            report.diagnostics
+        );
+        let finding = report
+            .findings
+            .iter()
+            .find(|f| f.rule_id == "account-sid")
+            .unwrap_or_else(|| panic!("{name}: the SID is found by shape"));
+        assert_eq!((finding.line, finding.column), (2, 20), "{name}");
+        assert!(!finding.excerpt.contains(&sid));
+    }
+    // A JS file that merely starts with `.env.` is code, and a bare `KEY=value` is not valid JS.
+    assert!(!flexguard::parse::is_plain_text(".env.config.js"));
+    assert!(!scan(&source, &options("env.js")).diagnostics.is_empty());
+}
+
+#[test]
 fn columns_are_utf16_after_multibyte_characters() {
     let sid = testgen::fill("AC{hex32}", 12);
     // "é" is one UTF-16 unit (2 bytes), "😀" two units (4 bytes).

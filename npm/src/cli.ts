@@ -12,6 +12,7 @@ import { summarize } from "./core";
 import { Baseline, createBaseline, parseBaseline } from "./baseline";
 import { clip, ConfigError, loadConfig, LoadedConfig, readConfigFile } from "./config";
 import { verifyCredentials } from "./verify";
+import { isPreCommitCommand, runPreCommit, PRE_COMMIT_USAGE } from "./pre-commit";
 
 const USAGE = `Usage: flexguard [options] <file|directory|glob>...
        flexguard --stdin [--stdin-filename <name>] [options]
@@ -38,6 +39,7 @@ Options:
   -v, --version                print the version
   -h, --help                   print this help
 
+${PRE_COMMIT_USAGE}
 Exit codes: 0 no error-severity findings; 1 error-severity findings (or more warnings than
 --max-warnings); 2 usage, config or I/O error.
 `;
@@ -188,6 +190,8 @@ interface Streams {
 
 /** Run the CLI; resolves to the exit code. Output goes to the given streams. */
 export async function main(argv: string[], stdout: NodeJS.WritableStream = process.stdout, stderr: NodeJS.WritableStream = process.stderr, stdin: NodeJS.ReadableStream = process.stdin): Promise<number> {
+  // Pre-commit mode (--staged, install-hook, uninstall-hook) lives in pre-commit.ts.
+  if (isPreCommitCommand(argv)) return runPreCommit(argv, stdout, stderr);
   const streams: Streams = { stdout, stderr, stdin };
   try {
     return await run(argv, streams);

@@ -72,6 +72,43 @@ export class Flexguard {
   version(): string {
     return this.engine.version();
   }
+
+  /**
+   * A finding about a whole file rather than a place in it: what the repository rules
+   * (`env-file-committed`, `env-file-not-ignored`) report from git, outside the engine. It has
+   * the engine's `Finding` shape at line 1, column 1, with no excerpt. No secret is involved, so
+   * the fingerprint is a hash of rule id and file. Returns `undefined` when `options.rules` turns
+   * the rule off; throws for an unknown rule id.
+   */
+  fileFinding(ruleId: string, file: string, text: { message: string; help: string }, options: LintOptions = {}): Finding | undefined {
+    const rule = this.rules().find((r) => r.id === ruleId);
+    if (!rule) throw new Error(`unknown rule id "${ruleId}"`);
+    const setting = options.rules?.[ruleId] ?? rule.defaultSeverity;
+    if (setting === "off") return undefined;
+    return {
+      ruleId,
+      severity: setting,
+      message: text.message,
+      help: text.help,
+      file,
+      span: { start: 0, end: 0 },
+      line: 1,
+      column: 1,
+      endLine: 1,
+      endColumn: 1,
+      excerpt: "",
+      fingerprint: fnv1a128(`${ruleId}\0${file}\0`).slice(0, 24),
+    };
+  }
+}
+
+/** FNV-1a, 128-bit, over UTF-8, as hex: small, dependency-free and the same in node and browsers. */
+function fnv1a128(text: string): string {
+  const prime = (1n << 88n) + 0x13bn;
+  const mask = (1n << 128n) - 1n;
+  let hash = 0x6c62272e07bb014262b821756295c58dn;
+  for (const byte of new TextEncoder().encode(text)) hash = ((hash ^ BigInt(byte)) * prime) & mask;
+  return hash.toString(16).padStart(32, "0");
 }
 
 /** Exit-relevant totals of a set of reports. */

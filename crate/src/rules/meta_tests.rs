@@ -1,6 +1,6 @@
 //! Tests over the registry itself: naming, ordering, docs that run, shapes that hold.
 
-use super::{testing, ALL};
+use super::{testing, RuleKind, ALL};
 use crate::testgen;
 
 #[test]
@@ -37,9 +37,9 @@ fn every_rule_file_is_registered() {
     }
 }
 
-/// Fenced blocks of the docs tagged `js,<tag>`.
-fn doc_blocks(docs: &str, tag: &str) -> Vec<String> {
-    let fence = format!("```js,{tag}");
+/// Fenced blocks of the docs tagged `<lang>,<tag>` (`js,flags`, `sh,clean`, …).
+fn doc_blocks(docs: &str, lang: &str, tag: &str) -> Vec<String> {
+    let fence = format!("```{lang},{tag}");
     let mut blocks = Vec::new();
     let mut lines = docs.lines().map(|l| l.strip_prefix(' ').unwrap_or(l));
     while let Some(line) = lines.next() {
@@ -67,8 +67,25 @@ fn docs_have_summary_and_examples_that_run() {
                 meta.id
             );
         }
-        let flags = doc_blocks(meta.docs, "flags");
-        let clean = doc_blocks(meta.docs, "clean");
+        if meta.kind == RuleKind::Repository {
+            // Repository rules are about git state, not source: their examples are shell steps
+            // (run for real by npm/test/pre-commit.test.js), and a js block would be run here.
+            for tag in ["flags", "clean"] {
+                assert!(
+                    !doc_blocks(meta.docs, "sh", tag).is_empty(),
+                    "{} needs a sh,{tag} example",
+                    meta.id
+                );
+                assert!(
+                    doc_blocks(meta.docs, "js", tag).is_empty(),
+                    "{} is a repository rule: its examples are sh blocks, not js,{tag}",
+                    meta.id
+                );
+            }
+            continue;
+        }
+        let flags = doc_blocks(meta.docs, "js", "flags");
+        let clean = doc_blocks(meta.docs, "js", "clean");
         assert!(
             !flags.is_empty() && !clean.is_empty(),
             "{} needs js,flags and js,clean examples",
@@ -78,6 +95,23 @@ fn docs_have_summary_and_examples_that_run() {
         let clean: Vec<&str> = clean.iter().map(String::as_str).collect();
         testing::assert_flags(meta.id, &flags);
         testing::assert_clean(meta.id, &clean);
+    }
+}
+
+#[test]
+fn repository_rules_are_never_reported_by_the_engine() {
+    let source = testgen::fill(
+        "const env = require('./.env');\nconst sid = 'AC{hex32}';\n",
+        1,
+    );
+    let report = crate::scan(&source, &Default::default());
+    assert!(
+        !report.findings.is_empty(),
+        "the source should flag something"
+    );
+    for finding in &report.findings {
+        let rule = super::find(&finding.rule_id).unwrap();
+        assert_ne!(rule.meta().kind, RuleKind::Repository, "{finding:?}");
     }
 }
 

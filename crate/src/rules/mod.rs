@@ -15,6 +15,8 @@ mod auth_token;
 mod basic_auth_header;
 pub(crate) mod context;
 mod direct_api_call;
+mod env_file_committed;
+mod env_file_not_ignored;
 mod function_call_without_token;
 mod function_without_token_validator;
 mod public_env_secret;
@@ -31,6 +33,10 @@ pub enum RuleKind {
     Credential,
     /// A code pattern (a request, an import): reported in first-party code only.
     ApiCall,
+    /// A fact about the git repository (a staged `.env`, a missing ignore rule). The engine never
+    /// reports these; the JS pre-commit layer does (`npm/src/pre-commit.ts`), so they are
+    /// registered here only for their id, severity and docs.
+    Repository,
 }
 
 /// A rule's identity and documentation. `docs` is the rule's doc comment, captured by
@@ -139,6 +145,8 @@ pub static ALL: &[&dyn Rule] = &[
     &auth_token::AuthToken,
     &basic_auth_header::BasicAuthHeader,
     &direct_api_call::DirectApiCall,
+    &env_file_committed::EnvFileCommitted,
+    &env_file_not_ignored::EnvFileNotIgnored,
     &function_call_without_token::FunctionCallWithoutToken,
     &function_without_token_validator::FunctionWithoutTokenValidator,
     &public_env_secret::PublicEnvSecret,
@@ -188,6 +196,7 @@ pub fn markdown_table() -> String {
             match meta.kind {
                 RuleKind::Credential => "credential",
                 RuleKind::ApiCall => "api-call",
+                RuleKind::Repository => "repository",
             },
             meta.summary().replace('|', "\\|")
         ));
