@@ -767,12 +767,13 @@ pub fn run(source: &str, options: &Options) -> Report {
     narrow_to_values(&mut hits, source);
     let hits = pair(hits, &scopes);
     let mut findings = finish(hits, source, file, &index, options);
-    suppress::apply(&mut findings, &suppressions);
+    let suppressed = suppress::apply(&mut findings, &suppressions);
     // Comments come out of swc's maps in no particular order.
     diagnostics.sort_by(|a, b| (a.line, a.column, &a.code).cmp(&(b.line, b.column, &b.code)));
     let mut report = Report {
         findings,
         diagnostics,
+        suppressed,
     };
     // Bundles: which webpack module each finding is in, and where it was before the build.
     crate::sourcemap::annotate_bundle(source, options, &mut report);

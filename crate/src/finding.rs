@@ -121,4 +121,10 @@ pub struct Diagnostic {
 pub struct Report {
     pub findings: Vec<Finding>,
     pub diagnostics: Vec<Diagnostic>,
+    /// `valueHash` of each finding an inline `flexguard-ignore` comment suppressed, so a client
+    /// that meets the same value elsewhere (the webpack plugin, in the emitted bundle, where
+    /// the comment is gone) treats it as suppressed too. Never the value itself.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub suppressed: Vec<String>,
 }

@@ -111,6 +111,7 @@ pub fn scan(source: &str, options: &Options) -> Report {
                     line: 1,
                     column: 1,
                 }],
+                suppressed: Vec::new(),
             },
         }
     }

@@ -125,12 +125,19 @@ pub fn scan_text(
 }
 
 /// Drop the findings a directive covers.
-pub fn apply(findings: &mut Vec<Finding>, suppressions: &[Suppression]) {
+/// Drop suppressed findings; returns their `value_hash`es (see `Report::suppressed`).
+pub fn apply(findings: &mut Vec<Finding>, suppressions: &[Suppression]) -> Vec<String> {
+    let mut suppressed = Vec::new();
     findings.retain(|finding| {
-        !suppressions
+        let hit = suppressions
             .iter()
-            .any(|s| s.line == finding.line && s.rule_ids.contains(&finding.rule_id))
+            .any(|s| s.line == finding.line && s.rule_ids.contains(&finding.rule_id));
+        if hit {
+            suppressed.push(finding.value_hash.clone());
+        }
+        !hit
     });
+    suppressed
 }
 
 #[cfg(test)]

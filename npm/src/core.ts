@@ -98,6 +98,7 @@ export class Flexguard {
       endColumn: 1,
       excerpt: "",
       fingerprint: fnv1a128(`${ruleId}\0${file}\0`).slice(0, 24),
+      valueHash: fnv1a128(`${ruleId}\0${file}\0value`).slice(0, 24),
     };
   }
 }

@@ -362,12 +362,13 @@ function envNameFinding(name: string, value: string, line: number, text: string,
 }
 
 /**
- * Module (and env) reports first, then asset reports without anything already reported: a finding
- * is the same when rule and value are (`valueHash`), wherever it is.
+ * Module (and env) reports first, then asset reports without anything already reported or
+ * suppressed at the source: a finding is the same when rule and value are (`valueHash` hashes
+ * both), wherever it is.
  */
 function mergeOnce(sourceReports: Report[], assetReports: Report[]): Report[] {
-  const key = (f: Finding) => `${f.ruleId}\0${f.valueHash}`;
-  const seen = new Set(sourceReports.flatMap((r) => r.findings.map(key)));
+  const key = (f: Finding) => f.valueHash;
+  const seen = new Set(sourceReports.flatMap((r) => [...r.findings.map(key), ...(r.suppressed ?? [])]));
   const assets = assetReports.map((r) => ({
     ...r,
     findings: r.findings.filter((f) => {

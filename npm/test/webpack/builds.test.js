@@ -46,7 +46,7 @@ for (const major of [4, 5]) {
       assert.equal(status, FAILED_STATUS[major], output);
       assert.match(output, /flexguard: this bundle must not ship/);
       assert.match(output, /src\/services\/config\.js\n\s+4:16\s+error\s+.*account-sid/, output);
-      assert.match(output, /> accountSid: 'AC\w\w…\w\w',/, "redacted excerpt");
+      assert.match(output, /│ accountSid: 'AC\w\w…\w\w',/, "redacted excerpt");
       // The SID is in the bundle and its source map too, but it is the same finding.
       assert.doesNotMatch(output, /build\/plugin-fixture\.js/, output);
       assert.equal(output.match(/account-sid/g).length, 1, output);

@@ -131,8 +131,11 @@ module.exports = (config, { isProd }) => {
     assert.match(output, /process\.env\.FLEX_APP_TWILIO_AUTH_TOKEN is inlined .*flex-env-credential/, output);
     assert.ok(!output.includes(TOKEN), "the token is never printed");
     assert.equal(bundle, false);
-    // Without the variable the same code builds: the finding is about the environment.
+    // Without the variable the read itself is still an error (public-env-secret: whatever the
+    // variable holds at build time ships), but there is no environment finding.
     const unset = flexBuild(t);
-    assert.equal(unset.status, 0, unset.output);
+    assert.equal(unset.status, 1, unset.output);
+    assert.match(unset.output, /public-env-secret/, unset.output);
+    assert.doesNotMatch(unset.output, /flex-env-credential/, unset.output);
   });
 });
