@@ -97,10 +97,26 @@ export interface LintFilesOptions {
   gitignore?: boolean;
   /** Worker threads to use (default: CPU count, at most 4; 1 = lint on this thread). */
   concurrency?: number;
-  /** Use workers only from this many files on (default 64): below it, startup costs more than it saves. */
+  /** Use workers from this many files on (default 64), or from 1.5 MB of input: below both, start-up costs more than it saves. */
   parallelThreshold?: number;
   /** Called after each file with (done, total), in completion order. */
   onProgress?: (done: number, total: number) => void;
+}
+
+/** From this much input on, worker threads pay for their start-up even for a few big files (bundles). */
+const PARALLEL_BYTES = 1.5 * 1024 * 1024;
+
+function totalBytes(files: string[]): number {
+  let total = 0;
+  for (const file of files) {
+    try {
+      total += fs.statSync(file).size;
+    } catch {
+      // Unreadable files become io-error diagnostics later.
+    }
+    if (total >= PARALLEL_BYTES) break;
+  }
+  return total;
 }
 
 /** The config `lintFiles` uses for these options. */
@@ -169,7 +185,7 @@ export async function lintFiles(paths: string[], options: LintFilesOptions = {})
   const onDone = () => options.onProgress?.(++done, files.length);
   const workers = Math.max(1, Math.min(options.concurrency ?? Math.min(4, os.cpus().length), files.length));
   let reports: Report[];
-  if (workers > 1 && files.length >= (options.parallelThreshold ?? 64)) {
+  if (workers > 1 && (files.length >= (options.parallelThreshold ?? 64) || totalBytes(files) >= PARALLEL_BYTES)) {
     reports = await lintInWorkers(files, optionsFor, workers, onDone);
   } else {
     reports = [];

@@ -10,7 +10,8 @@ import * as os from "os";
 import * as path from "path";
 import * as v8 from "v8";
 import { formatters, FormatterName } from "./format";
-import { flexguard, SOURCE_EXTENSIONS } from "./node";
+import { applyConfig, flexguard, ignoreMatcher, resolveConfig, SOURCE_EXTENSIONS } from "./node";
+import { parseBaseline } from "./baseline";
 import type { Finding, LintOptions, Report } from "./core";
 import { summarize } from "./core";
 
@@ -148,6 +149,8 @@ export interface StagedOptions {
   paths?: string[];
   /** Per-rule severities, as for `lint`. */
   rules?: LintOptions["rules"];
+  /** Staged paths (repository-relative) to leave out, e.g. the config's `ignore` globs. */
+  isIgnored?: (repoPath: string) => boolean;
 }
 
 export interface StagedResult {
@@ -200,7 +203,7 @@ export function lintStaged(options: StagedOptions = {}): StagedResult {
 
   const toScan: IndexEntry[] = [];
   for (const entry of entries) {
-    if (entry.mode === SUBMODULE || entry.mode === SYMLINK) continue;
+    if (entry.mode === SUBMODULE || entry.mode === SYMLINK || options.isIgnored?.(entry.path)) continue;
     if (isEnvFile(entry.path)) addFinding(flexguard.fileFinding("env-file-committed", entry.path, ENV_COMMITTED, lintOptions));
     else if (isScannable(entry.path)) toScan.push(entry);
   }
@@ -312,7 +315,8 @@ export const PRE_COMMIT_USAGE = `Pre-commit:
                                            tree); with paths, only those paths' staged content
   flexguard install-hook [--force]         write .git/hooks/pre-commit running \`flexguard --staged\`
   flexguard uninstall-hook                 remove that hook (only if flexguard wrote it)
-  (--staged takes -f/--format and --max-warnings as the CLI does)
+  (--staged takes -f/--format, --max-warnings, --baseline <file> and --no-config as the CLI
+   does, and applies flexguard.config.json: rule levels, ignore, allow, firstParty)
 `;
 
 /** True when argv asks for pre-commit mode. */
@@ -321,6 +325,12 @@ export function isPreCommitCommand(argv: string[]): boolean {
 }
 
 /** Run `--staged`, `install-hook` or `uninstall-hook`; resolves to the exit code (0, 1, 2 as the CLI). */
+let cachedRoot: string | undefined;
+/** The repository top level of the process's cwd (ignore globs are matched on absolute paths). */
+function repoRoot(): string {
+  return (cachedRoot ??= git(process.cwd(), ["rev-parse", "--show-toplevel"]).toString("utf8").replace(/\n$/, ""));
+}
+
 export async function runPreCommit(argv: string[], stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): Promise<number> {
   const fail = (message: string, code = 2) => (stderr.write(`flexguard: ${message}\n`), code);
   try {
@@ -339,6 +349,8 @@ export async function runPreCommit(argv: string[], stdout: NodeJS.WritableStream
 
     let format: FormatterName = "stylish";
     let maxWarnings = Infinity;
+    let baselineFile: string | undefined;
+    let useConfig = true;
     const paths: string[] = [];
     for (let i = 0; i < argv.length; i++) {
       const [flag, inline] = argv[i].startsWith("--") && argv[i].includes("=") ? [argv[i].slice(0, argv[i].indexOf("=")), argv[i].slice(argv[i].indexOf("=") + 1)] : [argv[i], undefined];
@@ -352,7 +364,9 @@ export async function runPreCommit(argv: string[], stdout: NodeJS.WritableStream
         const raw = value();
         if (!/^\d+$/.test(raw)) return fail(`--max-warnings needs a non-negative integer, got "${raw}"`);
         maxWarnings = Number(raw);
-      } else if (flag === "-h" || flag === "--help") return stdout.write(PRE_COMMIT_USAGE), 0;
+      } else if (flag === "--baseline") baselineFile = value();
+      else if (flag === "--no-config") useConfig = false;
+      else if (flag === "-h" || flag === "--help") return stdout.write(PRE_COMMIT_USAGE), 0;
       else if (flag.startsWith("-") && flag !== "-") return fail(`${flag} is not supported with --staged\n\n${PRE_COMMIT_USAGE}`);
       else paths.push(argv[i]);
     }
@@ -362,7 +376,17 @@ export async function runPreCommit(argv: string[], stdout: NodeJS.WritableStream
     // 0.7 s -> 0.25 s CPU for 20 files), so this process keeps V8's baseline wasm compiler.
     // It must be set before the engine is first compiled, which lintStaged does lazily.
     v8.setFlagsFromString("--liftoff-only");
-    const { reports } = lintStaged({ paths: paths.length ? paths : undefined });
+    // The same config (flexguard.config.json / package.json, searched upward) and baseline as
+    // the CLI: severities, `ignore`, `allow`, `firstParty`. Paths are repository-relative.
+    const loaded = resolveConfig({ config: useConfig ? undefined : false });
+    const baseline = baselineFile ? parseBaseline(fs.readFileSync(baselineFile, "utf8"), baselineFile) : undefined;
+    const ignored = ignoreMatcher(loaded);
+    const staged = lintStaged({
+      paths: paths.length ? paths : undefined,
+      rules: loaded.config.rules,
+      isIgnored: (repoPath) => ignored(path.join(repoRoot(), repoPath)),
+    });
+    const reports = applyConfig(staged.reports, loaded, { baseline, cwd: staged.root });
     const color = format === "stylish" && (stdout as NodeJS.WriteStream).isTTY === true;
     const { errors, warnings, infos } = summarize(reports);
     let out = formatters[format](reports, { color });
@@ -371,6 +395,7 @@ export async function runPreCommit(argv: string[], stdout: NodeJS.WritableStream
     return errors > 0 || warnings > maxWarnings ? 1 : 0;
   } catch (error) {
     if (error instanceof GitError) return fail(error.message, argv[0] === "uninstall-hook" || argv[0] === "install-hook" ? 1 : 2);
-    throw error;
+    // Config and baseline errors name the file and key, never file content.
+    return fail((error as Error).message);
   }
 }

@@ -65,6 +65,30 @@ test("a staged secret blocks: exit 1, redacted stylish output and how to fix or 
   assert.match(result.stdout, /baseline/);
 });
 
+test("--staged applies the config (ignore, rule levels) and a baseline written by the CLI", () => {
+  const dir = tempRepo();
+  write(dir, "src/service.js", leaky(2));
+  git(dir, "add", ".");
+  assert.equal(flexguard(dir, "--staged").status, 1);
+  // A baseline written by the CLI from the repository root accepts the same findings.
+  assert.equal(flexguard(dir, "--write-baseline", ".flexguard-baseline.json", "src").status, 0);
+  const baselined = flexguard(dir, "--staged", "--baseline", ".flexguard-baseline.json");
+  assert.equal(baselined.status, 0, baselined.stdout + baselined.stderr);
+  // Config: ignored paths are not scanned; rule levels apply.
+  write(dir, "flexguard.config.json", JSON.stringify({ ignore: ["src/**"] }));
+  assert.equal(flexguard(dir, "--staged").status, 0);
+  assert.equal(flexguard(dir, "--staged", "--no-config").status, 1);
+  write(dir, "flexguard.config.json", JSON.stringify({ rules: { "direct-api-call": "off", "account-sid": "warning" } }));
+  const relaxed = flexguard(dir, "--staged", "-f", "json");
+  assert.equal(relaxed.status, 0, relaxed.stdout);
+  assert.deepEqual(json(relaxed).findings.map((f) => f.ruleId), ["account-sid"]);
+  // A broken config is a usage error naming the key, not a crash.
+  write(dir, "flexguard.config.json", JSON.stringify({ rules: { "no-such-rule": "off" } }));
+  const broken = flexguard(dir, "--staged");
+  assert.equal(broken.status, 2);
+  assert.match(broken.stderr, /no-such-rule/);
+});
+
 test("staged clean + dirty work tree passes; staged secret + clean work tree is blocked", () => {
   const dir = tempRepo();
   write(dir, "src/a.js", CLEAN);
