@@ -269,17 +269,7 @@ impl Walker<'_, '_> {
 
     /// `a + b + c`: each maximal run of constant operands is one string site; the rest is walked.
     fn concat_chain(&mut self, expr: &Expr) {
-        let mut operands = Vec::new();
-        let mut current = expr;
-        while let Expr::Bin(bin) = current {
-            if bin.op != BinaryOp::Add {
-                break;
-            }
-            operands.push(&*bin.right);
-            current = &bin.left;
-        }
-        operands.push(current);
-        operands.reverse();
+        let operands = crate::fold::add_operands(expr);
 
         let mut run: Option<(String, Span)> = None;
         for operand in operands {

@@ -143,6 +143,23 @@ pub fn folding_call(call: &CallExpr) -> Option<&'static str> {
     }
 }
 
+/// The operands of a `+` chain, left to right: `a + b + c` → `[a, b, c]`. Iterative, because a
+/// left-leaning chain can be 100k deep; any other expression is its own single operand.
+pub fn add_operands(expr: &Expr) -> Vec<&Expr> {
+    let mut operands = Vec::new();
+    let mut current = expr;
+    while let Expr::Bin(bin) = current {
+        if bin.op != BinaryOp::Add {
+            break;
+        }
+        operands.push(&*bin.right);
+        current = &bin.left;
+    }
+    operands.push(current);
+    operands.reverse();
+    operands
+}
+
 fn is_ident(expr: &Expr, name: &str) -> bool {
     matches!(expr, Expr::Ident(ident) if &*ident.sym == name)
 }
@@ -263,23 +280,9 @@ impl<'a> Folder<'a> {
                 Some(init) => self.fold_into(init, depth + 1, out),
                 None => false,
             },
-            Expr::Bin(bin) if bin.op == BinaryOp::Add => {
-                // Flatten the left-leaning chain iteratively: `a + b + c + …` can be 100k long.
-                let mut operands = vec![&*bin.right];
-                let mut left = &*bin.left;
-                while let Expr::Bin(inner) = left {
-                    if inner.op != BinaryOp::Add {
-                        break;
-                    }
-                    operands.push(&inner.right);
-                    left = &inner.left;
-                }
-                operands.push(left);
-                operands
-                    .iter()
-                    .rev()
-                    .all(|operand| self.fold_into(operand, depth + 1, out))
-            }
+            Expr::Bin(bin) if bin.op == BinaryOp::Add => add_operands(expr)
+                .iter()
+                .all(|operand| self.fold_into(operand, depth + 1, out)),
             Expr::Bin(bin)
                 if matches!(bin.op, BinaryOp::LogicalOr | BinaryOp::NullishCoalescing)
                     && is_env_read(&bin.left) =>

@@ -350,19 +350,8 @@ fn prefix_into(ctx: &Ctx, expr: &Expr, depth: u32, out: &mut String) -> bool {
             complete
         }
         Expr::Bin(bin) if bin.op == BinaryOp::Add => {
-            // Flatten the left-leaning chain iteratively: `a + b + c + …` can be very long.
-            let mut operands = vec![&*bin.right];
-            let mut left = &*bin.left;
-            while let Expr::Bin(inner) = left {
-                if inner.op != BinaryOp::Add {
-                    break;
-                }
-                operands.push(&inner.right);
-                left = &inner.left;
-            }
-            operands.push(left);
             let mut complete = true;
-            for operand in operands.into_iter().rev() {
+            for operand in crate::fold::add_operands(expr) {
                 complete &= part_into(ctx, operand, depth, out);
                 if out.len() > MAX_URL_LEN {
                     return false;
