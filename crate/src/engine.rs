@@ -95,11 +95,13 @@ pub struct Ctx<'a> {
     notes: BTreeMap<(&'static str, &'static str), Vec<u32>>,
     /// Reports whose conditions are resolved once the whole file has been walked.
     deferred: Vec<(Vec<When>, Hit)>,
+    options: &'a Options,
 }
 
 impl<'a> Ctx<'a> {
-    fn new(folder: Folder<'a>, base: u32, file: &'a str) -> Self {
+    fn new(folder: Folder<'a>, base: u32, file: &'a str, options: &'a Options) -> Self {
         Ctx {
+            options,
             folder,
             base,
             rule: crate::rules::ALL[0].meta(),
@@ -111,6 +113,11 @@ impl<'a> Ctx<'a> {
             notes: BTreeMap::new(),
             deferred: Vec::new(),
         }
+    }
+
+    /// The configured Twilio Function host names beyond `*.twil.io`.
+    pub fn function_domains(&self) -> &[String] {
+        &self.options.function_domains
     }
 
     /// The file name being scanned (`<input>` when none was given).
@@ -680,7 +687,12 @@ pub fn run(source: &str, options: &Options) -> Report {
         Ok(parsed) => {
             modules = crate::bundle::modules(&parsed.program, parsed.base, source);
             let consts = Consts::collect(&parsed.program);
-            let mut ctx = Ctx::new(Folder::new(&consts, source.len()), parsed.base, file);
+            let mut ctx = Ctx::new(
+                Folder::new(&consts, source.len()),
+                parsed.base,
+                file,
+                options,
+            );
             parsed.program.visit_with(&mut Walker {
                 ctx: &mut ctx,
                 rules: &rules,
@@ -740,7 +752,7 @@ pub fn run(source: &str, options: &Options) -> Report {
                     column,
                 });
             }
-            let mut ctx = Ctx::new(Folder::new(&no_consts, 0), 0, file);
+            let mut ctx = Ctx::new(Folder::new(&no_consts, 0), 0, file, options);
             ctx.scan_shapes(
                 &rules,
                 &StringSite {

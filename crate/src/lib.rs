@@ -60,6 +60,10 @@ pub struct Options {
     /// `//# sourceMappingURL=data:` map is used. Ignored when the file itself is a `.map`.
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub source_map: Option<String>,
+    /// Host names of the team's Twilio Functions beyond `*.twil.io` (custom domains): requests
+    /// to them must carry the Flex user token too (`function-call-without-token`).
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub function_domains: Vec<String>,
 }
 
 impl Options {

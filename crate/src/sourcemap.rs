@@ -65,6 +65,7 @@ pub fn scan_map(text: &str, options: &Options) -> Report {
             filename: Some(source),
             rules: options.rules.clone(),
             source_map: None,
+            function_domains: options.function_domains.clone(),
         };
         let mut part = crate::engine::run(content, &original);
         part.findings

@@ -25,10 +25,8 @@ export interface FlexguardConfig {
   /** Fingerprints of accepted findings. Never secrets: a finding's `fingerprint` is a one-way hash. */
   allow?: string[];
   /**
-   * Extra hosts that are the team's own Twilio Functions (besides `*.twil.io`), so requests to
-   * them are not reported as direct API calls.
-   * TODO(issue 4): pass to the engine as `functionDomains` once the code-pattern rules accept it;
-   * the engine's `Options` has no such field yet (it rejects unknown fields), so it is only validated.
+   * Extra hosts that are the team's own Twilio Functions (custom domains besides `*.twil.io`):
+   * requests to them must send the Flex user token too (`function-call-without-token`).
    */
   functionDomains?: string[];
   /** Globs of first-party code; when set, `api-call` rules report only in these files. */

@@ -177,7 +177,8 @@ export async function lintFiles(paths: string[], options: LintFilesOptions = {})
   const loaded = resolveConfig(options);
   const files = expandPaths(paths, { cwd, isIgnored: ignoreMatcher(loaded), gitignore: options.gitignore });
   const ruleSettings = { ...loaded.config.rules, ...options.rules };
-  const optionsFor = (file: string): LintOptions => ({ filename: displayPath(file, cwd), rules: ruleSettings });
+  const functionDomains = loaded.config.functionDomains;
+  const optionsFor = (file: string): LintOptions => ({ filename: displayPath(file, cwd), rules: ruleSettings, ...(functionDomains ? { functionDomains } : {}) });
   // Invalid rule ids throw here, once, instead of in every worker.
   lint("", { rules: ruleSettings });
 

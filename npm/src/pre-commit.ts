@@ -149,6 +149,8 @@ export interface StagedOptions {
   paths?: string[];
   /** Per-rule severities, as for `lint`. */
   rules?: LintOptions["rules"];
+  /** Twilio Function hosts beyond `*.twil.io`, as for `lint`. */
+  functionDomains?: string[];
   /** Staged paths (repository-relative) to leave out, e.g. the config's `ignore` globs. */
   isIgnored?: (repoPath: string) => boolean;
 }
@@ -181,7 +183,7 @@ const envNotIgnored = (dir: string) => ({
 export function lintStaged(options: StagedOptions = {}): StagedResult {
   const cwd = options.cwd ?? process.cwd();
   const root = git(cwd, ["rev-parse", "--show-toplevel"]).toString("utf8").replace(/\n$/, "");
-  const lintOptions: LintOptions = options.rules ? { rules: options.rules } : {};
+  const lintOptions: LintOptions = { ...(options.rules ? { rules: options.rules } : {}), ...(options.functionDomains ? { functionDomains: options.functionDomains } : {}) };
   const realRoot = fs.realpathSync(root);
   const entries = options.paths
     ? indexEntries(
@@ -384,6 +386,7 @@ export async function runPreCommit(argv: string[], stdout: NodeJS.WritableStream
     const staged = lintStaged({
       paths: paths.length ? paths : undefined,
       rules: loaded.config.rules,
+      functionDomains: loaded.config.functionDomains,
       isIgnored: (repoPath) => ignored(path.join(repoRoot(), repoPath)),
     });
     const reports = applyConfig(staged.reports, loaded, { baseline, cwd: staged.root });

@@ -76,6 +76,18 @@ test("ignore globs, allow fingerprints and firstParty patterns filter findings",
   });
 });
 
+test("functionDomains: a custom Function domain must get the Flex user token too", async () => {
+  const call = "fetch('https://functions.example.com/send-sms', { method: 'POST', body: JSON.stringify({ to: '+15555550100' }) });\n";
+  const dir = project({ "src/send.js": call });
+  const rulesOf = (result) => json(result).findings.map((f) => f.ruleId);
+  assert.deepEqual(rulesOf(run(["--format", "json", "."], { cwd: dir })), []);
+  require("node:fs").writeFileSync(path.join(dir, "flexguard.config.json"), JSON.stringify({ functionDomains: ["functions.example.com"] }));
+  assert.deepEqual(rulesOf(run(["--format", "json", "."], { cwd: dir })), ["function-call-without-token"]);
+  assert.deepEqual(rulesOf(run(["--format", "json", "--stdin", "--stdin-filename", "src/send.js"], { cwd: dir, input: call })), ["function-call-without-token"]);
+  const reports = await api.lintFiles(["."], { cwd: dir });
+  assert.deepEqual(reports.flatMap((r) => r.findings.map((f) => f.ruleId)), ["function-call-without-token"]);
+});
+
 test("--rule ID=level overrides config and defaults; bad values exit 2", () => {
   const dir = project({ "flexguard.config.json": JSON.stringify({ rules: { "direct-api-call": "warning" } }), "a.js": `const a = '${SID(6)}';\n${CALL}` });
   const severities = (args) => json(run(["--format", "json", ...args, "a.js"], { cwd: dir })).findings.map((f) => `${f.ruleId}:${f.severity}`);

@@ -70,7 +70,11 @@ fn check_request(ctx: &mut Ctx, request: &Request, span: Span) {
     let Some(host) = http::host(&url) else {
         return;
     };
-    if !http::is_functions_host(&host) || is_asset(&url) {
+    let configured = ctx
+        .function_domains()
+        .iter()
+        .any(|d| d.eq_ignore_ascii_case(&host));
+    if !(http::is_functions_host(&host) || configured) || is_asset(&url) {
         return;
     }
     let (message, help) = finding(&host);
@@ -227,5 +231,26 @@ mod tests {
     #[test]
     fn snapshot_findings() {
         insta::assert_snapshot!(snapshot("function-call-without-token", FLAGS));
+    }
+
+    #[test]
+    fn configured_function_domains_count_as_functions() {
+        let source = r#"fetch("https://functions.example.com/send-sms", { method: "POST", body: JSON.stringify({ to: "+15555550100" }) });"#;
+        let scan = |domains: Vec<String>| {
+            crate::scan(
+                source,
+                &crate::Options {
+                    filename: Some("src/a.js".into()),
+                    function_domains: domains,
+                    ..Default::default()
+                },
+            )
+            .findings
+            .into_iter()
+            .filter(|f| f.rule_id == "function-call-without-token")
+            .count()
+        };
+        assert_eq!(scan(vec![]), 0);
+        assert_eq!(scan(vec!["FUNCTIONS.example.com".into()]), 1);
     }
 }
