@@ -236,7 +236,7 @@ async function run(argv: string[], { stdout, stderr, stdin }: Streams): Promise<
     const source = await readStream(stdin);
     const filename = displayPath(path.resolve(args.stdinFilename ?? "<stdin>"), cwd);
     sources.set(filename, source);
-    reports = applyConfig([lint(source, { filename, rules: { ...loaded.config.rules, ...args.rules }, functionDomains: loaded.config.functionDomains })], loaded, { baseline: args.writeBaseline ? undefined : baseline, cwd });
+    reports = applyConfig([lint(source, { filename, rules: { ...loaded.config.rules, ...args.rules }, ...(loaded.config.functionDomains ? { functionDomains: loaded.config.functionDomains } : {}) })], loaded, { baseline: args.writeBaseline ? undefined : baseline, cwd });
   } else {
     const bar = progress(stderr);
     try {
