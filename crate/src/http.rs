@@ -241,19 +241,30 @@ const PAYLOAD_KEYS: &[&str] = &[
 /// True when part of what the request sends is not visible at the call: an options argument
 /// or a body/headers value that is a variable, or an object spread into the options.
 pub fn opaque(request: &Request) -> bool {
-    request.lib.configured_elsewhere() || request.options.iter().any(|o| opaque_options(o))
+    request.lib.configured_elsewhere()
+        || request.options.iter().any(|o| opaque_options(o, PAYLOAD_KEYS))
 }
 
-fn opaque_options(expr: &Expr) -> bool {
+/// Keys of request options that can carry credentials (the Flex user token included).
+const AUTH_KEYS: &[&str] = &["headers", "auth", "username", "password"];
+
+/// Like [`opaque`], but only for what can authenticate the request: a body held in a variable
+/// does not hide an `Authorization` header.
+pub fn opaque_auth(request: &Request) -> bool {
+    request.lib.configured_elsewhere()
+        || request.options.iter().any(|o| opaque_options(o, AUTH_KEYS))
+}
+
+fn opaque_options(expr: &Expr, keys: &[&str]) -> bool {
     match expr {
         Expr::Object(object) => object.props.iter().any(|prop| match prop {
             PropOrSpread::Spread(_) => true,
             PropOrSpread::Prop(prop) => match &**prop {
                 Prop::KeyValue(kv) => {
-                    key_name(&kv.key).is_some_and(|k| PAYLOAD_KEYS.contains(&k.as_str()))
+                    key_name(&kv.key).is_some_and(|k| keys.contains(&k.as_str()))
                         && opaque_value(&kv.value)
                 }
-                Prop::Shorthand(ident) => PAYLOAD_KEYS.contains(&&*ident.sym),
+                Prop::Shorthand(ident) => keys.contains(&&*ident.sym),
                 _ => false,
             },
         }),
