@@ -242,7 +242,10 @@ const PAYLOAD_KEYS: &[&str] = &[
 /// or a body/headers value that is a variable, or an object spread into the options.
 pub fn opaque(request: &Request) -> bool {
     request.lib.configured_elsewhere()
-        || request.options.iter().any(|o| opaque_options(o, PAYLOAD_KEYS))
+        || request
+            .options
+            .iter()
+            .any(|o| opaque_options(o, PAYLOAD_KEYS))
 }
 
 /// Keys of request options that can carry credentials (the Flex user token included).
