@@ -66,7 +66,10 @@ function globBase(glob: string): string {
  */
 export function expandPaths(paths: string[], options: ExpandOptions = {}): string[] {
   const cwd = path.resolve(options.cwd ?? process.cwd());
-  const isIgnored = options.isIgnored ?? (() => false);
+  const configIgnored = options.isIgnored ?? (() => false);
+  // A path named on the command line wins over the config's `ignore` (as node_modules does when
+  // named): `flexguard examples` lints the examples even when a walk of `.` skips them.
+  let isIgnored = configIgnored;
   const useGitignore = options.gitignore ?? true;
   const seen = new Set<string>();
   const files: string[] = [];
@@ -117,6 +120,8 @@ export function expandPaths(paths: string[], options: ExpandOptions = {}): strin
       // A dangling symlink is still a named file: linting it reports an io-error.
       stat = fs.lstatSync(full, { throwIfNoEntry: false });
     }
+    const named = configIgnored(full) || configIgnored(path.join(full, "file.js"));
+    isIgnored = named ? () => false : configIgnored;
     if (stat?.isDirectory()) walkRoot(full, () => true);
     else if (stat) add(full);
     else if (isGlob(arg)) {

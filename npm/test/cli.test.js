@@ -31,6 +31,14 @@ test("lints examples/: the planted SID and direct call, exit 1", () => {
   assert.ok(!result.stdout.includes(planted), "output must be redacted");
 });
 
+test("a path named on the command line wins over the config's ignore (the quick start's command)", () => {
+  // The repository's flexguard.config.json ignores examples/** for the self-lint of `.`.
+  assert.equal(run(["--max-warnings", "0", "."]).status, 0);
+  const named = run(["examples", "--format", "json"]);
+  assert.equal(named.status, 1, named.stderr);
+  assert.deepEqual([...new Set(JSON.parse(named.stdout).findings.map((f) => f.ruleId))].sort(), ["account-sid", "direct-api-call"]);
+});
+
 test("clean input exits 0; stylish is the default", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "flexguard-cli-"));
   fs.writeFileSync(path.join(dir, "clean.js"), "export const greet = (name) => `hi ${name}`;\n");
