@@ -1,6 +1,6 @@
 //! Native engine benchmark (run by `make bench`, see bench/run.js): for the files given, the time of
 //! a bare swc parse (our `parse::parse`, AST dropped) and of the whole engine (`scan`), best of
-//! `FLEXGUARD_BENCH_RUNS` (default 3) runs (CPU time, see `cpu_time`), once for the files and once for each file doubled.
+//! `FLEXGUARD_BENCH_RUNS` (default 3) runs taken in turns (CPU time, see `cpu_time`), once for the files and once for each file doubled.
 //! Prints one JSON object on stdout.
 
 use std::time::{Duration, Instant};
@@ -14,47 +14,59 @@ fn cpu_time() -> Option<Duration> {
     Some(Duration::from_millis(ticks * 10))
 }
 
-/// Best of `runs`: CPU time when available, else wall time.
-fn best_of(runs: usize, mut work: impl FnMut()) -> Duration {
-    (0..runs)
-        .map(|_| {
-            let (start, cpu_start) = (Instant::now(), cpu_time());
-            work();
-            match (cpu_start, cpu_time()) {
-                (Some(a), Some(b)) => b - a,
-                _ => start.elapsed(),
-            }
-        })
-        .min()
-        .unwrap_or_default()
+/// The time `work` takes: CPU time when available, else wall time.
+fn timed(work: impl FnOnce()) -> Duration {
+    let (start, cpu_start) = (Instant::now(), cpu_time());
+    work();
+    match (cpu_start, cpu_time()) {
+        (Some(a), Some(b)) => b - a,
+        _ => start.elapsed(),
+    }
 }
 
+/// Best of `runs` for the bare parse and for the engine, taken in turns so that a noisy
+/// neighbour on a shared machine slows both sides alike.
 fn measure(inputs: &[(String, String)], runs: usize) -> (usize, Duration, Duration, usize) {
     let bytes = inputs.iter().map(|(_, text)| text.len()).sum();
-    let parse = best_of(runs, || {
-        for (name, text) in inputs {
-            let parsed = flexguard::parse::parse(text, name);
-            assert!(parsed.is_ok(), "{name} does not parse");
+    // `FLEXGUARD_BENCH_ONLY=parse|scan` runs one side only, for `perf stat` / `perf record`.
+    let only = std::env::var("FLEXGUARD_BENCH_ONLY").unwrap_or_default();
+    let (mut parse, mut scan, mut findings) = (Duration::MAX, Duration::MAX, 0);
+    for _ in 0..runs {
+        if only != "scan" {
+            parse = parse.min(timed(|| {
+                for (name, text) in inputs {
+                    let parsed = flexguard::parse::parse(text, name);
+                    assert!(parsed.is_ok(), "{name} does not parse");
+                }
+            }));
         }
-    });
-    let mut findings = 0;
-    let scan = best_of(runs, || {
-        findings = 0;
-        for (name, text) in inputs {
-            let options = flexguard::Options {
-                filename: Some(name.clone()),
-                ..Default::default()
-            };
-            let report = flexguard::scan(text, &options);
-            assert!(
-                report.diagnostics.is_empty(),
-                "{name}: {:?}",
-                report.diagnostics
-            );
-            findings += report.findings.len();
+        if only != "parse" {
+            findings = 0;
+            scan = scan.min(timed(|| {
+                for (name, text) in inputs {
+                    let options = flexguard::Options {
+                        filename: Some(name.clone()),
+                        ..Default::default()
+                    };
+                    let report = flexguard::scan(text, &options);
+                    assert!(
+                        report.diagnostics.is_empty(),
+                        "{name}: {:?}",
+                        report.diagnostics
+                    );
+                    findings += report.findings.len();
+                }
+            }));
         }
-    });
-    (bytes, parse, scan, findings)
+    }
+    let unmeasured = |d: Duration| {
+        if d == Duration::MAX {
+            Duration::ZERO
+        } else {
+            d
+        }
+    };
+    (bytes, unmeasured(parse), unmeasured(scan), findings)
 }
 
 fn main() {

@@ -9,8 +9,9 @@
 //! `String(…)`, `s.toString()`, TypeScript `as`/`!`/`satisfies` wrappers, and
 //! `process.env.X || "literal"` / `?? "literal"` (the literal is the value the file determines).
 
+use rustc_hash::FxHashMap;
 use std::cell::Cell;
-use std::collections::HashMap;
+use swc_atoms::Atom;
 
 use base64::Engine as _;
 use swc_ecma_ast::{
@@ -30,12 +31,14 @@ pub const WORK_PER_SOURCE_BYTE: u64 = 4;
 /// Bindings of a file whose initialiser may fold to a string: `const`, and `let`/`var` that are
 /// never assigned again. A name bound more than once anywhere in the file (another declaration,
 /// a parameter, a destructuring, an assignment, `++`) is ambiguous without scope analysis and is
-/// dropped.
+/// dropped. Collecting visits every binding of a multi-megabyte bundle, so names are atoms
+/// (no allocation) and only initialisers built entirely of foldable forms are cloned.
 #[derive(Default)]
 pub struct Consts {
-    bindings: HashMap<String, Option<Box<Expr>>>,
+    /// `None` once a name is declared twice.
+    bindings: FxHashMap<Atom, Option<Box<Expr>>>,
     /// How often each name is bound or assigned (only consulted while collecting).
-    bound: HashMap<String, u32>,
+    bound: FxHashMap<Atom, u32>,
 }
 
 impl Consts {
@@ -45,11 +48,11 @@ impl Consts {
         let bound = std::mem::take(&mut consts.bound);
         consts
             .bindings
-            .retain(|name, _| bound.get(name).copied().unwrap_or(0) <= 1);
+            .retain(|name, init| init.is_some() && bound.get(name).copied().unwrap_or(0) <= 1);
         consts
     }
 
-    fn get(&self, name: &str) -> Option<&Expr> {
+    fn get(&self, name: &Atom) -> Option<&Expr> {
         self.bindings.get(name).and_then(|e| e.as_deref())
     }
 }
@@ -58,14 +61,11 @@ impl Visit for Consts {
     fn visit_var_decl(&mut self, decl: &VarDecl) {
         for declarator in &decl.decls {
             if let (Pat::Ident(name), Some(init)) = (&declarator.name, &declarator.init) {
-                if may_fold(init) {
-                    let key = name.id.sym.to_string();
-                    let value = if self.bindings.contains_key(&key) {
-                        None
-                    } else {
-                        Some(init.clone())
-                    };
-                    self.bindings.insert(key, value);
+                if may_fold(init, 0) {
+                    self.bindings
+                        .entry(name.id.sym.clone())
+                        .and_modify(|seen| *seen = None)
+                        .or_insert_with(|| Some(init.clone()));
                 }
             }
         }
@@ -74,26 +74,36 @@ impl Visit for Consts {
 
     /// Declarator names, parameters, destructuring targets and `x = …` targets.
     fn visit_binding_ident(&mut self, ident: &swc_ecma_ast::BindingIdent) {
-        *self.bound.entry(ident.id.sym.to_string()).or_default() += 1;
+        *self.bound.entry(ident.id.sym.clone()).or_default() += 1;
     }
 
     fn visit_update_expr(&mut self, update: &swc_ecma_ast::UpdateExpr) {
         if let Expr::Ident(ident) = &*update.arg {
-            *self.bound.entry(ident.sym.to_string()).or_default() += 2;
+            *self.bound.entry(ident.sym.clone()).or_default() += 2;
         }
         update.visit_children_with(self);
     }
 }
 
-/// Cheap check before cloning an initialiser: only forms that can produce a string (or an
-/// array of strings for `join`).
-fn may_fold(expr: &Expr) -> bool {
+/// Cheap check before cloning an initialiser: built only of forms that can produce a string
+/// (or an array of strings for `join`), judged without the other bindings. Deeper than a few
+/// levels counts as foldable: the folder bounds it anyway.
+fn may_fold(expr: &Expr, depth: u32) -> bool {
+    if depth > 8 {
+        return true;
+    }
+    let next = |e: &Expr| may_fold(e, depth + 1);
     match expr {
-        Expr::Lit(Lit::Str(_)) | Expr::Tpl(_) | Expr::Bin(_) | Expr::Paren(_) | Expr::Ident(_) => {
-            true
-        }
-        Expr::TsAs(_) | Expr::TsConstAssertion(_) | Expr::TsNonNull(_) | Expr::TsSatisfies(_) => {
-            true
+        Expr::Lit(Lit::Str(_) | Lit::Num(_)) | Expr::Ident(_) => true,
+        Expr::Tpl(tpl) => tpl.exprs.iter().all(|e| next(e)),
+        Expr::Paren(p) => next(&p.expr),
+        Expr::TsAs(e) => next(&e.expr),
+        Expr::TsConstAssertion(e) => next(&e.expr),
+        Expr::TsNonNull(e) => next(&e.expr),
+        Expr::TsSatisfies(e) => next(&e.expr),
+        Expr::Bin(bin) if bin.op == BinaryOp::Add => next(&bin.left) && next(&bin.right),
+        Expr::Bin(bin) if matches!(bin.op, BinaryOp::LogicalOr | BinaryOp::NullishCoalescing) => {
+            is_env_read(&bin.left) && next(&bin.right)
         }
         // Arrays only when every element is a literal: short lists of parts, not data tables.
         Expr::Array(array) => {
@@ -217,7 +227,7 @@ impl<'a> Folder<'a> {
 
     /// The initialiser of an unambiguous binding that may fold (read by rules that look
     /// through a binding without folding it, e.g. `const BASE = process.env.X || "…"`).
-    pub fn binding(&self, name: &str) -> Option<&Expr> {
+    pub fn binding(&self, name: &Atom) -> Option<&Expr> {
         self.consts.get(name)
     }
 

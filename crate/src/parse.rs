@@ -72,10 +72,23 @@ pub fn is_plain_text(filename: &str) -> bool {
 
 /// Parse as a module first, then as a script (sloppy-mode code such as `with` or octal escapes).
 pub fn parse(source: &str, filename: &str) -> Result<Parsed, ParseError> {
+    parse_as(source, syntax_for(filename))
+}
+
+/// [`parse`] with JSX switched off: the JSX parser of swc_ecma_parser 47 can panic (see
+/// `engine::jsx_namespaced_member`), the rest of it does not.
+pub fn parse_without_jsx(source: &str, filename: &str) -> Result<Parsed, ParseError> {
+    let syntax = match syntax_for(filename) {
+        Syntax::Typescript(ts) => Syntax::Typescript(TsSyntax { tsx: false, ..ts }),
+        Syntax::Es(es) => Syntax::Es(EsSyntax { jsx: false, ..es }),
+    };
+    parse_as(source, syntax)
+}
+
+fn parse_as(source: &str, syntax: Syntax) -> Result<Parsed, ParseError> {
     let cm: Lrc<SourceMap> = Default::default();
     let fm = cm.new_source_file(Lrc::new(FileName::Anon), source.to_string());
     let base = fm.start_pos.0;
-    let syntax = syntax_for(filename);
     let to_error = |e: swc_ecma_parser::error::Error| ParseError {
         // swc quotes the offending token, which can be a credential: mask token-like runs.
         message: crate::redact::mask_token_like(&e.kind().msg()),
@@ -135,6 +148,10 @@ impl Parsed {
 pub struct LineIndex<'a> {
     source: &'a str,
     line_starts: Vec<usize>,
+    /// For each non-ASCII character: the offset after it and how many more UTF-8 bytes than
+    /// UTF-16 units the source has up to there. Columns are then a subtraction and two binary
+    /// searches, not a count over a minified bundle's megabyte-long line.
+    utf16_excess: Vec<(usize, usize)>,
 }
 
 impl<'a> LineIndex<'a> {
@@ -142,25 +159,40 @@ impl<'a> LineIndex<'a> {
     pub fn new(source: &'a str) -> Self {
         let mut line_starts = vec![0];
         let bytes = source.as_bytes();
-        let mut i = 0;
-        while i < bytes.len() {
+        // Only `\n`, `\r` and the lead byte of U+2028/U+2029 can end a line: jump between them.
+        for i in memchr::memchr3_iter(b'\n', b'\r', 0xE2, bytes) {
             match bytes[i] {
                 b'\n' => line_starts.push(i + 1),
                 b'\r' if bytes.get(i + 1) != Some(&b'\n') => line_starts.push(i + 1),
                 0xE2 if bytes.get(i + 1) == Some(&0x80)
                     && matches!(bytes.get(i + 2), Some(0xA8 | 0xA9)) =>
                 {
-                    line_starts.push(i + 3);
-                    i += 2;
+                    line_starts.push(i + 3)
                 }
                 _ => {}
             }
-            i += 1;
+        }
+        let mut utf16_excess = Vec::new();
+        let mut excess = 0;
+        let mut at = 0;
+        while let Some(found) = bytes[at..].iter().position(|b| !b.is_ascii()) {
+            let start = at + found;
+            let c = source[start..].chars().next().unwrap_or(' ');
+            at = start + c.len_utf8();
+            excess += c.len_utf8() - c.len_utf16();
+            utf16_excess.push((at, excess));
         }
         LineIndex {
             source,
             line_starts,
+            utf16_excess,
         }
+    }
+
+    /// UTF-8 bytes minus UTF-16 units of the source before `offset` (a char boundary).
+    fn excess_before(&self, offset: usize) -> usize {
+        let i = self.utf16_excess.partition_point(|&(end, _)| end <= offset);
+        i.checked_sub(1).map_or(0, |i| self.utf16_excess[i].1)
     }
 
     /// The 1-based line and UTF-16 column of a byte offset (clamped to the source).
@@ -168,10 +200,7 @@ impl<'a> LineIndex<'a> {
         let offset = self.floor_char_boundary(offset.min(self.source.len()));
         let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
         let start = self.line_starts[line];
-        let column: usize = self.source[start..offset]
-            .chars()
-            .map(char::len_utf16)
-            .sum();
+        let column = offset - start - (self.excess_before(offset) - self.excess_before(start));
         (line as u32 + 1, column as u32 + 1)
     }
 
@@ -214,6 +243,19 @@ mod tests {
         let y = src.find('y').unwrap();
         assert_eq!(index.position(y), (2, 5));
         assert_eq!(index.position(0), (1, 1));
+    }
+
+    #[test]
+    fn columns_match_a_character_count_everywhere() {
+        let src = "é😀a\nbc\u{2028}dé\r\n😀😀x\rzz€y\n\nq";
+        let index = LineIndex::new(src);
+        for (offset, _) in src.char_indices() {
+            let (line, column) = index.position(offset);
+            let start = index.line_range(offset).start;
+            let expected: usize = src[start..offset].chars().map(char::len_utf16).sum();
+            assert_eq!(column as usize, expected + 1, "offset {offset}");
+            assert!(line >= 1);
+        }
     }
 
     #[test]

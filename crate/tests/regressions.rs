@@ -138,8 +138,10 @@ fn scan_bytes_crash_swc_debug_assertion_on_arrow_after_list() {
 /// scan_bytes crash (fuzz, 2026-11-29): a JSX namespaced name with a member, `<a:b.c>`, hits
 /// `unreachable!("JSXNamespacedName -> JSXObject")` in swc_ecma_parser 47 (`parser/jsx.rs`) —
 /// a real panic, so a wasm trap: ten bytes (`x=<a:b.c/>`) made the shipped engine report `internal-error`
-/// and skip the file. Fix: `engine::run` recognises the form in the text first and scans the
-/// file as text with a `parse-error`. Minified ternaries (`c?e<t:n.length`) still parse.
+/// and skip the file. Fix: `engine::run` looks for the form in the text first (loosely: any `<`
+/// or `</` before `name:name.`) and then parses with JSX off: a file that still parses (minified
+/// `c?e<t:n.length`) is scanned as usual, one that needs JSX is scanned as text with a
+/// `parse-error`.
 #[test]
 fn scan_bytes_crash_jsx_namespaced_name_with_member() {
     let sid = testgen::fill("AC{hex32}", 202);
@@ -169,4 +171,32 @@ fn scan_bytes_crash_jsx_namespaced_name_with_member() {
     let minified = format!("var s='{sid}';function g(c,e,t,n){{return c?e<t:n.length}}");
     let (report, _) = scan_checked(&minified, "bundle.js");
     assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+    assert!(report.findings.iter().any(|f| f.rule_id == "account-sid"));
+}
+
+/// scan_bytes crash (fuzz, 2026-11-29, was `crate/fuzz/open/`): the same panic from an opening
+/// tag after a comment and a line break (`// …\n <bdi :x.y`), and inside JSX children
+/// (`<p>hi <a:b.c/></p>`), which the first fix's context test (`=`, `(`, `return`, …) missed.
+#[test]
+fn scan_bytes_crash_jsx_namespaced_opening_tag_anywhere() {
+    let sid = testgen::fill("AC{hex32}", 203);
+    let children = format!("const el = <p>hi <a:b.c/></p>;\nconst s = '{sid}';");
+    let (report, _) = scan_checked(&children, "a.jsx");
+    let codes: Vec<&str> = report.diagnostics.iter().map(|d| d.code.as_str()).collect();
+    assert_eq!(codes, ["parse-error"]);
+    assert!(report.findings.iter().any(|f| f.rule_id == "account-sid"));
+    let input = unhex(&[
+        "2f2f20454d4f204f4e4c542e686520207659616c7565732062656c6f3d77206172652046414b456870737420",
+        "7b2065206f6e6c79206275696c407477696c696f2f666c6525782d6975676e2d6c70666572733a2040747769",
+        "6c696f2f652046414b4568707374207b2065206f6e6c79202e68652020762f59616c5c5c5c692020203e760a",
+        "203c6264692020203a666565646265656666303064666163654f4e4c542e686c6578206f6666677273c6e840",
+        "7477696c696f2f666c6525782d6975676e2d6c70666572733a20407477696c696f2f666c64782d706c756769",
+        "6e2d73637264692076203e3c20200a5c5c5c5b295c5b",
+    ]);
+    let source = String::from_utf8_lossy(&input);
+    for file in ["plugin.js", "plugin.ts", "Plugin.tsx", "plugin.jsx"] {
+        let (report, _) = scan_checked(&source, file);
+        let codes: Vec<&str> = report.diagnostics.iter().map(|d| d.code.as_str()).collect();
+        assert_eq!(codes, ["parse-error"], "{file}");
+    }
 }

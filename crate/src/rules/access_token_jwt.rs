@@ -51,7 +51,7 @@ declare_rule! {
 /// (`btoa`) carry them. No `examples` here: an encoded token cannot be a hole template, so the
 /// positive and negative examples are built at test time (see the tests below and the docs).
 pub static SHAPE: Shape = Shape {
-    pattern: r"\beyJ[A-Za-z0-9_+/-]{8,}={0,2}\.eyJ[A-Za-z0-9_+/-]{8,}={0,2}\.[A-Za-z0-9_+/-]{16,}={0,2}",
+    pattern: r"(?-u:\b)eyJ[A-Za-z0-9_+/-]{8,}={0,2}\.eyJ[A-Za-z0-9_+/-]{8,}={0,2}\.[A-Za-z0-9_+/-]{16,}={0,2}",
     is_credential: is_twilio_token,
     examples: &[],
     negative_examples: &[],

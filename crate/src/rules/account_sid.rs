@@ -36,7 +36,7 @@ declare_rule! {
 }
 
 pub static SHAPE: Shape = Shape {
-    pattern: r"\bAC[0-9a-fA-F]{32}\b",
+    pattern: r"(?-u:\b)AC[0-9a-fA-F]{32}(?-u:\b)",
     is_credential: |sid| !is_placeholder(&sid[2..]),
     examples: &[
         "AC{hex32}",

@@ -37,7 +37,7 @@ declare_rule! {
 }
 
 pub static SHAPE: Shape = Shape {
-    pattern: r"\bSK[0-9a-fA-F]{32}\b",
+    pattern: r"(?-u:\b)SK[0-9a-fA-F]{32}(?-u:\b)",
     is_credential: |sid| !is_placeholder(&sid[2..]),
     examples: &["SK{hex32}", "apiKey=SK{hex32}&x=1"],
     negative_examples: &[

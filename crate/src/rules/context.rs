@@ -182,7 +182,7 @@ pub fn pairs_in(value: &str) -> Vec<Pair> {
     static PAIR: OnceLock<Regex> = OnceLock::new();
     static BASIC: OnceLock<Regex> = OnceLock::new();
     let pair = PAIR.get_or_init(|| {
-        Regex::new(r"\b(AC|SK)[0-9a-fA-F]{32}:([0-9A-Za-z]{32})\b").expect("pair regex")
+        Regex::new(r"(?-u:\b)(AC|SK)[0-9a-fA-F]{32}:([0-9A-Za-z]{32})(?-u:\b)").expect("pair regex")
     });
     let basic = BASIC
         .get_or_init(|| Regex::new(r"Basic\s+([A-Za-z0-9+/]{60,}={0,2})").expect("basic regex"));

@@ -36,7 +36,7 @@ declare_rule! {
 pub static SHAPE: Shape = Shape {
     // The last part is matched greedily and then required to be exactly 43 long, so a longer run
     // of key characters (which `\b` cannot bound, `-` being a non-word character) is rejected.
-    pattern: r"\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43,}",
+    pattern: r"(?-u:\b)SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43,}",
     is_credential: |key| key.len() == 69 && !is_placeholder(&key[3..]),
     examples: &[
         "SG.{b64url22}.{b64url43}",

@@ -14,18 +14,35 @@ pub struct Shape {
     pub examples: &'static [&'static str],
     /// Must not match, each with the reason.
     pub negative_examples: &'static [(&'static str, &'static str)],
-    pub compiled: OnceLock<Regex>,
+    /// The compiled pattern and the length of its shortest match.
+    pub compiled: OnceLock<(Regex, usize)>,
 }
 
 impl Shape {
+    fn compiled(&self) -> &(Regex, usize) {
+        self.compiled.get_or_init(|| {
+            let regex = Regex::new(self.pattern).expect("shape pattern compiles");
+            let shortest = regex_syntax::parse(self.pattern)
+                .expect("shape pattern parses")
+                .properties()
+                .minimum_len()
+                .unwrap_or(0);
+            (regex, shortest)
+        })
+    }
+
     pub fn regex(&self) -> &Regex {
-        self.compiled
-            .get_or_init(|| Regex::new(self.pattern).expect("shape pattern compiles"))
+        &self.compiled().0
     }
 
     /// Credentials of this shape in `text`: byte ranges and values.
     pub fn find_in<'t>(&self, text: &'t str) -> Vec<(std::ops::Range<usize>, &'t str)> {
-        self.regex()
+        let (regex, shortest) = self.compiled();
+        // Most strings in code are far shorter than any credential: skip the regex call.
+        if text.len() < *shortest {
+            return Vec::new();
+        }
+        regex
             .find_iter(text)
             .filter(|m| (self.is_credential)(m.as_str()))
             .map(|m| (m.range(), m.as_str()))
