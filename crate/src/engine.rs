@@ -502,7 +502,9 @@ impl Visit for Walker<'_, '_> {
 /// `"a"+"a"+…`). The estimate is the largest of
 /// - bracket depth (`(`, `[`, `{`, and `${` in templates) plus angle depth (`<` before a name or
 ///   `>`, closed by `</` or `/>`, reset at `;` so that comparisons do not add up) plus the arrows
-///   of one expression (`a=>b=>…`; since the last `;`, `,`, `{` or `}`);
+///   of one expression (`a=>b=>…`; since the last `;`, `,`, `{` or `}`) plus statement nesting:
+///   the `else` branches of an if/else-if chain (each `else if` is a level) and braceless
+///   bodies (`if(a)for(;;)while(b)…`, since the last `;`, `{` or `}`);
 /// - the operator characters, `.`, `(` and `[` of one expression (since the last `;`, `,`, `{`
 ///   or `}`), keyword operators (`typeof`, `new`, `await`, …) counting two, divided by
 ///   [`OPERATORS_PER_LEVEL`]: chains like `a.b.b…`, `f()()…`, `new new …` nest as well.
@@ -511,6 +513,10 @@ impl Visit for Walker<'_, '_> {
 pub fn nesting_estimate(source: &str) -> usize {
     let bytes = source.as_bytes();
     let (mut brackets, mut angles, mut operators, mut arrows, mut max) = (0usize, 0usize, 0, 0, 0);
+    // Statement nesting: `else` branches of one if/else-if chain, by bracket depth (each
+    // `else if` is a level deeper), and braceless bodies (`if(a)for(;;)while(b)…`).
+    let mut else_chains: Vec<usize> = Vec::new();
+    let (mut elses, mut bodies, mut parens, mut after_else) = (0usize, 0usize, 0usize, usize::MAX);
     // Bracket depths at which a template's `${` was opened: its `}` resumes the template text.
     let mut templates: Vec<usize> = Vec::new();
     let mut i = 0;
@@ -560,27 +566,42 @@ pub fn nesting_estimate(source: &str) -> usize {
             b'(' | b'[' => {
                 brackets += 1;
                 operators += 1;
+                parens += 1;
             }
             b'{' => {
                 brackets += 1;
                 operators = 0;
                 arrows = 0;
+                bodies = 0;
+                parens = 0;
             }
             b'}' if templates.last() == Some(&brackets) => {
                 templates.pop();
                 brackets -= 1;
                 i = skip_template(i, &mut templates, &mut brackets);
             }
-            b')' | b']' => brackets = brackets.saturating_sub(1),
+            b')' | b']' => {
+                brackets = brackets.saturating_sub(1);
+                parens = parens.saturating_sub(1);
+            }
             b'}' => {
                 brackets = brackets.saturating_sub(1);
                 operators = 0;
                 arrows = 0;
+                bodies = 0;
+                parens = 0;
+                // Chains inside the closed block are over.
+                while else_chains.len() > brackets + 1 {
+                    elses -= else_chains.pop().unwrap_or(0);
+                }
             }
             b';' => {
                 angles = 0;
                 operators = 0;
                 arrows = 0;
+                if parens == 0 {
+                    bodies = 0;
+                }
             }
             b',' => {
                 operators = 0;
@@ -605,11 +626,31 @@ pub fn nesting_estimate(source: &str) -> usize {
                 while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
                     i += 1;
                 }
-                // Keyword operators nest like `!`: `typeof typeof …`, `new new …`.
-                if let b"typeof" | b"void" | b"delete" | b"await" | b"new" | b"yield" =
-                    &bytes[word..i]
-                {
-                    operators += 2;
+                match &bytes[word..i] {
+                    // Keyword operators nest like `!`: `typeof typeof …`, `new new …`.
+                    b"typeof" | b"void" | b"delete" | b"await" | b"new" | b"yield" => {
+                        operators += 2
+                    }
+                    b"else" => {
+                        if else_chains.len() <= brackets {
+                            else_chains.resize(brackets + 1, 0);
+                        }
+                        else_chains[brackets] += 1;
+                        elses += 1;
+                        bodies += 1;
+                        after_else = i;
+                    }
+                    b"if" => {
+                        // An `if` that is not an `else if` starts a new chain at this depth.
+                        let chained = after_else <= word
+                            && bytes[after_else..word].iter().all(u8::is_ascii_whitespace);
+                        if !chained && brackets < else_chains.len() {
+                            elses -= std::mem::take(&mut else_chains[brackets]);
+                        }
+                        bodies += 1;
+                    }
+                    b"for" | b"while" | b"with" | b"do" => bodies += 1,
+                    _ => {}
                 }
             }
             b'!' | b'~' | b'?' | b':' | b'=' | b'+' | b'-' | b'*' | b'/' | b'%' | b'&' | b'|'
@@ -617,7 +658,7 @@ pub fn nesting_estimate(source: &str) -> usize {
             _ => {}
         }
         max = max
-            .max(brackets + angles + arrows)
+            .max(brackets + angles + arrows + elses + bodies)
             .max(operators / OPERATORS_PER_LEVEL);
     }
     max
@@ -689,7 +730,7 @@ pub fn run(source: &str, options: &Options) -> Report {
 
     // Plain-text files (.env, JSON, YAML, HTML) are scanned by shape only, without a parse
     // attempt and so without a parse-error diagnostic.
-    let plain_text = parse::is_plain_text(file);
+    let plain_text = options.text_only || parse::is_plain_text(file);
     let nesting = if plain_text {
         0
     } else {

@@ -64,6 +64,10 @@ pub struct Options {
     /// to them must carry the Flex user token too (`function-call-without-token`).
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub function_domains: Vec<String>,
+    /// Scan the text for credential shapes only, without parsing: the fallback for a file the
+    /// engine failed on (after a wasm trap), which cannot itself recurse or fold.
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub text_only: bool,
 }
 
 impl Options {
@@ -106,25 +110,44 @@ pub fn scan(source: &str, options: &Options) -> Report {
         });
         match outcome {
             Ok(Ok(report)) => report,
-            _ => Report {
-                findings: Vec::new(),
-                diagnostics: vec![Diagnostic {
-                    code: "internal-error".into(),
-                    message: "the engine failed on this file; it was not scanned".into(),
-                    file: options.filename.clone().unwrap_or_else(|| "<input>".into()),
-                    line: 1,
-                    column: 1,
-                }],
-                suppressed: Vec::new(),
-            },
+            // A panic (an swc bug) must not cost the file its credential scan.
+            _ => failed_scan(source, options),
         }
     }
+}
+
+/// The report for a file the engine failed on: an `internal-error` (naming the file, never its
+/// content) plus the findings of a text-only scan, which neither parses nor recurses.
+#[cfg(not(target_arch = "wasm32"))]
+fn failed_scan(source: &str, options: &Options) -> Report {
+    let text_only = Options {
+        text_only: true,
+        ..options.clone()
+    };
+    let scan = std::panic::AssertUnwindSafe(|| engine::run(source, &text_only));
+    let (mut report, scanned) = match std::panic::catch_unwind(scan) {
+        Ok(report) => (report, "it was scanned for credential shapes only"),
+        Err(_) => (Report::default(), "it was not scanned"),
+    };
+    report.diagnostics.insert(
+        0,
+        Diagnostic {
+            code: "internal-error".into(),
+            message: format!("the engine failed on this file; {scanned}"),
+            file: options.filename.clone().unwrap_or_else(|| "<input>".into()),
+            line: 1,
+            column: 1,
+        },
+    );
+    report
 }
 
 /// `.map` files are scanned through their `sourcesContent`; anything else is source code.
 fn dispatch(source: &str, options: &Options) -> Report {
     match &options.filename {
-        Some(name) if sourcemap::is_map_file(name) => sourcemap::scan_map(source, options),
+        Some(name) if sourcemap::is_map_file(name) && !options.text_only => {
+            sourcemap::scan_map(source, options)
+        }
         _ => engine::run(source, options),
     }
 }

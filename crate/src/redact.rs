@@ -31,22 +31,28 @@ pub fn fingerprint(rule_id: &str, file: &str, value: &str) -> String {
 }
 
 /// Mask anything in an excerpt that looks like a token even when no rule claimed it: runs of
-/// 16+ token characters that mix letters and digits. Belt and braces for "never leaks".
+/// 16+ token characters that mix letters and digits. Belt and braces for "never leaks". A run
+/// with `/` in it is masked whole when it reads as standard base64 (both cases and digits
+/// throughout: a Basic credential, a key file), else per `/`-separated segment, so that paths
+/// and URLs (`2010-04-01/Accounts/…`) stay readable.
 pub fn mask_token_like(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut run = String::new();
     let flush = |run: &mut String, out: &mut String| {
-        let has_digit = run.chars().filter(|c| c.is_ascii_digit()).count() >= 2;
-        let has_alpha = run.chars().any(|c| c.is_ascii_alphabetic());
-        if run.chars().count() >= 16 && has_digit && has_alpha {
-            out.push_str(&redact(run));
+        if run.contains('/') && !looks_like_base64(run) {
+            for (i, segment) in run.split('/').enumerate() {
+                if i > 0 {
+                    out.push('/');
+                }
+                push_masked(segment, out);
+            }
         } else {
-            out.push_str(run);
+            push_masked(run, out);
         }
         run.clear();
     };
     for c in text.chars() {
-        if c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '+' | '=') {
+        if c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '+' | '=' | '/') {
             run.push(c);
         } else {
             flush(&mut run, &mut out);
@@ -55,6 +61,28 @@ pub fn mask_token_like(text: &str) -> String {
     }
     flush(&mut run, &mut out);
     out
+}
+
+fn push_masked(run: &str, out: &mut String) {
+    let digits = run.bytes().filter(u8::is_ascii_digit).count();
+    let has_alpha = run.bytes().any(|b| b.is_ascii_alphabetic());
+    if run.len() >= 16 && digits >= 2 && has_alpha {
+        out.push_str(&redact(run));
+    } else {
+        out.push_str(run);
+    }
+}
+
+/// 20+ characters of which at least a fifth are upper case, a fifth lower case, and two are
+/// digits: random bytes in base64, not a path of words.
+fn looks_like_base64(run: &str) -> bool {
+    let count = |f: fn(&u8) -> bool| run.bytes().filter(f).count();
+    let (upper, lower, digits) = (
+        count(u8::is_ascii_uppercase),
+        count(u8::is_ascii_lowercase),
+        count(u8::is_ascii_digit),
+    );
+    run.len() >= 20 && digits >= 2 && upper * 5 >= run.len() && lower * 5 >= run.len()
 }
 
 #[cfg(test)]
@@ -85,5 +113,19 @@ mod tests {
             mask_token_like("FlexguardWebpackPlugin"),
             "FlexguardWebpackPlugin"
         );
+    }
+
+    #[test]
+    fn masks_base64_with_slashes_whole_but_keeps_paths() {
+        // FAKE: base64 of random bytes, with `/` in it.
+        let encoded = "QUMxZjN/kT2mZ0vL/w9RkP4sNbY7cDq8X/hT2mZ==";
+        let masked = mask_token_like(&format!("'Basic {encoded}'"));
+        for piece in encoded.split('/') {
+            assert!(!masked.contains(piece), "{piece} in {masked}");
+        }
+        let url = "fetch(`https://api.twilio.com/2010-04-01/Accounts/${sid}/Messages.json`)";
+        assert_eq!(mask_token_like(url), url);
+        let path = "src/components/CustomTaskList/CustomTaskList.jsx";
+        assert_eq!(mask_token_like(path), path);
     }
 }

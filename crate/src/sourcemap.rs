@@ -66,6 +66,7 @@ pub fn scan_map(text: &str, options: &Options) -> Report {
             rules: options.rules.clone(),
             source_map: None,
             function_domains: options.function_domains.clone(),
+            text_only: false,
         };
         let mut part = crate::engine::run(content, &original);
         part.findings

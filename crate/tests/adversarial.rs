@@ -108,6 +108,19 @@ fn hundred_thousand_levels_of_nesting_are_a_limit_not_a_crash() {
         ("typeof", "a.js", format!("x={}1", "typeof ".repeat(N))),
         ("new", "a.js", format!("x={}a", "new ".repeat(N))),
         ("await", "a.js", format!("x={}1", "await ".repeat(N))),
+        ("else if", "a.js", format!("{}c", "if(a)b;else ".repeat(N))),
+        (
+            "braced else if",
+            "a.js",
+            format!("{}{{c}}", "if(a){b}else ".repeat(N)),
+        ),
+        ("braceless if", "a.js", format!("{}c", "if(a)".repeat(N))),
+        ("braceless for", "a.js", format!("{}c", "for(;;)".repeat(N))),
+        (
+            "braceless while",
+            "a.js",
+            format!("{}c", "while(a)".repeat(N)),
+        ),
     ];
     for (name, file, body) in cases {
         let sid = sid(100);
@@ -135,6 +148,8 @@ fn nesting_under_the_limit_is_parsed() {
         ("a.ts", format!("x={}1", "<b>".repeat(n))),
         ("a.js", format!("x={}1", "a=>".repeat(n))),
         ("a.js", format!("x='a'{}", "+'a'".repeat(n))),
+        ("a.js", format!("{}c", "if(a)b;else ".repeat(n))),
+        ("a.js", format!("{}c", "for(;;)".repeat(n))),
     ];
     for (file, body) in cases {
         let sid = sid(101);

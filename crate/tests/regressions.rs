@@ -104,7 +104,8 @@ fn exponential_const_folding() {
 /// parenthesised list). Upstream, and a debug assertion only: release builds (the shipped wasm)
 /// report a parse-error and scan the text. With debug assertions (`cargo test`, the fuzz build)
 /// the panic is caught by `scan` and becomes an `internal-error` that names the file and
-/// quotes nothing — which is what this test holds, per build.
+/// quotes nothing, and the text is still scanned for credential shapes (the planted SID after
+/// the input is found) — which is what this test holds, per build.
 #[test]
 fn scan_bytes_crash_swc_debug_assertion_on_arrow_after_list() {
     let input = unhex(&[
@@ -115,7 +116,11 @@ fn scan_bytes_crash_swc_debug_assertion_on_arrow_after_list() {
         "6e732e70757368286e657720466c657867756125645765627061636b506c7567696e2829293b0a2020726574",
         "75726e20636f6e2a00000000000000",
     ]);
-    let source = String::from_utf8_lossy(&input);
+    let sid = testgen::fill("AC{hex32}", 204);
+    let source = format!(
+        "{}\nconst planted = '{sid}';",
+        String::from_utf8_lossy(&input)
+    );
     let file = ["plugin.js", "plugin.ts", "Plugin.tsx"][input[0] as usize % 3];
     let report = scan(
         &source,
@@ -130,9 +135,13 @@ fn scan_bytes_crash_swc_debug_assertion_on_arrow_after_list() {
         assert_eq!(codes, ["internal-error"]);
         assert_eq!(report.diagnostics[0].file, file);
         assert!(!report.diagnostics[0].message.contains("fgsProd"));
+        assert!(report.diagnostics[0]
+            .message
+            .contains("credential shapes only"));
     } else {
         assert_eq!(codes, ["parse-error"]);
     }
+    assert!(report.findings.iter().any(|f| f.rule_id == "account-sid"));
 }
 
 /// scan_bytes crash (fuzz, 2026-11-29): a JSX namespaced name with a member, `<a:b.c>`, hits

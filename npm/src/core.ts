@@ -30,11 +30,19 @@ function isTrap(error: unknown): boolean {
   );
 }
 
-/** A report for a file the engine could not scan. Names the file, never its content. */
-export function internalError(file: string, reason: string): Report {
+/**
+ * A report for a file the engine failed on: an `internal-error` that names the file, never its
+ * content, in front of whatever the text-only fallback scan found (`partial`), if it ran.
+ */
+export function internalError(file: string, reason: string, partial?: Report): Report {
+  const outcome = partial ? "it was scanned for credential shapes only" : "it was not scanned";
   return {
-    findings: [],
-    diagnostics: [{ code: "internal-error", message: `the engine failed on this file (${reason}); it was not scanned`, file, line: 1, column: 1 }],
+    ...partial,
+    findings: partial?.findings ?? [],
+    diagnostics: [
+      { code: "internal-error", message: `the engine failed on this file (${reason}); ${outcome}`, file, line: 1, column: 1 },
+      ...(partial?.diagnostics ?? []),
+    ],
   };
 }
 
@@ -51,7 +59,8 @@ export class Flexguard {
 
   /**
    * Lint one source text. Never throws for the content of `source`: if the engine traps, the
-   * instance is replaced and the report carries an `internal-error` diagnostic for this file.
+   * instance is replaced, the text is scanned again for credential shapes only (no parse, no
+   * recursion), and the report carries an `internal-error` diagnostic for this file.
    * Throws for invalid options (for example an unknown rule id).
    */
   lint(source: string, options: LintOptions = {}): Report {
@@ -60,7 +69,15 @@ export class Flexguard {
     } catch (error) {
       if (!isTrap(error)) throw error;
       this.#engine = undefined;
-      return internalError(options.filename ?? "<input>", error instanceof RangeError ? "stack overflow" : "wasm trap");
+      const reason = error instanceof RangeError ? "stack overflow" : "wasm trap";
+      let partial: Report | undefined;
+      try {
+        partial = this.engine.lint(source, { ...options, textOnly: true });
+      } catch (fallbackError) {
+        // Best effort: no fresh instance yet (a browser restarting), or the text scan trapped too.
+        if (isTrap(fallbackError)) this.#engine = undefined;
+      }
+      return internalError(options.filename ?? "<input>", reason, partial);
     }
   }
 

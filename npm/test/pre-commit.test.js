@@ -65,6 +65,27 @@ test("a staged secret blocks: exit 1, redacted stylish output and how to fix or 
   assert.match(result.stdout, /baseline/);
 });
 
+test("adversarial staged files never crash the hook: each is scanned, the commit is blocked by what they hide", () => {
+  const dir = tempRepo();
+  const N = 100_000;
+  const planted = (seed) => `const planted = '${sid(seed)}';\n`;
+  write(dir, "src/deep.js", `${planted(21)}x=${"[".repeat(N)}1${"]".repeat(N)};\n`);
+  write(dir, "src/chain.js", `${planted(22)}${"if(a)b;else ".repeat(N)}c;\n`);
+  write(dir, "src/broken.ts", `${planted(23)}export const = ;;\n`);
+  write(dir, "src/minified.js", `${planted(24).trim()}${"var a=1;".repeat(1 << 17)}\n`);
+  // Invalid UTF-8 (no NUL, so not binary): read lossily, still scanned.
+  fs.writeFileSync(path.join(dir, "src/latin1.js"), Buffer.concat([Buffer.from("// caf\xe9\n", "latin1"), Buffer.from(planted(25))]));
+  git(dir, "add", ".");
+  const result = flexguard(dir, "--staged", "-f", "json", "--no-config", "--max-warnings", "0");
+  assert.equal(result.status, 1, result.stderr);
+  const reports = json(result);
+  const files = [...new Set(reports.findings.filter((f) => f.ruleId === "account-sid").map((f) => f.file))].sort();
+  assert.deepEqual(files, ["src/broken.ts", "src/chain.js", "src/deep.js", "src/latin1.js", "src/minified.js"]);
+  const codes = reports.errors.map((d) => `${d.file} ${d.code}`).sort();
+  assert.deepEqual(codes, ["src/broken.ts parse-error", "src/chain.js limit", "src/deep.js limit"]);
+  for (const seed of [21, 22, 23, 24, 25]) assert.ok(!result.stdout.includes(sid(seed)), "a full credential was printed");
+});
+
 test("--staged applies the config (ignore, rule levels) and a baseline written by the CLI", () => {
   const dir = tempRepo();
   write(dir, "src/service.js", leaky(2));

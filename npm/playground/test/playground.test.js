@@ -302,6 +302,33 @@ test("the web entry replaces a trapped engine with a fresh instance in the brows
   }
 });
 
+test("adversarial code in the editor: a clear note, the credential still found, nothing secret on the page", async () => {
+  const { context, page, errors } = await openPlayground();
+  try {
+    const sid = fill("AC{hex32}", 62);
+    // 100k-deep nesting: the engine scans it as text and says so.
+    await typeCode(page, `const planted = '${sid}';\nx=${"[".repeat(100_000)}1${"]".repeat(100_000)};\n`);
+    await page.locator(".note-limit").waitFor();
+    await page.locator('#findings [data-rule=account-sid][data-line="1"]').waitFor();
+    // A syntax error quoting a credential: a parse-error note, still scanned, quoted redacted.
+    await typeCode(page, `const planted = '${sid}';\nlet ${sid} = ;\n`);
+    await page.locator(".note-parse-error").waitFor();
+    await page.locator("#findings [data-rule=account-sid]").first().waitFor();
+    const visible = await page.locator("body").evaluate((body) => {
+      const editor = body.querySelector(".cm-editor");
+      const clone = body.cloneNode(true);
+      clone.querySelector(".cm-editor")?.remove();
+      return { text: clone.textContent, hasEditor: Boolean(editor) };
+    });
+    assert.ok(visible.hasEditor);
+    assert.ok(!visible.text.includes(sid), "a full credential is shown outside the editor");
+    assert.ok(!visible.text.includes(sid.slice(2)), "the credential's digits are shown outside the editor");
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
 test("the built playground uses relative URLs only", () => {
   const html = fs.readFileSync(path.join(DIST, "index.html"), "utf8");
   const urls = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]);

@@ -52,6 +52,23 @@ for (const major of [4, 5]) {
       assert.equal(output.match(/account-sid/g).length, 1, output);
     });
 
+    await t.test("adversarial modules never break the build: the engine gives up on the AST and still finds the credential", () => {
+      // Deeper than the engine's nesting limit, shallow enough for webpack's own parser; plus a
+      // 1 MB string literal. The credential sits in the deep file, found by the text scan.
+      const chain = `window.c = ${"[".repeat(1000)}1${"]".repeat(1000)};`;
+      const dir = fixtureProject({
+        "src/services/config.js": `${plantedConfig}export function deep() {\n${chain}\n}\n`,
+        "src/services/api.js": `export const blob = '${"x".repeat(1 << 20)}';\nexport function sendFollowUp() { return blob.length; }\n`,
+      });
+      writeConfig(dir, major, { options: AS_ERROR });
+      const { status, output } = webpackBuild(dir, major);
+      assertNoSecret(output);
+      assert.equal(status, FAILED_STATUS[major], output);
+      assert.match(output, /src\/services\/config\.js\n\s+4:16\s+error\s+.*account-sid/, output);
+      assert.match(output, /nesting deeper than 200 levels/, output);
+      assert.doesNotMatch(output, /could not (scan|check)|internal-error/, output);
+    });
+
     await t.test("a clean plugin builds", () => {
       const dir = fixtureProject();
       writeConfig(dir, major, { options: AS_ERROR });
