@@ -248,26 +248,27 @@ impl<'a> Ctx<'a> {
         });
     }
 
-    fn scan_shapes(&mut self, rules: &[&'static dyn Rule], site: &StringSite) {
-        for rule in rules {
-            let meta = rule.meta();
-            if let Some(shape) = meta.shape {
-                for (range, value) in shape.find_in(site.value) {
-                    self.report_shape(*rule, site.span_of(range), value);
-                }
+    fn scan_shapes(&mut self, shapes: &[ShapeRule], site: &StringSite) {
+        for &(rule, shape) in shapes {
+            for (range, value) in shape.find_in(site.value) {
+                self.report_shape(rule, site.span_of(range), value);
             }
         }
     }
 }
 
+/// A rule with a credential shape, and the shape (looked up once per file, used per string).
+type ShapeRule = (&'static dyn Rule, &'static crate::rules::shapes::Shape);
+
 struct Walker<'c, 'a> {
     ctx: &'c mut Ctx<'a>,
     rules: &'c [&'static dyn Rule],
+    shapes: &'c [ShapeRule],
 }
 
 impl Walker<'_, '_> {
     fn string(&mut self, site: StringSite) {
-        self.ctx.scan_shapes(self.rules, &site);
+        self.ctx.scan_shapes(self.shapes, &site);
         for rule in self.rules {
             self.ctx.rule = rule.meta();
             rule.check_string(self.ctx, &site);
@@ -541,21 +542,26 @@ pub fn nesting_estimate(source: &str) -> usize {
         let b = bytes[i];
         i += 1;
         match b {
-            b'\'' | b'"' => {
-                while i < bytes.len() && !matches!(bytes[i], b'\n' | b'\r') {
-                    if bytes[i] == b'\\' {
-                        i += 1;
-                    } else if bytes[i] == b {
-                        break;
-                    }
-                    i += 1;
+            // To the closing quote, skipping escapes; a line break ends it too.
+            b'\'' | b'"' => loop {
+                let Some(found) = memchr::memchr3(b, b'\\', b'\n', &bytes[i..]) else {
+                    i = bytes.len();
+                    break;
+                };
+                if let Some(cr) = memchr::memchr(b'\r', &bytes[i..i + found]) {
+                    i += cr + 1;
+                    break;
+                }
+                i += found;
+                if bytes[i] == b'\\' {
+                    i = (i + 2).min(bytes.len());
+                    continue;
                 }
                 i += 1;
-            }
+                break;
+            },
             b'/' if bytes.get(i) == Some(&b'/') => {
-                while i < bytes.len() && !matches!(bytes[i], b'\n' | b'\r') {
-                    i += 1;
-                }
+                i += memchr::memchr2(b'\n', b'\r', &bytes[i..]).unwrap_or(bytes.len() - i);
             }
             b'/' if bytes.get(i) == Some(&b'*') => {
                 i = source[i + 1..]
@@ -724,6 +730,10 @@ pub fn run(source: &str, options: &Options) -> Report {
         .copied()
         .filter(|rule| options.severity_of(rule.meta()).is_some())
         .collect();
+    let shapes: Vec<ShapeRule> = rules
+        .iter()
+        .filter_map(|&rule| Some((rule, rule.meta().shape?)))
+        .collect();
     let index = LineIndex::new(source);
     let mut diagnostics = Vec::new();
     let no_consts = Consts::default();
@@ -770,6 +780,7 @@ pub fn run(source: &str, options: &Options) -> Report {
             parsed.program.visit_with(&mut Walker {
                 ctx: &mut ctx,
                 rules: &rules,
+                shapes: &shapes,
             });
             ctx.resolve_deferred();
             if ctx.folder.exhausted() {
@@ -795,7 +806,7 @@ pub fn run(source: &str, options: &Options) -> Report {
                 ));
                 if let Some(text) = source.get(span.range()) {
                     ctx.scan_shapes(
-                        &rules,
+                        &shapes,
                         &StringSite {
                             value: text,
                             span,
@@ -828,7 +839,7 @@ pub fn run(source: &str, options: &Options) -> Report {
             }
             let mut ctx = Ctx::new(Folder::new(&no_consts, 0), 0, file, options);
             ctx.scan_shapes(
-                &rules,
+                &shapes,
                 &StringSite {
                     value: source,
                     span: Span::new(0, source.len()),

@@ -175,7 +175,17 @@ impl<'a> LineIndex<'a> {
         let mut utf16_excess = Vec::new();
         let mut excess = 0;
         let mut at = 0;
-        while let Some(found) = bytes[at..].iter().position(|b| !b.is_ascii()) {
+        while at < bytes.len() {
+            // Whole ASCII chunks are skipped with one (vectorised) check.
+            let chunk = &bytes[at..(at + 64).min(bytes.len())];
+            let found = match chunk.is_ascii() {
+                true => None,
+                false => chunk.iter().position(|b| !b.is_ascii()),
+            };
+            let Some(found) = found else {
+                at += chunk.len();
+                continue;
+            };
             let start = at + found;
             let c = source[start..].chars().next().unwrap_or(' ');
             at = start + c.len_utf8();

@@ -7,6 +7,7 @@ export const {
   lintFile,
   lintFileReport,
   lintFiles,
+  preferFastStart,
   readSourceMap,
   rules,
   expandPaths,

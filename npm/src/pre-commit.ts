@@ -4,16 +4,18 @@
  * uninstall a plain `.git/hooks/pre-commit`. A thin client of node.ts: git plumbing in, findings
  * from the one JS core out, printed with the CLI's stylish formatter.
  */
-import { spawnSync } from "child_process";
+import type { spawnSync as SpawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import * as v8 from "v8";
 import { formatters, FormatterName } from "./format";
 import { applyConfig, flexguard, ignoreMatcher, resolveConfig, SOURCE_EXTENSIONS } from "./node";
 import { parseBaseline } from "./baseline";
 import type { Finding, LintOptions, Report } from "./core";
 import { summarize } from "./core";
+
+/** `child_process` (with net, dgram, …) loads on first use: only `--staged` runs git. */
+const spawnSync = ((...args: unknown[]) => require("child_process").spawnSync(...args)) as typeof SpawnSync;
 
 /** Thrown for anything git refuses (not a repository, a bad path): the CLI exits 2. */
 export class GitError extends Error {}
@@ -373,11 +375,6 @@ export async function runPreCommit(argv: string[], stdout: NodeJS.WritableStream
       else paths.push(argv[i]);
     }
 
-    // A commit lints a few small files once. Tiering the engine's hot functions up to TurboFan
-    // costs more CPU than such a short run gets back (measured with tools/bench-precommit.js:
-    // 0.7 s -> 0.25 s CPU for 20 files), so this process keeps V8's baseline wasm compiler.
-    // It must be set before the engine is first compiled, which lintStaged does lazily.
-    v8.setFlagsFromString("--liftoff-only");
     // The same config (flexguard.config.json / package.json, searched upward) and baseline as
     // the CLI: severities, `ignore`, `allow`, `firstParty`. Paths are repository-relative.
     const loaded = resolveConfig({ config: useConfig ? undefined : false });

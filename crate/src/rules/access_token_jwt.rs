@@ -1,7 +1,6 @@
 use super::declare_rule;
-use super::shapes::Shape;
+use super::shapes::{Part, Shape};
 use crate::redact::redact;
-use std::sync::OnceLock;
 
 declare_rule! {
     /// A Twilio access token (a JWT whose header has `cty: "twilio-fpa;v=1"`) in plugin code.
@@ -52,11 +51,30 @@ declare_rule! {
 /// positive and negative examples are built at test time (see the tests below and the docs).
 pub static SHAPE: Shape = Shape {
     pattern: r"(?-u:\b)eyJ[A-Za-z0-9_+/-]{8,}={0,2}\.eyJ[A-Za-z0-9_+/-]{8,}={0,2}\.[A-Za-z0-9_+/-]{16,}={0,2}",
+    parts: &[
+        Part::Boundary,
+        Part::Literal("eyJ"),
+        Part::Run(is_token_char, 8, usize::MAX),
+        Part::Run(is_padding, 0, 2),
+        Part::Literal(".eyJ"),
+        Part::Run(is_token_char, 8, usize::MAX),
+        Part::Run(is_padding, 0, 2),
+        Part::Literal("."),
+        Part::Run(is_token_char, 16, usize::MAX),
+        Part::Run(is_padding, 0, 2),
+    ],
     is_credential: is_twilio_token,
     examples: &[],
     negative_examples: &[],
-    compiled: OnceLock::new(),
 };
+
+fn is_token_char(b: &u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'+' | b'/' | b'-')
+}
+
+fn is_padding(b: &u8) -> bool {
+    *b == b'='
+}
 
 fn part(token: &str, index: usize) -> Option<serde_json::Value> {
     let segment = token.split('.').nth(index)?;

@@ -1,6 +1,5 @@
 use super::declare_rule;
-use super::shapes::{is_placeholder, Shape};
-use std::sync::OnceLock;
+use super::shapes::{is_hex, is_placeholder, Part, Shape};
 
 declare_rule! {
     /// A Twilio Account SID (`AC` followed by 32 hex digits) in plugin code.
@@ -37,6 +36,12 @@ declare_rule! {
 
 pub static SHAPE: Shape = Shape {
     pattern: r"(?-u:\b)AC[0-9a-fA-F]{32}(?-u:\b)",
+    parts: &[
+        Part::Boundary,
+        Part::Literal("AC"),
+        Part::Run(is_hex, 32, 32),
+        Part::Boundary,
+    ],
     is_credential: |sid| !is_placeholder(&sid[2..]),
     examples: &[
         "AC{hex32}",
@@ -52,7 +57,6 @@ pub static SHAPE: Shape = Shape {
         ("AC{hex33}", "one digit long: part of a longer hash"),
         ("XAC{hex32}", "inside a longer word"),
     ],
-    compiled: OnceLock::new(),
 };
 
 impl super::Rule for AccountSid {

@@ -1,6 +1,5 @@
 use super::declare_rule;
-use super::shapes::{is_placeholder, Shape};
-use std::sync::OnceLock;
+use super::shapes::{is_hex, is_placeholder, Part, Shape};
 
 declare_rule! {
     /// A Twilio API key SID (`SK` followed by 32 hex digits) in plugin code.
@@ -38,6 +37,12 @@ declare_rule! {
 
 pub static SHAPE: Shape = Shape {
     pattern: r"(?-u:\b)SK[0-9a-fA-F]{32}(?-u:\b)",
+    parts: &[
+        Part::Boundary,
+        Part::Literal("SK"),
+        Part::Run(is_hex, 32, 32),
+        Part::Boundary,
+    ],
     is_credential: |sid| !is_placeholder(&sid[2..]),
     examples: &["SK{hex32}", "apiKey=SK{hex32}&x=1"],
     negative_examples: &[
@@ -50,7 +55,6 @@ pub static SHAPE: Shape = Shape {
         ("ASK{hex32}", "inside a longer word"),
         ("WS{hex32}", "a TaskRouter workspace SID: not a credential"),
     ],
-    compiled: OnceLock::new(),
 };
 
 impl super::Rule for ApiKeySid {

@@ -58,11 +58,41 @@ pub enum Name {
 }
 
 pub fn classify(name: &str) -> Name {
-    let n: String = name
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .map(|c| c.to_ascii_lowercase())
-        .collect();
+    // Called for every binding, property and assignment of a bundle: normalise on the stack.
+    let mut buffer = [0u8; 64];
+    let mut len = 0;
+    for b in name.bytes().filter(u8::is_ascii_alphanumeric) {
+        let Some(slot) = buffer.get_mut(len) else {
+            return classify_normalised(
+                &name
+                    .to_ascii_lowercase()
+                    .replace(|c: char| !c.is_ascii_alphanumeric(), ""),
+            );
+        };
+        *slot = b.to_ascii_lowercase();
+        len += 1;
+    }
+    classify_normalised(std::str::from_utf8(&buffer[..len]).unwrap_or(""))
+}
+
+/// `n` is lower-case ASCII letters and digits.
+fn classify_normalised(n: &str) -> Name {
+    // Every class but `Other` needs one of these; most names in a bundle (`e`, `t`, `onClick`)
+    // have none. One pass keyed on the first letter: this runs for every binding and property.
+    let b = n.as_bytes();
+    let mentions = (0..b.len()).any(|i| {
+        let rest = &b[i..];
+        match rest[0] {
+            b't' => rest.starts_with(b"token"),
+            b's' => rest.starts_with(b"secret"),
+            b'p' => rest.starts_with(b"pwd") || rest.starts_with(b"passw"),
+            b'u' => rest.starts_with(b"user"),
+            _ => false,
+        }
+    });
+    if !mentions {
+        return Name::Other;
+    }
     if n.contains("authtoken") || (n.contains("twilio") && n.ends_with("token")) {
         Name::AuthToken
     } else if ["apikeysecret", "apisecret", "keysecret", "secretkey"]
@@ -181,14 +211,23 @@ pub struct Pair {
 pub fn pairs_in(value: &str) -> Vec<Pair> {
     static PAIR: OnceLock<Regex> = OnceLock::new();
     static BASIC: OnceLock<Regex> = OnceLock::new();
-    let pair = PAIR.get_or_init(|| {
-        Regex::new(r"(?-u:\b)(AC|SK)[0-9a-fA-F]{32}:([0-9A-Za-z]{32})(?-u:\b)").expect("pair regex")
-    });
-    let basic = BASIC
-        .get_or_init(|| Regex::new(r"Basic\s+([A-Za-z0-9+/]{60,}={0,2})").expect("basic regex"));
+    // Compiled on first need: most files never hold a string long enough for a pair.
+    let pair = || {
+        PAIR.get_or_init(|| {
+            Regex::new(r"(?-u:\b)(AC|SK)[0-9a-fA-F]{32}:([0-9A-Za-z]{32})(?-u:\b)")
+                .expect("pair regex")
+        })
+    };
+    let basic = || {
+        BASIC
+            .get_or_init(|| Regex::new(r"Basic\s+([A-Za-z0-9+/]{60,}={0,2})").expect("basic regex"))
+    };
     let mut out = Vec::new();
     let plain = |text: &str, encoded: Option<std::ops::Range<usize>>, out: &mut Vec<Pair>| {
-        for caps in pair.captures_iter(text) {
+        if text.len() < 67 || !text.contains(':') {
+            return;
+        }
+        for caps in pair().captures_iter(text) {
             let (Some(prefix), Some(secret)) = (caps.get(1), caps.get(2)) else {
                 continue;
             };
@@ -200,11 +239,9 @@ pub fn pairs_in(value: &str) -> Vec<Pair> {
             });
         }
     };
-    if value.contains(':') {
-        plain(value, None, &mut out);
-    }
-    if value.contains("Basic") {
-        for caps in basic.captures_iter(value) {
+    plain(value, None, &mut out);
+    if value.len() >= 66 && value.contains("Basic") {
+        for caps in basic().captures_iter(value) {
             let Some(b64) = caps.get(1) else { continue };
             if let Some(decoded) = crate::fold::base64_decode(b64.as_str()) {
                 if let Ok(decoded) = String::from_utf8(decoded) {

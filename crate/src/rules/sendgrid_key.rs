@@ -1,6 +1,5 @@
 use super::declare_rule;
-use super::shapes::{is_placeholder, Shape};
-use std::sync::OnceLock;
+use super::shapes::{is_placeholder, Part, Shape};
 
 declare_rule! {
     /// A SendGrid API key (`SG.` + 22 + `.` + 43 key characters) in plugin code.
@@ -37,6 +36,13 @@ pub static SHAPE: Shape = Shape {
     // The last part is matched greedily and then required to be exactly 43 long, so a longer run
     // of key characters (which `\b` cannot bound, `-` being a non-word character) is rejected.
     pattern: r"(?-u:\b)SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43,}",
+    parts: &[
+        Part::Boundary,
+        Part::Literal("SG."),
+        Part::Run(is_key_char, 22, 22),
+        Part::Literal("."),
+        Part::Run(is_key_char, 43, usize::MAX),
+    ],
     is_credential: |key| key.len() == 69 && !is_placeholder(&key[3..]),
     examples: &[
         "SG.{b64url22}.{b64url43}",
@@ -52,8 +58,11 @@ pub static SHAPE: Shape = Shape {
         ("d-{hex32}", "a dynamic template id"),
         ("XSG.{b64url22}.{b64url43}", "inside a longer word"),
     ],
-    compiled: OnceLock::new(),
 };
+
+fn is_key_char(b: &u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-')
+}
 
 impl super::Rule for SendgridKey {
     fn meta(&self) -> &'static super::RuleMeta {

@@ -2,51 +2,120 @@
 //! run as tests. Examples use `{hex32}`-style holes that tests fill with generated values
 //! (see `testgen`), so this repository never carries a credential-shaped literal.
 
-use regex::Regex;
-use std::sync::OnceLock;
+/// One piece of a shape, matched left to right. Runs are greedy and never give characters back:
+/// in every shape the part after a run cannot start with a character of the run's class, so
+/// this is exactly what the shape's regex matches (a test checks that on generated text).
+pub enum Part {
+    /// An ASCII word boundary, `(?-u:\b)`.
+    Boundary,
+    Literal(&'static str),
+    /// `min..=max` bytes of a class.
+    Run(fn(&u8) -> bool, usize, usize),
+}
 
 pub struct Shape {
-    /// Regex over a string value or raw text; the whole match is the credential.
+    /// The shape as a regex over a string value or raw text (the whole match is the
+    /// credential): its documentation, and the oracle `parts` is tested against.
     pub pattern: &'static str,
+    /// The same shape as parts. Matching them needs no compiled automaton: the engine's first
+    /// call (a CLI's cold start, in unoptimised wasm) paid tens of milliseconds for regexes.
+    pub parts: &'static [Part],
     /// Rejects matches that have the shape but are not credentials (placeholders, hashes).
     pub is_credential: fn(&str) -> bool,
     /// Must match (after filling holes).
     pub examples: &'static [&'static str],
     /// Must not match, each with the reason.
     pub negative_examples: &'static [(&'static str, &'static str)],
-    /// The compiled pattern and the length of its shortest match.
-    pub compiled: OnceLock<(Regex, usize)>,
+}
+
+pub fn is_hex(b: &u8) -> bool {
+    b.is_ascii_hexdigit()
+}
+
+fn is_word(b: &u8) -> bool {
+    b.is_ascii_alphanumeric() || *b == b'_'
 }
 
 impl Shape {
-    fn compiled(&self) -> &(Regex, usize) {
-        self.compiled.get_or_init(|| {
-            let regex = Regex::new(self.pattern).expect("shape pattern compiles");
-            let shortest = regex_syntax::parse(self.pattern)
-                .expect("shape pattern parses")
-                .properties()
-                .minimum_len()
-                .unwrap_or(0);
-            (regex, shortest)
-        })
-    }
-
-    pub fn regex(&self) -> &Regex {
-        &self.compiled().0
-    }
-
     /// Credentials of this shape in `text`: byte ranges and values.
     pub fn find_in<'t>(&self, text: &'t str) -> Vec<(std::ops::Range<usize>, &'t str)> {
-        let (regex, shortest) = self.compiled();
-        // Most strings in code are far shorter than any credential: skip the regex call.
-        if text.len() < *shortest {
-            return Vec::new();
-        }
-        regex
-            .find_iter(text)
-            .filter(|m| (self.is_credential)(m.as_str()))
-            .map(|m| (m.range(), m.as_str()))
+        self.matches(text)
+            .into_iter()
+            .map(|range| (range.clone(), &text[range]))
+            .filter(|(_, value)| (self.is_credential)(value))
             .collect()
+    }
+
+    /// Where the shape matches, placeholders included: leftmost first, not overlapping (as a
+    /// regex's `find_iter`). Matches start and end at ASCII bytes, so at char boundaries.
+    fn matches(&self, text: &str) -> Vec<std::ops::Range<usize>> {
+        let bytes = text.as_bytes();
+        let mut found = Vec::new();
+        // Most strings in code are far shorter than any credential.
+        if bytes.len() < self.shortest() {
+            return found;
+        }
+        let Some(anchor) = self.parts.iter().find_map(|part| match part {
+            Part::Literal(literal) => Some(*literal),
+            _ => None,
+        }) else {
+            return found;
+        };
+        let mut resume = 0;
+        for at in memchr::memmem::find_iter(bytes, anchor) {
+            if at < resume {
+                continue;
+            }
+            if let Some(end) = self.match_at(bytes, at) {
+                resume = end;
+                found.push(at..end);
+            }
+        }
+        found
+    }
+
+    fn shortest(&self) -> usize {
+        self.parts
+            .iter()
+            .map(|part| match part {
+                Part::Boundary => 0,
+                Part::Literal(literal) => literal.len(),
+                Part::Run(_, min, _) => *min,
+            })
+            .sum()
+    }
+
+    /// The end of the match starting at `start`, if the parts match there.
+    fn match_at(&self, bytes: &[u8], start: usize) -> Option<usize> {
+        let mut at = start;
+        for part in self.parts {
+            match part {
+                Part::Boundary => {
+                    let before = at.checked_sub(1).and_then(|i| bytes.get(i));
+                    if before.is_some_and(is_word) == bytes.get(at).is_some_and(is_word) {
+                        return None;
+                    }
+                }
+                Part::Literal(literal) => {
+                    if !bytes[at..].starts_with(literal.as_bytes()) {
+                        return None;
+                    }
+                    at += literal.len();
+                }
+                Part::Run(class, min, max) => {
+                    let run = bytes[at..]
+                        .iter()
+                        .take(*max)
+                        .take_while(|b| class(b))
+                        .count();
+                    if run < *min {
+                        return None;
+                    }
+                    at += run;
+                }
+            }
+        }
+        Some(at)
     }
 }
 
@@ -71,6 +140,78 @@ pub fn is_placeholder(body: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `parts` match exactly what `pattern` matches, on generated text dense in near-misses:
+    /// anchors, class characters, separators, non-ASCII, and every example filled in.
+    #[test]
+    fn parts_match_what_the_pattern_matches() {
+        let pieces = [
+            "AC",
+            "SK",
+            "SG.",
+            "eyJ",
+            ".",
+            "=",
+            "==",
+            "-",
+            "_",
+            "/",
+            "+",
+            " ",
+            "é",
+            ":",
+            "x",
+            "Z",
+            "0",
+            "9",
+            "a",
+            "f",
+            "F",
+            "{hex8}",
+            "{hex16}",
+            "{hex32}",
+            "{alnum22}",
+            "{b64url43}",
+            "eyJ{b64url16}",
+            ".eyJ{alnum22}",
+            ".{b64url43}",
+            "SG.{b64url22}",
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for rule in crate::rules::ALL {
+            let Some(shape) = rule.meta().shape else {
+                continue;
+            };
+            let regex = regex::Regex::new(shape.pattern).expect("pattern compiles");
+            let mut texts: Vec<String> = shape
+                .examples
+                .iter()
+                .chain(shape.negative_examples.iter().map(|(e, _)| e))
+                .enumerate()
+                .map(|(i, e)| crate::testgen::fill(e, i as u64))
+                .collect();
+            for i in 0..3000 {
+                let len = (next() % 40) as usize;
+                let template: String = (0..len)
+                    .map(|_| pieces[(next() % pieces.len() as u64) as usize])
+                    .collect();
+                texts.push(crate::testgen::fill(&template, i));
+            }
+            let mut matched = 0;
+            for text in texts {
+                let expected: Vec<_> = regex.find_iter(&text).map(|m| m.range()).collect();
+                assert_eq!(shape.matches(&text), expected, "{}: {text}", rule.meta().id);
+                matched += expected.len();
+            }
+            assert!(matched >= 10, "{}: only {matched} matches", rule.meta().id);
+        }
+    }
 
     #[test]
     fn placeholders() {
