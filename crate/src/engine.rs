@@ -677,11 +677,25 @@ pub fn nesting_estimate(source: &str) -> usize {
 /// `<` bytes; a regex here cost a third of the engine's time on minified code.
 fn jsx_namespaced_member(source: &str) -> Option<usize> {
     let bytes = source.as_bytes();
-    let skip_space = |mut i: usize| {
-        while i < bytes.len() && bytes[i].is_ascii_whitespace() {
-            i += 1;
+    // Whitespace (Unicode too) and comments: swc allows both between the parts of a tag name.
+    let skip_space = |mut i: usize| loop {
+        match bytes.get(i) {
+            Some(b) if b.is_ascii_whitespace() => i += 1,
+            Some(b'/') if bytes.get(i + 1) == Some(&b'/') => {
+                i += memchr::memchr2(b'\n', b'\r', &bytes[i..]).unwrap_or(bytes.len() - i);
+            }
+            Some(b'/') if bytes.get(i + 1) == Some(&b'*') => {
+                i = memchr::memmem::find(&bytes[i + 2..], b"*/")
+                    .map_or(bytes.len(), |end| i + 4 + end);
+            }
+            Some(b) if !b.is_ascii() => {
+                match source.get(i..).and_then(|rest| rest.chars().next()) {
+                    Some(c) if c.is_whitespace() || c == '\u{feff}' => i += c.len_utf8(),
+                    _ => return i,
+                }
+            }
+            _ => return i,
         }
-        i
     };
     let name = |i: usize| {
         let starts = bytes

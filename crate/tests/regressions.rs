@@ -210,6 +210,44 @@ fn scan_bytes_crash_jsx_namespaced_opening_tag_anywhere() {
     }
 }
 
+/// scan_bytes crash (fuzz, 2026-11-29, second session): the same panic with a comment between
+/// the tag's parts (`<butt// …\n:vages.json`), which the text check did not skip. It skips
+/// comments and Unicode whitespace now.
+#[test]
+fn scan_bytes_crash_jsx_namespaced_name_with_comments_inside() {
+    let sid = testgen::fill("AC{hex32}", 207);
+    for tag in [
+        "<a /* c */ :b.c/>",
+        "<a // c\n :b.c/>",
+        "<a\u{a0}:\u{feff}b /**/.c/>",
+    ] {
+        let source = format!("const el = {tag};\nconst s = '{sid}';");
+        let (report, _) = scan_checked(&source, "a.jsx");
+        let codes: Vec<&str> = report.diagnostics.iter().map(|d| d.code.as_str()).collect();
+        assert_eq!(codes, ["parse-error"], "{tag}");
+        assert!(
+            report.findings.iter().any(|f| f.rule_id == "account-sid"),
+            "{tag}"
+        );
+    }
+    let input = unhex(&[
+        "2f2f20546865206f6e0f012020203c624164692020203e760a203c627574742f2f2a20444d4d4f70617c5c5c",
+        "a85c5c205c0a3a76616765732e6a736f6e602c3e760a203c627574742f2f2044454d4f204f742f652046414b",
+        "4568707374207b5c5cee692020203e760a203c2020272066306630666163656665656462656166617c5c5c5c",
+        "3b0000005c5c205c0a3e762020691b00203c6264130a202072657475726e2066657463682860687474732f24",
+        "7b4143434f554e545f5349447d2f4d657373616765732e6a736f6e602c207b0a202066303264666163656665",
+        "6564626565666172616d73287b20546f3a1313131313131313131313131313131313131313135c5b",
+    ]);
+    let source = String::from_utf8_lossy(&input);
+    for file in ["plugin.js", "plugin.ts", "Plugin.tsx", "plugin.jsx"] {
+        let (report, _) = scan_checked(&source, file);
+        assert!(
+            report.diagnostics.iter().all(|d| d.code == "parse-error"),
+            "{file}"
+        );
+    }
+}
+
 /// scan_bytes crash (fuzz, 2026-11-29, second session): `/` after `=` runs and CRs in a `.tsx`
 /// file trips `debug_assert_eq!(self.cur(), Some(b'/'))` in swc_ecma_parser 47
 /// (`lexer/mod.rs`, `read_regexp`). Debug-only like the one above: release builds (the
@@ -260,4 +298,37 @@ fn scan_bytes_crash_swc_debug_assertion_in_read_regexp() {
     };
     assert_eq!(codes, [expected]);
     assert!(report.findings.iter().any(|f| f.rule_id == "account-sid"));
+}
+
+/// scan_js timeout (fuzz, 2026-11-29, second session): a binding that refers to itself,
+/// `var $ = $ + $ + $ + …`, used in a request URL. `http::prefix_into` (and the Basic-header
+/// parts of `basic-auth-header`) followed the binding into each operand again, within a depth
+/// limit only: 8^16 steps, 28 s for 1 KB. Fix: a step budget per URL and a part budget per
+/// header. The same shape by hand, in a fetch, an XHR and a Basic header, and the fuzz input.
+#[test]
+fn scan_js_timeout_self_referential_binding_in_a_url() {
+    let sid = testgen::fill("AC{hex32}", 206);
+    let source = format!(
+        "var $ = $ + $ + $ + $ + $ + $ + $ + $ + '';\n\
+         fetch($ + $ + $ + $ + '/Messages.json');\n\
+         new XMLHttpRequest().open('POST', $ + $ + $ + $ + $ + $ + 'x');\n\
+         const headers = {{ Authorization: 'Basic ' + $ + $ + $ + $ + $ + $ }};\n\
+         const planted = '{sid}';\n"
+    );
+    let (report, elapsed) = scan_checked(&source, "plugin.js");
+    assert!(elapsed < Duration::from_secs(5), "{elapsed:?}");
+    assert!(report.findings.iter().any(|f| f.rule_id == "account-sid"));
+    let input = unhex(&[
+        "696db3fafafafafafafafafafafafafafafafafafafafafafafafafafafafafafafafafafafafafafafafafa",
+        "fafafafafafafafafafafafab3b3b3b3b3b3b3b3b3b3b3b3b3b3b3b3b3b3b3b3b3b3b3ddb3b3b3b301000000",
+        "0000000ab3b3b300000000000000000000000000000000000000000000000000000000000000000000000000",
+        "00000000000000000000000000000000000000000000000000000000000000000000000000b3b3b3b3b3b3b3",
+        "b3b3b3b3b3b3b3b3b3b3b3b3b3b3b3b3b3b3b3b3b3b3b3b3b3b3b37008000000000000000000000000000000",
+        "00000000000000000000000000000000000000000020546865206f6e6c79206265727669736f724467756172",
+        "64576562706163586c7567696e207d",
+    ]);
+    let source = jsgen::program(&input);
+    let file = ["plugin.js", "plugin.ts", "Plugin.tsx"][*input.last().unwrap() as usize % 3];
+    let (_, elapsed) = scan_checked(&source, file);
+    assert!(elapsed < Duration::from_secs(5), "{elapsed:?}");
 }

@@ -70,12 +70,17 @@ enum Part<'a> {
     Dyn(&'a Expr),
 }
 
+/// Most parts one expression is split into (a Basic header has a handful).
+const MAX_PARTS: usize = 256;
+
 fn parts<'a>(ctx: &'a Ctx, expr: &'a Expr, depth: u32, out: &mut Vec<Part<'a>>) {
     if let Some(value) = ctx.fold(expr) {
         out.push(Part::Const(value));
         return;
     }
-    if depth > MAX_DEPTH {
+    // Bounded in parts too: a binding that refers to itself (`var a = a + a + a`) would
+    // otherwise be followed exponentially often within MAX_DEPTH (found by fuzzing).
+    if depth > MAX_DEPTH || out.len() > MAX_PARTS {
         out.push(Part::Dyn(expr));
         return;
     }
