@@ -99,6 +99,27 @@ fn exponential_const_folding() {
     assert!(report.findings.iter().any(|f| f.rule_id == "account-sid"));
 }
 
+/// A scan_bytes input as the fuzz target sees it (UTF-8-lossy, the first byte picks the
+/// syntax) with a generated Account SID appended; `scan` directly, so that an `internal-error`
+/// is allowed (debug builds catch swc's debug assertions). Returns the report and the file name.
+fn scan_bytes_with_planted_sid(input: &[u8], seed: u64) -> (Report, &'static str) {
+    let sid = testgen::fill("AC{hex32}", seed);
+    let source = format!(
+        "{}\nconst planted = '{sid}';",
+        String::from_utf8_lossy(input)
+    );
+    let file = ["plugin.js", "plugin.ts", "Plugin.tsx"][input[0] as usize % 3];
+    let report = scan(
+        &source,
+        &Options {
+            filename: Some(file.into()),
+            ..Default::default()
+        },
+    );
+    invariants::check(&source, file, &report).unwrap();
+    (report, file)
+}
+
 /// scan_bytes crash (fuzz, 2026-11-29): `(conii,{ fgsProd }! => {…` in a `.tsx` file trips a
 /// `debug_assert_eq!(items.len(), 1)` in swc_ecma_parser 47 (`parser/expr.rs`, arrow after a
 /// parenthesised list). Upstream, and a debug assertion only: release builds (the shipped wasm)
@@ -116,20 +137,7 @@ fn scan_bytes_crash_swc_debug_assertion_on_arrow_after_list() {
         "6e732e70757368286e657720466c657867756125645765627061636b506c7567696e2829293b0a2020726574",
         "75726e20636f6e2a00000000000000",
     ]);
-    let sid = testgen::fill("AC{hex32}", 204);
-    let source = format!(
-        "{}\nconst planted = '{sid}';",
-        String::from_utf8_lossy(&input)
-    );
-    let file = ["plugin.js", "plugin.ts", "Plugin.tsx"][input[0] as usize % 3];
-    let report = scan(
-        &source,
-        &Options {
-            filename: Some(file.into()),
-            ..Default::default()
-        },
-    );
-    invariants::check(&source, file, &report).unwrap();
+    let (report, file) = scan_bytes_with_planted_sid(&input, 204);
     let codes: Vec<&str> = report.diagnostics.iter().map(|d| d.code.as_str()).collect();
     if cfg!(debug_assertions) {
         assert_eq!(codes, ["internal-error"]);
@@ -276,20 +284,7 @@ fn scan_bytes_crash_swc_debug_assertion_in_read_regexp() {
         "2066726f6d2027a6656163742728287b20740a2042203c64692020203e760a200d0d0d0d0d0d0d0d0d0d0d0d",
         "0d0d0d3c6264492020203e760a203c627574742f2f2044",
     ]);
-    let sid = testgen::fill("AC{hex32}", 205);
-    let source = format!(
-        "{}\nconst planted = '{sid}';",
-        String::from_utf8_lossy(&input)
-    );
-    let file = ["plugin.js", "plugin.ts", "Plugin.tsx"][input[0] as usize % 3];
-    let report = scan(
-        &source,
-        &Options {
-            filename: Some(file.into()),
-            ..Default::default()
-        },
-    );
-    invariants::check(&source, file, &report).unwrap();
+    let (report, _) = scan_bytes_with_planted_sid(&input, 205);
     let codes: Vec<&str> = report.diagnostics.iter().map(|d| d.code.as_str()).collect();
     let expected = if cfg!(debug_assertions) {
         "internal-error"
