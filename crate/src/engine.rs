@@ -96,6 +96,8 @@ pub struct Ctx<'a> {
     /// Reports whose conditions are resolved once the whole file has been walked.
     deferred: Vec<(Vec<When>, Hit)>,
     options: &'a Options,
+    /// Set by a hook's default (empty) implementation: the walk stops calling it.
+    hook_unused: bool,
 }
 
 impl<'a> Ctx<'a> {
@@ -112,7 +114,13 @@ impl<'a> Ctx<'a> {
             file,
             notes: BTreeMap::new(),
             deferred: Vec::new(),
+            hook_unused: false,
         }
+    }
+
+    /// Called by the `Rule` trait's default hooks only.
+    pub fn hook_unused(&mut self) {
+        self.hook_unused = true;
     }
 
     /// The configured Twilio Function host names beyond `*.twil.io`.
@@ -249,30 +257,68 @@ impl<'a> Ctx<'a> {
     }
 
     fn scan_shapes(&mut self, shapes: &[ShapeRule], site: &StringSite) {
-        for &(rule, shape) in shapes {
+        for (rule, shape) in shapes {
             for (range, value) in shape.find_in(site.value) {
-                self.report_shape(rule, site.span_of(range), value);
+                self.report_shape(*rule, site.span_of(range), value);
             }
         }
     }
 }
 
 /// A rule with a credential shape, and the shape (looked up once per file, used per string).
-type ShapeRule = (&'static dyn Rule, &'static crate::rules::shapes::Shape);
+type ShapeRule = (&'static dyn Rule, crate::rules::shapes::Matcher<'static>);
+
+/// The rule hooks the walk calls, one list of rules per hook.
+#[derive(Clone, Copy)]
+enum Hook {
+    String,
+    Call,
+    New,
+    Import,
+    Member,
+    VarDeclarator,
+    Object,
+    Assign,
+    ClassProp,
+}
+const HOOKS: usize = Hook::ClassProp as usize + 1;
 
 struct Walker<'c, 'a> {
     ctx: &'c mut Ctx<'a>,
-    rules: &'c [&'static dyn Rule],
+    /// Per hook, the rules that implement it (as far as the walk has found out: all rules at
+    /// first, then a rule is dropped the first time its default hook runs).
+    hooks: [Vec<&'static dyn Rule>; HOOKS],
     shapes: &'c [ShapeRule],
 }
 
-impl Walker<'_, '_> {
+impl<'c, 'a> Walker<'c, 'a> {
+    fn new(ctx: &'c mut Ctx<'a>, rules: &[&'static dyn Rule], shapes: &'c [ShapeRule]) -> Self {
+        Walker {
+            ctx,
+            hooks: std::array::from_fn(|_| rules.to_vec()),
+            shapes,
+        }
+    }
+
+    /// Call `hook` of every rule that implements it.
+    fn dispatch(&mut self, hook: Hook, mut call: impl FnMut(&dyn Rule, &mut Ctx)) {
+        let rules = &mut self.hooks[hook as usize];
+        let mut i = 0;
+        while let Some(&rule) = rules.get(i) {
+            self.ctx.rule = rule.meta();
+            self.ctx.hook_unused = false;
+            call(rule, self.ctx);
+            if self.ctx.hook_unused {
+                rules.remove(i);
+            } else {
+                i += 1;
+            }
+        }
+    }
+
     fn string(&mut self, site: StringSite) {
         self.ctx.scan_shapes(self.shapes, &site);
-        for rule in self.rules {
-            self.ctx.rule = rule.meta();
-            rule.check_string(self.ctx, &site);
-        }
+        self.dispatch(Hook::String, |rule, ctx| rule.check_string(ctx, &site));
     }
 
     /// `a + b + c`: each maximal run of constant operands is one string site; the rest is walked.
@@ -322,10 +368,7 @@ impl Walker<'_, '_> {
     }
 
     fn call_hooks(&mut self, call: &CallExpr) {
-        for rule in self.rules {
-            self.ctx.rule = rule.meta();
-            rule.check_call(self.ctx, call);
-        }
+        self.dispatch(Hook::Call, |rule, ctx| rule.check_call(ctx, call));
     }
 
     /// A string site assembled from other expressions.
@@ -421,50 +464,36 @@ impl Visit for Walker<'_, '_> {
     }
 
     fn visit_import_decl(&mut self, import: &ImportDecl) {
-        for rule in self.rules {
-            self.ctx.rule = rule.meta();
-            rule.check_import(self.ctx, import);
-        }
+        self.dispatch(Hook::Import, |rule, ctx| rule.check_import(ctx, import));
         import.visit_children_with(self);
     }
 
     fn visit_member_expr(&mut self, member: &MemberExpr) {
-        for rule in self.rules {
-            self.ctx.rule = rule.meta();
-            rule.check_member(self.ctx, member);
-        }
+        self.dispatch(Hook::Member, |rule, ctx| rule.check_member(ctx, member));
         member.visit_children_with(self);
     }
 
     fn visit_var_declarator(&mut self, declarator: &VarDeclarator) {
-        for rule in self.rules {
-            self.ctx.rule = rule.meta();
-            rule.check_var_declarator(self.ctx, declarator);
-        }
+        self.dispatch(Hook::VarDeclarator, |rule, ctx| {
+            rule.check_var_declarator(ctx, declarator)
+        });
         declarator.visit_children_with(self);
     }
 
     fn visit_object_lit(&mut self, object: &ObjectLit) {
-        for rule in self.rules {
-            self.ctx.rule = rule.meta();
-            rule.check_object(self.ctx, object);
-        }
+        self.dispatch(Hook::Object, |rule, ctx| rule.check_object(ctx, object));
         object.visit_children_with(self);
     }
 
     fn visit_assign_expr(&mut self, assign: &AssignExpr) {
-        for rule in self.rules {
-            self.ctx.rule = rule.meta();
-            rule.check_assign(self.ctx, assign);
-        }
+        self.dispatch(Hook::Assign, |rule, ctx| rule.check_assign(ctx, assign));
         assign.visit_children_with(self);
     }
 
     fn visit_class_prop(&mut self, prop: &ClassProp) {
-        for rule in self.rules {
-            self.ctx.rule = rule.meta();
-            rule.check_class_prop(self.ctx, prop);
-        }
+        self.dispatch(Hook::ClassProp, |rule, ctx| {
+            rule.check_class_prop(ctx, prop)
+        });
         prop.visit_children_with(self);
     }
 
@@ -481,10 +510,7 @@ impl Visit for Walker<'_, '_> {
     }
 
     fn visit_new_expr(&mut self, new: &NewExpr) {
-        for rule in self.rules {
-            self.ctx.rule = rule.meta();
-            rule.check_new(self.ctx, new);
-        }
+        self.dispatch(Hook::New, |rule, ctx| rule.check_new(ctx, new));
         new.visit_children_with(self);
     }
 
@@ -543,30 +569,34 @@ pub fn nesting_estimate(source: &str) -> usize {
         i += 1;
         match b {
             // To the closing quote, skipping escapes; a line break ends it too.
-            b'\'' | b'"' => loop {
-                let Some(found) = memchr::memchr3(b, b'\\', b'\n', &bytes[i..]) else {
-                    i = bytes.len();
-                    break;
-                };
-                if let Some(cr) = memchr::memchr(b'\r', &bytes[i..i + found]) {
-                    i += cr + 1;
+            b'\'' | b'"' => {
+                loop {
+                    let Some(found) = memchr::memchr3(b, b'\\', b'\n', &bytes[i..]) else {
+                        i = bytes.len();
+                        break;
+                    };
+                    if let Some(cr) = memchr::memchr(b'\r', &bytes[i..i + found]) {
+                        i += cr + 1;
+                        break;
+                    }
+                    i += found;
+                    if bytes[i] == b'\\' {
+                        i = (i + 2).min(bytes.len());
+                        continue;
+                    }
+                    i += 1;
                     break;
                 }
-                i += found;
-                if bytes[i] == b'\\' {
-                    i = (i + 2).min(bytes.len());
-                    continue;
-                }
-                i += 1;
-                break;
-            },
+                continue;
+            }
             b'/' if bytes.get(i) == Some(&b'/') => {
                 i += memchr::memchr2(b'\n', b'\r', &bytes[i..]).unwrap_or(bytes.len() - i);
+                continue;
             }
             b'/' if bytes.get(i) == Some(&b'*') => {
-                i = source[i + 1..]
-                    .find("*/")
+                i = memchr::memmem::find(&bytes[i + 1..], b"*/")
                     .map_or(bytes.len(), |end| i + 1 + end + 2);
+                continue;
             }
             b'`' => i = skip_template(i, &mut templates, &mut brackets),
             b'(' | b'[' => {
@@ -656,12 +686,13 @@ pub fn nesting_estimate(source: &str) -> usize {
                         bodies += 1;
                     }
                     b"for" | b"while" | b"with" | b"do" => bodies += 1,
-                    _ => {}
+                    _ => continue,
                 }
             }
             b'!' | b'~' | b'?' | b':' | b'=' | b'+' | b'-' | b'*' | b'/' | b'%' | b'&' | b'|'
             | b'^' | b'<' | b'>' | b'.' => operators += 1,
-            _ => {}
+            // Whitespace, digits, the rest: no level changes (and no maximum to update).
+            _ => continue,
         }
         max = max
             .max(brackets + angles + arrows + elses + bodies)
@@ -713,7 +744,7 @@ fn jsx_namespaced_member(source: &str) -> Option<usize> {
         Some(end)
     };
     let mut from = 0;
-    while let Some(found) = bytes[from..].iter().position(|&b| b == b'<') {
+    while let Some(found) = memchr::memchr(b'<', &bytes[from..]) {
         let at = from + found;
         from = at + 1;
         let mut i = skip_space(at + 1);
@@ -746,7 +777,7 @@ pub fn run(source: &str, options: &Options) -> Report {
         .collect();
     let shapes: Vec<ShapeRule> = rules
         .iter()
-        .filter_map(|&rule| Some((rule, rule.meta().shape?)))
+        .filter_map(|&rule| Some((rule, rule.meta().shape?.matcher())))
         .collect();
     let index = LineIndex::new(source);
     let mut diagnostics = Vec::new();
@@ -791,11 +822,9 @@ pub fn run(source: &str, options: &Options) -> Report {
                 file,
                 options,
             );
-            parsed.program.visit_with(&mut Walker {
-                ctx: &mut ctx,
-                rules: &rules,
-                shapes: &shapes,
-            });
+            parsed
+                .program
+                .visit_with(&mut Walker::new(&mut ctx, &rules, &shapes));
             ctx.resolve_deferred();
             if ctx.folder.exhausted() {
                 diagnostics.push(Diagnostic {

@@ -3,6 +3,8 @@
 //! they request, and what kind of host that URL names. Shared by `direct-api-call` and
 //! `function-call-without-token`; it only looks at the call node it is given (no walking).
 
+use std::borrow::Cow;
+
 use swc_ecma_ast::{
     BinaryOp, CallExpr, Callee, Expr, ExprOrSpread, Lit, MemberProp, NewExpr, ObjectLit, Prop,
     PropName, PropOrSpread,
@@ -87,8 +89,10 @@ pub fn from_call(call: &CallExpr) -> Option<Request<'_>> {
     let Callee::Expr(callee) = &call.callee else {
         return None;
     };
-    let args = args(&call.args);
+    // Collected only for a request-shaped callee: this runs for every call of a bundle.
+    let args = || args(&call.args);
     let url_first = |lib: Lib| {
+        let args = args();
         let (url, rest) = args.split_first()?;
         Some(Request {
             lib,
@@ -98,22 +102,34 @@ pub fn from_call(call: &CallExpr) -> Option<Request<'_>> {
         })
     };
     // `axios(config)`, `$.ajax(settings)`: the URL is a property of the object.
-    let config_or_url = |lib: Lib| match args.first() {
-        Some(Expr::Object(object)) => Some(from_config(lib, object, &args, false)),
-        _ => url_first(lib),
+    let config_or_url = |lib: Lib| {
+        let args = args();
+        match args.first() {
+            Some(Expr::Object(object)) => Some(from_config(lib, object, &args, false)),
+            _ => url_first(lib),
+        }
+    };
+    let factory = |lib: Lib| {
+        let args = args();
+        match args.first() {
+            Some(Expr::Object(object)) => Some(from_config(lib, object, &args, true)),
+            _ => None,
+        }
     };
     match &**callee {
         Expr::Ident(ident) => match &*ident.sym {
             "fetch" => url_first(Lib::Fetch),
             "axios" => config_or_url(Lib::Axios),
             "ky" => url_first(Lib::Ky),
-            "superagent" if args.len() >= 2 => Some(Request {
-                lib: Lib::Superagent,
-                url: UrlSrc::Expr(args[1]),
-                options: args[2..].to_vec(),
-                factory: false,
-            }),
-            "superagent" => url_first(Lib::Superagent),
+            "superagent" => match args()[..] {
+                [_, url, ref options @ ..] => Some(Request {
+                    lib: Lib::Superagent,
+                    url: UrlSrc::Expr(url),
+                    options: options.to_vec(),
+                    factory: false,
+                }),
+                _ => url_first(Lib::Superagent),
+            },
             _ => None,
         },
         Expr::Member(member) => {
@@ -123,18 +139,10 @@ pub fn from_call(call: &CallExpr) -> Option<Request<'_>> {
                 (_, "fetch") if matches!(object, Some("window" | "globalThis" | "self") | None) => {
                     url_first(Lib::Fetch)
                 }
-                (Some("axios"), "create") => match args.first() {
-                    Some(Expr::Object(object)) => {
-                        Some(from_config(Lib::Axios, object, &args, true))
-                    }
-                    _ => None,
-                },
+                (Some("axios"), "create") => factory(Lib::Axios),
                 (Some("axios"), "request") => config_or_url(Lib::Axios),
                 (Some("axios"), m) if HTTP_METHODS.contains(&m) => url_first(Lib::Axios),
-                (Some("ky"), "create" | "extend") => match args.first() {
-                    Some(Expr::Object(object)) => Some(from_config(Lib::Ky, object, &args, true)),
-                    _ => None,
-                },
+                (Some("ky"), "create" | "extend") => factory(Lib::Ky),
                 (Some("ky"), m) if HTTP_METHODS.contains(&m) => url_first(Lib::Ky),
                 (Some("$" | "jQuery"), "ajax") => config_or_url(Lib::JQuery),
                 (Some("$" | "jQuery"), "get" | "post" | "getJSON") => url_first(Lib::JQuery),
@@ -144,12 +152,15 @@ pub fn from_call(call: &CallExpr) -> Option<Request<'_>> {
                 // `xhr.open(method, url)`: any receiver; a literal method must be an HTTP verb
                 // (so `window.open(url, "_blank")` is not a request).
                 (receiver, "open")
-                    if args.len() >= 2
-                        && !matches!(
-                            receiver,
-                            Some("window" | "document" | "self" | "globalThis")
-                        ) =>
+                    if !matches!(
+                        receiver,
+                        Some("window" | "document" | "self" | "globalThis")
+                    ) =>
                 {
+                    let args = args();
+                    if args.len() < 2 {
+                        return None;
+                    }
                     let verb = match args[0] {
                         Expr::Lit(Lit::Str(s)) => {
                             HTTP_METHODS.contains(&&*s.value.to_string_lossy().to_lowercase())
@@ -205,10 +216,10 @@ fn from_config<'a>(
 }
 
 /// The key of an object property, when it is a plain name or string.
-pub fn key_name(key: &PropName) -> Option<String> {
+pub fn key_name(key: &PropName) -> Option<Cow<'_, str>> {
     match key {
-        PropName::Ident(ident) => Some(ident.sym.to_string()),
-        PropName::Str(s) => Some(s.value.to_string_lossy().into_owned()),
+        PropName::Ident(ident) => Some(Cow::Borrowed(&ident.sym)),
+        PropName::Str(s) => Some(s.value.to_string_lossy()),
         _ => None,
     }
 }
@@ -218,7 +229,7 @@ pub fn object_value<'a>(object: &'a ObjectLit, keys: &[&str]) -> Option<&'a Expr
     object.props.iter().find_map(|prop| match prop {
         PropOrSpread::Prop(prop) => match &**prop {
             Prop::KeyValue(kv) => key_name(&kv.key)
-                .filter(|k| keys.contains(&k.as_str()))
+                .filter(|k| keys.contains(&&**k))
                 .map(|_| &*kv.value),
             _ => None,
         },
@@ -266,7 +277,7 @@ fn opaque_options(expr: &Expr, keys: &[&str]) -> bool {
             PropOrSpread::Spread(_) => true,
             PropOrSpread::Prop(prop) => match &**prop {
                 Prop::KeyValue(kv) => {
-                    key_name(&kv.key).is_some_and(|k| keys.contains(&k.as_str()))
+                    key_name(&kv.key).is_some_and(|k| keys.contains(&&*k))
                         && opaque_value(&kv.value)
                 }
                 Prop::Shorthand(ident) => keys.contains(&&*ident.sym),

@@ -132,10 +132,11 @@ impl Mapper {
 }
 
 /// The `data:` URL of the last `//# sourceMappingURL=` (or `//@`) comment, if it is one.
-/// One reverse search: bundles are megabytes and most have no inline map.
+/// One vectorised forward search (memchr's reverse search is not vectorised): bundles are
+/// megabytes and most have no inline map.
 fn inline_map_url(source: &str) -> Option<&str> {
     const KEY: &str = "sourceMappingURL=data:";
-    let at = source.rfind(KEY)?;
+    let at = memchr::memmem::find_iter(source.as_bytes(), KEY.as_bytes()).last()?;
     let before = source.get(at.saturating_sub(4)..at)?;
     if before != "//# " && before != "//@ " {
         return None;

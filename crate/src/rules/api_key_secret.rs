@@ -79,14 +79,13 @@ fn named(ctx: &mut Ctx, name: &str, value: &Expr) {
 fn args(ctx: &mut Ctx, args: &[ExprOrSpread]) {
     let mut after_key = false;
     for arg in args.iter().take(8) {
-        if after_key {
-            if let Some((value, span)) = ctx.fold_at(&arg.expr) {
-                if is_secret32(&value) {
-                    report(ctx, span, &value, "passed with its API key SID");
-                }
+        let folded = ctx.fold_at(&arg.expr);
+        if let Some((value, span)) = folded.as_ref().filter(|_| after_key) {
+            if is_secret32(value) {
+                report(ctx, *span, value, "passed with its API key SID");
             }
         }
-        after_key = ctx.fold(&arg.expr).is_some_and(|v| is_api_key_sid(&v));
+        after_key = folded.is_some_and(|(value, _)| is_api_key_sid(&value));
     }
 }
 
@@ -102,7 +101,7 @@ impl super::Rule for ApiKeySecret {
     }
 
     fn check_class_prop(&self, ctx: &mut Ctx, prop: &ClassProp) {
-        if let (Some(name), Some(value)) = (super::context::prop_name(&prop.key), &prop.value) {
+        if let (Some(name), Some(value)) = (crate::http::key_name(&prop.key), &prop.value) {
             named(ctx, &name, value);
         }
     }

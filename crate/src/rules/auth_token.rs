@@ -105,7 +105,7 @@ impl super::Rule for AuthToken {
     }
 
     fn check_class_prop(&self, ctx: &mut Ctx, prop: &ClassProp) {
-        if let (Some(name), Some(value)) = (super::context::prop_name(&prop.key), &prop.value) {
+        if let (Some(name), Some(value)) = (crate::http::key_name(&prop.key), &prop.value) {
             named(ctx, &name, value);
         }
     }

@@ -2,17 +2,19 @@
 //! which calls build a Twilio client, the properties of an object literal, and credential pairs
 //! inside strings (`"AC…:token"`, `Basic <base64>`).
 
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use regex::Regex;
 use swc_ecma_ast::{
-    AssignTarget, Callee, Expr, Lit, MemberProp, ObjectLit, Pat, Prop, PropName, PropOrSpread,
+    AssignTarget, Callee, Expr, Lit, MemberProp, ObjectLit, Pat, Prop, PropOrSpread,
     SimpleAssignTarget,
 };
 
 use super::shapes::is_placeholder;
 use crate::engine::Ctx;
 use crate::finding::Span;
+use crate::http::key_name;
 
 /// The help shared by the rules that find a secret half of a credential pair.
 pub const SECRET_HELP: &str = "Move the credential to a Twilio Function's environment and call the Function from the plugin (in the Function, use `context.getTwilioClient()`); prefer an API key over the auth token, and rotate this secret: it has shipped.";
@@ -58,7 +60,31 @@ pub enum Name {
 }
 
 pub fn classify(name: &str) -> Name {
-    // Called for every binding, property and assignment of a bundle: normalise on the stack.
+    // Called for every binding, property and assignment of a bundle. Every class but `Other`
+    // needs one of these words, so a name lacking the letters of each is `Other` after one
+    // cheap pass (most names: `e`, `onClick`, `prototype`); the rest are normalised on the stack.
+    const fn letters(word: &[u8]) -> u32 {
+        let (mut set, mut i) = (0u32, 0);
+        while i < word.len() {
+            set |= 1 << (word[i].to_ascii_lowercase() - b'a');
+            i += 1;
+        }
+        set
+    }
+    const WORDS: [u32; 5] = [
+        letters(b"token"),
+        letters(b"secret"),
+        letters(b"pwd"),
+        letters(b"passw"),
+        letters(b"user"),
+    ];
+    let present = name
+        .bytes()
+        .filter(u8::is_ascii_alphabetic)
+        .fold(0u32, |set, b| set | 1 << (b.to_ascii_lowercase() - b'a'));
+    if !WORDS.iter().any(|&word| word & !present == 0) {
+        return Name::Other;
+    }
     let mut buffer = [0u8; 64];
     let mut len = 0;
     for b in name.bytes().filter(u8::is_ascii_alphanumeric) {
@@ -120,22 +146,16 @@ pub fn pat_name(pat: &Pat) -> Option<&str> {
     }
 }
 
-pub fn prop_name(name: &PropName) -> Option<String> {
-    match name {
-        PropName::Ident(ident) => Some(ident.sym.to_string()),
-        PropName::Str(s) => Some(s.value.to_string_lossy().into_owned()),
-        _ => None,
-    }
-}
-
 /// `name = …`, `obj.name = …`, `obj["name"] = …`.
-pub fn target_name(target: &AssignTarget) -> Option<String> {
+pub fn target_name(target: &AssignTarget) -> Option<Cow<'_, str>> {
     match target {
-        AssignTarget::Simple(SimpleAssignTarget::Ident(ident)) => Some(ident.id.sym.to_string()),
+        AssignTarget::Simple(SimpleAssignTarget::Ident(ident)) => {
+            Some(Cow::Borrowed(&ident.id.sym))
+        }
         AssignTarget::Simple(SimpleAssignTarget::Member(member)) => match &member.prop {
-            MemberProp::Ident(prop) => Some(prop.sym.to_string()),
+            MemberProp::Ident(prop) => Some(Cow::Borrowed(&prop.sym)),
             MemberProp::Computed(computed) => match &*computed.expr {
-                Expr::Lit(Lit::Str(s)) => Some(s.value.to_string_lossy().into_owned()),
+                Expr::Lit(Lit::Str(s)) => Some(s.value.to_string_lossy()),
                 _ => None,
             },
             MemberProp::PrivateName(_) => None,
@@ -170,26 +190,40 @@ fn is_require_twilio(expr: &Expr) -> bool {
         && matches!(call.args.first().map(|a| &*a.expr), Some(Expr::Lit(Lit::Str(s))) if s.value.to_string_lossy() == "twilio")
 }
 
-/// One property of an object literal: its name and folded value with where it is assembled.
-pub struct Property {
-    pub name: Option<String>,
+/// One property of an object literal: its name and, when it folds to a credential-sized string
+/// (32 to 34 bytes: a secret, a token or a SID), that value with where it is assembled.
+pub struct Property<'o> {
+    pub name: Option<Cow<'o, str>>,
     pub value: Option<(String, Span)>,
 }
 
-/// Every `key: value` and shorthand property, folded.
-pub fn properties(ctx: &Ctx, object: &ObjectLit) -> Vec<Property> {
+/// Every `key: value` and shorthand property. Values are folded only when credential-sized:
+/// objects in bundles are mostly configuration and handlers, so this is a hot path.
+pub fn properties<'o>(ctx: &Ctx, object: &'o ObjectLit) -> Vec<Property<'o>> {
+    const SIZES: std::ops::RangeInclusive<usize> = 32..=34;
+    let credential_sized = |value: &Expr| {
+        let folded = match value {
+            // A literal's length is known before it is copied.
+            Expr::Lit(Lit::Str(s)) if !SIZES.contains(&s.value.len()) => None,
+            Expr::Lit(Lit::Str(_)) => ctx.fold_at(value),
+            // Cannot fold to a string (numbers fold only to digits and exponents).
+            Expr::Lit(_) | Expr::Fn(_) | Expr::Arrow(_) | Expr::Object(_) | Expr::Member(_) => None,
+            _ => ctx.fold_at(value),
+        };
+        folded.filter(|(value, _)| SIZES.contains(&value.len()))
+    };
     object
         .props
         .iter()
         .filter_map(|prop| match prop {
             PropOrSpread::Prop(prop) => match &**prop {
                 Prop::KeyValue(kv) => Some(Property {
-                    name: prop_name(&kv.key),
-                    value: ctx.fold_at(&kv.value),
+                    name: key_name(&kv.key),
+                    value: credential_sized(&kv.value),
                 }),
                 Prop::Shorthand(ident) => Some(Property {
-                    name: Some(ident.sym.to_string()),
-                    value: ctx.fold_at(&Expr::Ident(ident.clone())),
+                    name: Some(Cow::Borrowed(&ident.sym)),
+                    value: ctx.binding(&ident.sym).and_then(credential_sized),
                 }),
                 _ => None,
             },

@@ -1,3 +1,5 @@
+use std::borrow::Cow;
+
 use swc_ecma_ast::{CallExpr, NewExpr, ObjectLit, Prop, PropOrSpread};
 
 use swc_common::Spanned;
@@ -128,7 +130,7 @@ impl super::Rule for FunctionCallWithoutToken {
             };
             let (key, span) = match &**prop {
                 Prop::KeyValue(kv) => (http::key_name(&kv.key), ctx.span(kv.key.span())),
-                Prop::Shorthand(ident) => (Some(ident.sym.to_string()), ctx.span(ident.span)),
+                Prop::Shorthand(ident) => (Some(Cow::Borrowed(&*ident.sym)), ctx.span(ident.span)),
                 _ => continue,
             };
             if key.is_some_and(|k| carries_token(&k)) {

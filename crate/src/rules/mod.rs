@@ -76,26 +76,45 @@ impl RuleMeta {
     }
 }
 
-/// One rule. Every hook has an empty default; a rule implements only what it needs.
-/// Rules never walk the AST themselves: the engine walks once and calls them.
+/// One rule. Every hook has a default that does nothing; a rule implements only what it needs.
+/// Rules never walk the AST themselves: the engine walks once and calls them. (The defaults
+/// tell the engine they are unused, so a file's walk stops calling them after the first node.)
 pub trait Rule: Sync {
     fn meta(&self) -> &'static RuleMeta;
     /// A constant string value (folded), at the outermost expression that assembles it.
-    fn check_string(&self, _ctx: &mut Ctx, _site: &StringSite) {}
-    fn check_call(&self, _ctx: &mut Ctx, _call: &CallExpr) {}
-    fn check_new(&self, _ctx: &mut Ctx, _new: &NewExpr) {}
+    fn check_string(&self, ctx: &mut Ctx, _site: &StringSite) {
+        ctx.hook_unused();
+    }
+    fn check_call(&self, ctx: &mut Ctx, _call: &CallExpr) {
+        ctx.hook_unused();
+    }
+    fn check_new(&self, ctx: &mut Ctx, _new: &NewExpr) {
+        ctx.hook_unused();
+    }
     /// `import … from "…"` declarations.
-    fn check_import(&self, _ctx: &mut Ctx, _import: &ImportDecl) {}
+    fn check_import(&self, ctx: &mut Ctx, _import: &ImportDecl) {
+        ctx.hook_unused();
+    }
     /// Every member expression (`a.b`, `a["b"]`), outermost first.
-    fn check_member(&self, _ctx: &mut Ctx, _member: &MemberExpr) {}
+    fn check_member(&self, ctx: &mut Ctx, _member: &MemberExpr) {
+        ctx.hook_unused();
+    }
     /// `const name = init` (any declaration kind), before its children are walked.
-    fn check_var_declarator(&self, _ctx: &mut Ctx, _declarator: &VarDeclarator) {}
+    fn check_var_declarator(&self, ctx: &mut Ctx, _declarator: &VarDeclarator) {
+        ctx.hook_unused();
+    }
     /// An object literal, before its properties are walked.
-    fn check_object(&self, _ctx: &mut Ctx, _object: &ObjectLit) {}
+    fn check_object(&self, ctx: &mut Ctx, _object: &ObjectLit) {
+        ctx.hook_unused();
+    }
     /// `target = value` (and compound assignments), e.g. `exports.handler = …`.
-    fn check_assign(&self, _ctx: &mut Ctx, _assign: &AssignExpr) {}
+    fn check_assign(&self, ctx: &mut Ctx, _assign: &AssignExpr) {
+        ctx.hook_unused();
+    }
     /// A class field (`authToken = "…"`, `static SECRET = "…"`).
-    fn check_class_prop(&self, _ctx: &mut Ctx, _prop: &ClassProp) {}
+    fn check_class_prop(&self, ctx: &mut Ctx, _prop: &ClassProp) {
+        ctx.hook_unused();
+    }
     /// The message for a match of the rule's shape (default: the summary and the redacted value).
     /// Must not contain the value itself.
     fn describe_shape(&self, _value: &str) -> Option<String> {

@@ -39,41 +39,27 @@ fn is_word(b: &u8) -> bool {
 impl Shape {
     /// Credentials of this shape in `text`: byte ranges and values.
     pub fn find_in<'t>(&self, text: &'t str) -> Vec<(std::ops::Range<usize>, &'t str)> {
-        self.matches(text)
-            .into_iter()
-            .map(|range| (range.clone(), &text[range]))
-            .filter(|(_, value)| (self.is_credential)(value))
-            .collect()
+        self.matcher().find_in(text)
     }
 
-    /// Where the shape matches, placeholders included: leftmost first, not overlapping (as a
-    /// regex's `find_iter`). Matches start and end at ASCII bytes, so at char boundaries.
-    fn matches(&self, text: &str) -> Vec<std::ops::Range<usize>> {
-        let bytes = text.as_bytes();
-        let mut found = Vec::new();
-        // Most strings in code are far shorter than any credential.
-        if bytes.len() < self.shortest() {
-            return found;
-        }
-        let Some(anchor) = self.parts.iter().find_map(|part| match part {
+    /// The shape ready to search many texts: its anchor's searcher is built once (building
+    /// one cost more than searching a typical string or comment).
+    pub fn matcher(&self) -> Matcher<'_> {
+        let anchor = self.parts.iter().find_map(|part| match part {
             Part::Literal(literal) => Some(*literal),
             _ => None,
-        }) else {
-            return found;
-        };
-        let mut resume = 0;
-        for at in memchr::memmem::find_iter(bytes, anchor) {
-            if at < resume {
-                continue;
-            }
-            if let Some(end) = self.match_at(bytes, at) {
-                resume = end;
-                found.push(at..end);
-            }
+        });
+        Matcher {
+            shape: self,
+            anchor: anchor.map(|literal| memchr::memmem::Finder::new(literal.as_bytes())),
+            shortest: self.shortest(),
         }
-        found
     }
 
+    #[cfg(test)]
+    fn matches(&self, text: &str) -> Vec<std::ops::Range<usize>> {
+        self.matcher().matches(text)
+    }
     fn shortest(&self) -> usize {
         self.parts
             .iter()
@@ -116,6 +102,50 @@ impl Shape {
             }
         }
         Some(at)
+    }
+}
+
+/// A [`Shape`] with its anchor searcher built (see [`Shape::matcher`]).
+pub struct Matcher<'s> {
+    shape: &'s Shape,
+    anchor: Option<memchr::memmem::Finder<'static>>,
+    shortest: usize,
+}
+
+impl Matcher<'_> {
+    /// Credentials of this shape in `text`: byte ranges and values.
+    pub fn find_in<'t>(&self, text: &'t str) -> Vec<(std::ops::Range<usize>, &'t str)> {
+        self.matches(text)
+            .into_iter()
+            .map(|range| (range.clone(), &text[range]))
+            .filter(|(_, value)| (self.shape.is_credential)(value))
+            .collect()
+    }
+
+    /// Where the shape matches, placeholders included: leftmost first, not overlapping (as a
+    /// regex's `find_iter`). Matches start and end at ASCII bytes, so at char boundaries.
+    fn matches(&self, text: &str) -> Vec<std::ops::Range<usize>> {
+        let bytes = text.as_bytes();
+        let mut found = Vec::new();
+        // Most strings in code are far shorter than any credential.
+        let Some(anchor) = self
+            .anchor
+            .as_ref()
+            .filter(|_| bytes.len() >= self.shortest)
+        else {
+            return found;
+        };
+        let mut resume = 0;
+        for at in anchor.find_iter(bytes) {
+            if at < resume {
+                continue;
+            }
+            if let Some(end) = self.shape.match_at(bytes, at) {
+                resume = end;
+                found.push(at..end);
+            }
+        }
+        found
     }
 }
 
