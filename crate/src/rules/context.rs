@@ -5,13 +5,12 @@
 use std::borrow::Cow;
 use std::sync::OnceLock;
 
-use regex::Regex;
 use swc_ecma_ast::{
     AssignTarget, Callee, Expr, Lit, MemberProp, ObjectLit, Pat, Prop, PropOrSpread,
     SimpleAssignTarget,
 };
 
-use super::shapes::is_placeholder;
+use super::shapes::{is_hex, is_placeholder, Part, Searcher};
 use crate::engine::Ctx;
 use crate::finding::Span;
 use crate::http::key_name;
@@ -242,47 +241,182 @@ pub struct Pair {
     pub encoded: bool,
 }
 
+/// `SID:secret` (pattern `(?-u:\b)(AC|SK)[0-9a-fA-F]{32}:[0-9A-Za-z]{32}(?-u:\b)`), one
+/// searcher per prefix.
+const PAIR_PARTS: [&[Part]; 2] = [
+    &[
+        Part::Boundary,
+        Part::Literal("AC"),
+        Part::Run(is_hex, 32, 32),
+        Part::Literal(":"),
+        Part::Run(u8::is_ascii_alphanumeric, 32, 32),
+        Part::Boundary,
+    ],
+    &[
+        Part::Boundary,
+        Part::Literal("SK"),
+        Part::Run(is_hex, 32, 32),
+        Part::Literal(":"),
+        Part::Run(u8::is_ascii_alphanumeric, 32, 32),
+        Part::Boundary,
+    ],
+];
+
+/// A Basic-auth header value (pattern `Basic(?-u:\s)+[A-Za-z0-9+/]{60,}={0,2}`).
+const BASIC_PARTS: &[Part] = &[
+    Part::Literal("Basic"),
+    Part::Run(u8::is_ascii_whitespace, 1, usize::MAX),
+    Part::Run(is_base64, 60, usize::MAX),
+    Part::Run(is_padding, 0, 2),
+];
+
+fn is_base64(b: &u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/')
+}
+
+fn is_padding(b: &u8) -> bool {
+    *b == b'='
+}
+
 pub fn pairs_in(value: &str) -> Vec<Pair> {
-    static PAIR: OnceLock<Regex> = OnceLock::new();
-    static BASIC: OnceLock<Regex> = OnceLock::new();
-    // Compiled on first need: most files never hold a string long enough for a pair.
-    let pair = || {
-        PAIR.get_or_init(|| {
-            Regex::new(r"(?-u:\b)(AC|SK)[0-9a-fA-F]{32}:([0-9A-Za-z]{32})(?-u:\b)")
-                .expect("pair regex")
-        })
-    };
-    let basic = || {
-        BASIC
-            .get_or_init(|| Regex::new(r"Basic\s+([A-Za-z0-9+/]{60,}={0,2})").expect("basic regex"))
-    };
+    // Built on first need: most files never hold a string long enough for a pair.
+    static PAIRS: OnceLock<[Searcher; 2]> = OnceLock::new();
+    static BASIC: OnceLock<Searcher> = OnceLock::new();
     let mut out = Vec::new();
     let plain = |text: &str, encoded: Option<std::ops::Range<usize>>, out: &mut Vec<Pair>| {
         if text.len() < 67 || !text.contains(':') {
             return;
         }
-        for caps in pair().captures_iter(text) {
-            let (Some(prefix), Some(secret)) = (caps.get(1), caps.get(2)) else {
+        let searchers = PAIRS.get_or_init(|| PAIR_PARTS.map(Searcher::new));
+        let mut found: Vec<std::ops::Range<usize>> =
+            searchers.iter().flat_map(|s| s.matches(text)).collect();
+        // As one regex with `(AC|SK)` would: leftmost first, not overlapping.
+        found.sort_by_key(|range| range.start);
+        let mut resume = 0;
+        for range in found {
+            if range.start < resume {
                 continue;
-            };
+            }
+            resume = range.end;
+            let secret = range.end - 32..range.end;
             out.push(Pair {
-                sid_prefix: if prefix.as_str() == "AC" { "AC" } else { "SK" },
-                secret: secret.as_str().to_string(),
-                range: encoded.clone().unwrap_or(secret.range()),
+                sid_prefix: if text[range.clone()].starts_with("AC") {
+                    "AC"
+                } else {
+                    "SK"
+                },
+                secret: text[secret.clone()].to_string(),
+                range: encoded.clone().unwrap_or(secret),
                 encoded: encoded.is_some(),
             });
         }
     };
     plain(value, None, &mut out);
     if value.len() >= 66 && value.contains("Basic") {
-        for caps in basic().captures_iter(value) {
-            let Some(b64) = caps.get(1) else { continue };
-            if let Some(decoded) = crate::fold::base64_decode(b64.as_str()) {
+        for header in BASIC
+            .get_or_init(|| Searcher::new(BASIC_PARTS))
+            .matches(value)
+        {
+            // The base64 starts after `Basic` and the whitespace.
+            let after_basic = header.start + "Basic".len();
+            let spaces = value.as_bytes()[after_basic..]
+                .iter()
+                .take_while(|b| b.is_ascii_whitespace())
+                .count();
+            let b64 = after_basic + spaces..header.end;
+            if let Some(decoded) = crate::fold::base64_decode(&value[b64.clone()]) {
                 if let Ok(decoded) = String::from_utf8(decoded) {
-                    plain(&decoded, Some(b64.range()), &mut out);
+                    plain(&decoded, Some(b64), &mut out);
                 }
             }
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use base64::Engine as _;
+
+    /// The regexes `pairs_in` was first written with: the oracle its searchers are tested against.
+    fn pairs_by_regex(value: &str) -> Vec<(&'static str, String, std::ops::Range<usize>, bool)> {
+        let pair = regex::Regex::new(r"(?-u:\b)(AC|SK)[0-9a-fA-F]{32}:([0-9A-Za-z]{32})(?-u:\b)")
+            .expect("pair regex");
+        let basic = regex::Regex::new(r"Basic(?-u:\s)+([A-Za-z0-9+/]{60,}={0,2})").expect("basic");
+        let mut out = Vec::new();
+        let plain = |text: &str, encoded: Option<std::ops::Range<usize>>, out: &mut Vec<_>| {
+            for caps in pair.captures_iter(text) {
+                let prefix = if &caps[1] == "AC" { "AC" } else { "SK" };
+                let secret = caps.get(2).expect("group 2");
+                let range = encoded.clone().unwrap_or(secret.range());
+                out.push((
+                    prefix,
+                    secret.as_str().to_string(),
+                    range,
+                    encoded.is_some(),
+                ));
+            }
+        };
+        plain(value, None, &mut out);
+        for caps in basic.captures_iter(value) {
+            let b64 = caps.get(1).expect("group 1");
+            if let Some(Ok(decoded)) =
+                crate::fold::base64_decode(b64.as_str()).map(String::from_utf8)
+            {
+                plain(&decoded, Some(b64.range()), &mut out);
+            }
+        }
+        out
+    }
+
+    /// `pairs_in` finds exactly what the regexes find, on generated text dense in near-misses.
+    #[test]
+    fn pairs_match_what_the_regexes_match() {
+        let b64 = |text: String| base64::engine::general_purpose::STANDARD.encode(text);
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let (mut found, mut encoded) = (0, 0);
+        for i in 0..3000u64 {
+            let fill = |template: &str, k: u64| crate::testgen::fill(template, i * 31 + k);
+            let pieces: Vec<String> = vec![
+                fill("AC{hex32}:{alnum32}", 1),
+                fill("SK{hex32}:{alnum32}", 2),
+                fill("AC{hex32}", 3),
+                fill("{alnum32}", 4),
+                fill("{hex16}", 5),
+                ":".into(),
+                "_".into(),
+                " ".into(),
+                "=".into(),
+                "é".into(),
+                "Basic ".into(),
+                "Basic\t ".into(),
+                format!("Basic {}", b64(fill("AC{hex32}:{alnum32}", 6))),
+                format!("Basic  {}", b64(fill("SK{hex32}:{alnum32}", 7))),
+                format!("Basic {}", b64(fill("user:{alnum32}{alnum32}", 8))),
+            ];
+            let len = (next() % 8) as usize;
+            let text: String = (0..len)
+                .map(|_| pieces[(next() % pieces.len() as u64) as usize].as_str())
+                .collect();
+            let expected = pairs_by_regex(&text);
+            let actual: Vec<_> = pairs_in(&text)
+                .into_iter()
+                .map(|p| (p.sid_prefix, p.secret, p.range, p.encoded))
+                .collect();
+            assert_eq!(actual, expected, "{text}");
+            found += expected.len();
+            encoded += expected.iter().filter(|p| p.3).count();
+        }
+        assert!(
+            found >= 100 && encoded >= 20,
+            "{found} pairs, {encoded} encoded"
+        );
+    }
 }

@@ -42,33 +42,92 @@ impl Shape {
         self.matcher().find_in(text)
     }
 
-    /// The shape ready to search many texts: its anchor's searcher is built once (building
-    /// one cost more than searching a typical string or comment).
+    /// The shape ready to search many texts (see [`Searcher`]).
     pub fn matcher(&self) -> Matcher<'_> {
-        let anchor = self.parts.iter().find_map(|part| match part {
-            Part::Literal(literal) => Some(*literal),
-            _ => None,
-        });
         Matcher {
             shape: self,
-            anchor: anchor.map(|literal| memchr::memmem::Finder::new(literal.as_bytes())),
-            shortest: self.shortest(),
+            searcher: Searcher::new(self.parts),
         }
     }
 
     #[cfg(test)]
     fn matches(&self, text: &str) -> Vec<std::ops::Range<usize>> {
-        self.matcher().matches(text)
+        self.matcher().searcher.matches(text)
     }
-    fn shortest(&self) -> usize {
-        self.parts
+}
+
+/// A [`Shape`] with its searcher built (see [`Shape::matcher`]).
+pub struct Matcher<'s> {
+    shape: &'s Shape,
+    searcher: Searcher,
+}
+
+impl Matcher<'_> {
+    /// Credentials of this shape in `text`: byte ranges and values.
+    pub fn find_in<'t>(&self, text: &'t str) -> Vec<(std::ops::Range<usize>, &'t str)> {
+        self.searcher
+            .matches(text)
+            .into_iter()
+            .map(|range| (range.clone(), &text[range]))
+            .filter(|(_, value)| (self.shape.is_credential)(value))
+            .collect()
+    }
+}
+
+/// Parts ready to search many texts: the anchor (the first literal part; the parts before it
+/// must be zero-width) is found with a vectorised searcher built once, since building one cost
+/// more than searching a typical string or comment.
+pub struct Searcher {
+    parts: &'static [Part],
+    anchor: Option<memchr::memmem::Finder<'static>>,
+    shortest: usize,
+}
+
+impl Searcher {
+    pub fn new(parts: &'static [Part]) -> Self {
+        let anchor = parts.iter().find_map(|part| match part {
+            Part::Literal(literal) => Some(*literal),
+            _ => None,
+        });
+        let shortest = parts
             .iter()
             .map(|part| match part {
                 Part::Boundary => 0,
                 Part::Literal(literal) => literal.len(),
                 Part::Run(_, min, _) => *min,
             })
-            .sum()
+            .sum();
+        Searcher {
+            parts,
+            anchor: anchor.map(|literal| memchr::memmem::Finder::new(literal.as_bytes())),
+            shortest,
+        }
+    }
+
+    /// Where the parts match: leftmost first, not overlapping (as a regex's `find_iter`).
+    /// Matches start and end at ASCII bytes, so at char boundaries.
+    pub fn matches(&self, text: &str) -> Vec<std::ops::Range<usize>> {
+        let bytes = text.as_bytes();
+        let mut found = Vec::new();
+        // Most strings in code are far shorter than any credential.
+        let Some(anchor) = self
+            .anchor
+            .as_ref()
+            .filter(|_| bytes.len() >= self.shortest)
+        else {
+            return found;
+        };
+        let mut resume = 0;
+        for at in anchor.find_iter(bytes) {
+            if at < resume {
+                continue;
+            }
+            if let Some(end) = self.match_at(bytes, at) {
+                resume = end;
+                found.push(at..end);
+            }
+        }
+        found
     }
 
     /// The end of the match starting at `start`, if the parts match there.
@@ -102,50 +161,6 @@ impl Shape {
             }
         }
         Some(at)
-    }
-}
-
-/// A [`Shape`] with its anchor searcher built (see [`Shape::matcher`]).
-pub struct Matcher<'s> {
-    shape: &'s Shape,
-    anchor: Option<memchr::memmem::Finder<'static>>,
-    shortest: usize,
-}
-
-impl Matcher<'_> {
-    /// Credentials of this shape in `text`: byte ranges and values.
-    pub fn find_in<'t>(&self, text: &'t str) -> Vec<(std::ops::Range<usize>, &'t str)> {
-        self.matches(text)
-            .into_iter()
-            .map(|range| (range.clone(), &text[range]))
-            .filter(|(_, value)| (self.shape.is_credential)(value))
-            .collect()
-    }
-
-    /// Where the shape matches, placeholders included: leftmost first, not overlapping (as a
-    /// regex's `find_iter`). Matches start and end at ASCII bytes, so at char boundaries.
-    fn matches(&self, text: &str) -> Vec<std::ops::Range<usize>> {
-        let bytes = text.as_bytes();
-        let mut found = Vec::new();
-        // Most strings in code are far shorter than any credential.
-        let Some(anchor) = self
-            .anchor
-            .as_ref()
-            .filter(|_| bytes.len() >= self.shortest)
-        else {
-            return found;
-        };
-        let mut resume = 0;
-        for at in anchor.find_iter(bytes) {
-            if at < resume {
-                continue;
-            }
-            if let Some(end) = self.shape.match_at(bytes, at) {
-                resume = end;
-                found.push(at..end);
-            }
-        }
-        found
     }
 }
 
