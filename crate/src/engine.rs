@@ -5,8 +5,9 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use swc_common::Spanned;
 use swc_ecma_ast::{
-    ArrowExpr, AssignExpr, BinaryOp, CallExpr, ClassProp, Constructor, Expr, Function, ImportDecl,
-    JSXText, Lit, MemberExpr, NewExpr, ObjectLit, Str, TplElement, VarDeclarator,
+    ArrowExpr, AssignExpr, BinaryOp, CallExpr, ClassProp, Constructor, ExportAll, Expr, Function,
+    ImportDecl, JSXText, Lit, MemberExpr, NamedExport, NewExpr, ObjectLit, Str, TplElement,
+    TsImportEqualsDecl, TsModuleRef, VarDeclarator,
 };
 use swc_ecma_visit::{Visit, VisitWith};
 
@@ -63,6 +64,14 @@ struct Hit {
     /// Found in a value folded from other expressions (a `+` run, a template with
     /// substitutions, a decoding call) rather than in a literal as written.
     derived: bool,
+}
+
+/// A static dependency on a module (see `Rule::check_module_source`).
+pub struct ModuleSource<'a> {
+    /// The module specifier as written (`"twilio"`, `"./util"`).
+    pub specifier: std::borrow::Cow<'a, str>,
+    /// The whole declaration.
+    pub span: Span,
 }
 
 /// A condition on a deferred report, resolved after the walk against the rule's notes.
@@ -274,7 +283,7 @@ enum Hook {
     String,
     Call,
     New,
-    Import,
+    ModuleSource,
     Member,
     VarDeclarator,
     Object,
@@ -365,6 +374,16 @@ impl<'c, 'a> Walker<'c, 'a> {
                 call.args.visit_with(self);
             }
         }
+    }
+
+    fn module_source(&mut self, src: &Str, span: swc_common::Span) {
+        let source = ModuleSource {
+            specifier: str_value(src),
+            span: self.ctx.span(span),
+        };
+        self.dispatch(Hook::ModuleSource, |rule, ctx| {
+            rule.check_module_source(ctx, &source)
+        });
     }
 
     fn call_hooks(&mut self, call: &CallExpr) {
@@ -464,7 +483,32 @@ impl Visit for Walker<'_, '_> {
     }
 
     fn visit_import_decl(&mut self, import: &ImportDecl) {
-        self.dispatch(Hook::Import, |rule, ctx| rule.check_import(ctx, import));
+        if !import.type_only {
+            self.module_source(&import.src, import.span);
+        }
+        import.visit_children_with(self);
+    }
+
+    fn visit_named_export(&mut self, export: &NamedExport) {
+        if let Some(src) = export.src.as_deref().filter(|_| !export.type_only) {
+            self.module_source(src, export.span);
+        }
+        export.visit_children_with(self);
+    }
+
+    fn visit_export_all(&mut self, export: &ExportAll) {
+        if !export.type_only {
+            self.module_source(&export.src, export.span);
+        }
+        export.visit_children_with(self);
+    }
+
+    fn visit_ts_import_equals_decl(&mut self, import: &TsImportEqualsDecl) {
+        if let TsModuleRef::TsExternalModuleRef(external) = &import.module_ref {
+            if !import.is_type_only {
+                self.module_source(&external.expr, import.span);
+            }
+        }
         import.visit_children_with(self);
     }
 

@@ -1,12 +1,11 @@
 use swc_ecma_ast::{
-    AssignExpr, AssignTarget, CallExpr, Callee, Expr, ImportDecl, MemberExpr, MemberProp,
-    SimpleAssignTarget,
+    AssignExpr, AssignTarget, CallExpr, Callee, Expr, MemberExpr, MemberProp, SimpleAssignTarget,
 };
 
 use swc_common::Spanned;
 
 use super::declare_rule;
-use crate::engine::{Ctx, When};
+use crate::engine::{Ctx, ModuleSource, When};
 
 declare_rule! {
     /// A Twilio Function handler that does not validate the Flex user token.
@@ -181,10 +180,9 @@ impl super::Rule for FunctionWithoutTokenValidator {
         }
     }
 
-    fn check_import(&self, ctx: &mut Ctx, import: &ImportDecl) {
-        if import.src.value.to_string_lossy() == VALIDATOR_MODULE {
-            let span = ctx.span(import.span);
-            ctx.note(VALIDATOR, span);
+    fn check_module_source(&self, ctx: &mut Ctx, source: &ModuleSource) {
+        if source.specifier == VALIDATOR_MODULE {
+            ctx.note(VALIDATOR, source.span);
         }
     }
 }

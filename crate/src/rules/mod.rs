@@ -1,10 +1,10 @@
 //! The rule registry: a small `Rule` trait, the credential `Shape` data type, and `ALL`.
 
 use swc_ecma_ast::{
-    AssignExpr, CallExpr, ClassProp, ImportDecl, MemberExpr, NewExpr, ObjectLit, VarDeclarator,
+    AssignExpr, CallExpr, ClassProp, MemberExpr, NewExpr, ObjectLit, VarDeclarator,
 };
 
-use crate::engine::{Ctx, StringSite};
+use crate::engine::{Ctx, ModuleSource, StringSite};
 use crate::finding::Severity;
 
 mod access_token_jwt;
@@ -91,8 +91,9 @@ pub trait Rule: Sync {
     fn check_new(&self, ctx: &mut Ctx, _new: &NewExpr) {
         ctx.hook_unused();
     }
-    /// `import … from "…"` declarations.
-    fn check_import(&self, ctx: &mut Ctx, _import: &ImportDecl) {
+    /// A static dependency on a module: `import … from "m"`, `export … from "m"`, TypeScript's
+    /// `import x = require("m")` (type-only ones are erased by the compiler and not reported).
+    fn check_module_source(&self, ctx: &mut Ctx, _source: &ModuleSource) {
         ctx.hook_unused();
     }
     /// Every member expression (`a.b`, `a["b"]`), outermost first.

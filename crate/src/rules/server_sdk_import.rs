@@ -1,18 +1,19 @@
-use swc_ecma_ast::{AssignExpr, CallExpr, Callee, Expr, ImportDecl, MemberExpr};
+use swc_ecma_ast::{AssignExpr, CallExpr, Callee, Expr, MemberExpr};
 
 use super::declare_rule;
 use super::function_without_token_validator::{
     in_functions_folder, is_handler_export, is_runtime_api,
 };
-use crate::engine::{Ctx, When};
+use crate::engine::{Ctx, ModuleSource, When};
 use crate::finding::Span;
 
 declare_rule! {
     /// The server-side `twilio` Node.js SDK imported into plugin code.
     ///
     /// ## What it flags
-    /// `import … from "twilio"`, `require("twilio")`, `import("twilio")` and sub-paths such as
-    /// `twilio/lib/rest/Twilio`. Browser packages (`@twilio/flex-ui`, `@twilio/conversations`,
+    /// `import … from "twilio"`, `require("twilio")`, `import("twilio")`, re-exports
+    /// (`export … from "twilio"`), TypeScript's `import twilio = require("twilio")`, and sub-paths
+    /// such as `twilio/lib/rest/Twilio`. Browser packages (`@twilio/flex-ui`, `@twilio/conversations`,
     /// `twilio-video`, `twilio-sync`, …) and Twilio Function code (files in a `functions/`
     /// folder or exporting a `handler`) are not flagged.
     ///
@@ -75,13 +76,8 @@ impl super::Rule for ServerSdkImport {
         &Self::META
     }
 
-    fn check_import(&self, ctx: &mut Ctx, import: &ImportDecl) {
-        if import.type_only {
-            return;
-        }
-        let specifier = import.src.value.to_string_lossy();
-        let span = ctx.span(import.span);
-        check_specifier(ctx, &specifier, span);
+    fn check_module_source(&self, ctx: &mut Ctx, source: &ModuleSource) {
+        check_specifier(ctx, &source.specifier, source.span);
     }
 
     fn check_call(&self, ctx: &mut Ctx, call: &CallExpr) {
@@ -131,6 +127,9 @@ mod tests {
         r#"import AccessToken from "twilio/lib/jwt/AccessToken";"#,
         r#"const mod = await import("twilio");"#,
         r#"const PKG = "twilio"; const t = require(PKG);"#,
+        "// @file src/twilio.ts\nimport twilio = require(\"twilio\");",
+        r#"export { Twilio } from "twilio";"#,
+        r#"export * from "twilio/lib/rest/Twilio";"#,
         "// @file src/components/Sms.tsx\nimport twilio from 'twilio';",
     ];
 
@@ -143,6 +142,8 @@ mod tests {
         r#"import { TaskRouter } from "twilio-taskrouter";"#,
         r#"const validator = require("twilio-flex-token-validator");"#,
         r#"import type { Twilio } from "twilio";"#,
+        r#"export type { Twilio } from "twilio";"#,
+        "// @file src/twilio.ts\nimport type twilio = require(\"twilio\");",
         r#"const name = "twilio";"#,
         r#"const twilio = require(name);"#,
         // Twilio Function code: the server SDK belongs there.
