@@ -107,6 +107,8 @@ pub struct Ctx<'a> {
     options: &'a Options,
     /// Set by a hook's default (empty) implementation: the walk stops calling it.
     hook_unused: bool,
+    /// Spans of the functions the walk is inside, innermost last.
+    functions: Vec<Span>,
 }
 
 impl<'a> Ctx<'a> {
@@ -124,7 +126,16 @@ impl<'a> Ctx<'a> {
             notes: BTreeMap::new(),
             deferred: Vec::new(),
             hook_unused: false,
+            functions: Vec::new(),
         }
+    }
+
+    /// The innermost function around the node being checked (the whole file at top level).
+    pub fn enclosing_function(&self) -> Span {
+        self.functions.last().copied().unwrap_or(Span {
+            start: 0,
+            end: u32::MAX,
+        })
     }
 
     /// Called by the `Rule` trait's default hooks only.
@@ -358,11 +369,14 @@ impl<'c, 'a> Walker<'c, 'a> {
     }
 
     /// Walk `f` inside a new function scope.
-    fn in_scope(&mut self, f: impl FnOnce(&mut Self)) {
+    fn in_scope(&mut self, span: swc_common::Span, f: impl FnOnce(&mut Self)) {
         let outer = self.ctx.scope;
         self.ctx.scope = self.ctx.scopes.len() as u32;
         self.ctx.scopes.push(outer);
+        let span = self.ctx.span(span);
+        self.ctx.functions.push(span);
         f(self);
+        self.ctx.functions.pop();
         self.ctx.scope = outer;
     }
 
@@ -542,15 +556,17 @@ impl Visit for Walker<'_, '_> {
     }
 
     fn visit_function(&mut self, function: &Function) {
-        self.in_scope(|walker| function.visit_children_with(walker));
+        self.in_scope(function.span, |walker| function.visit_children_with(walker));
     }
 
     fn visit_arrow_expr(&mut self, arrow: &ArrowExpr) {
-        self.in_scope(|walker| arrow.visit_children_with(walker));
+        self.in_scope(arrow.span, |walker| arrow.visit_children_with(walker));
     }
 
     fn visit_constructor(&mut self, constructor: &Constructor) {
-        self.in_scope(|walker| constructor.visit_children_with(walker));
+        self.in_scope(constructor.span, |walker| {
+            constructor.visit_children_with(walker)
+        });
     }
 
     fn visit_new_expr(&mut self, new: &NewExpr) {

@@ -19,6 +19,8 @@ declare_rule! {
     /// all visible at the call, carry no `Token` and no `Authorization` header. A call whose
     /// body or options are a variable defined elsewhere is not flagged, nor is a request for a
     /// public Asset (a path ending in a file extension, such as `/config.json`).
+    /// `XMLHttpRequest#open` and superagent requests set their body and headers in later calls,
+    /// so for them the token is looked for in the whole function that makes the request.
     ///
     /// ## Why it matters in a Flex plugin
     /// `twilio-flex-token-validator` rejects requests without `Token`, so either the call
@@ -63,9 +65,15 @@ fn finding(host: &str) -> (String, &'static str) {
 const TOKEN: &str = "token";
 
 fn check_request(ctx: &mut Ctx, request: &Request, span: Span) {
-    if request.factory || http::opaque(request) {
+    // XMLHttpRequest and superagent get the token from later calls (`setRequestHeader`, `send`,
+    // `.set()`), in the same function as a rule: look for it there instead of at the call.
+    let (span, within) = if request.lib.configured_elsewhere() {
+        (span, ctx.enclosing_function())
+    } else if request.factory || http::opaque(request) {
         return;
-    }
+    } else {
+        (span, span)
+    };
     let Some(url) = http::url_prefix(ctx, request.url) else {
         return;
     };
@@ -81,7 +89,7 @@ fn check_request(ctx: &mut Ctx, request: &Request, span: Span) {
     }
     let (message, help) = finding(&host);
     ctx.report_when(
-        vec![When::NotNotedWithin(TOKEN, span)],
+        vec![When::NotNotedWithin(TOKEN, within)],
         span,
         message,
         help,
@@ -184,6 +192,11 @@ mod tests {
         r#"$.post("https://example-1234.twil.io/x", { a: 1 });"#,
         r#"ky.post("https://example-1234.twil.io/x", { json: { a: 1 } });"#,
         r#"const r = new Request("https://example-1234.twil.io/x", { method: "POST" });"#,
+        // XMLHttpRequest and superagent: nothing in the function that makes the request sends
+        // the token (one sent in another function does not count).
+        "function send(to) {\n  const xhr = new XMLHttpRequest();\n  xhr.open('POST', 'https://example-1234.twil.io/send-sms');\n  xhr.setRequestHeader('Content-Type', 'application/json');\n  xhr.send(JSON.stringify({ to }));\n}",
+        "function a() { const xhr = new XMLHttpRequest(); xhr.open('GET', 'https://example-1234.twil.io/x'); xhr.send(); }\nfunction b() { return { Token: manager.user.token }; }",
+        r#"superagent.post("https://example-1234.twil.io/x").send({ to: "+15555550100" }).end(done);"#,
     ];
 
     /// The same forms, sending the token: the correct Function-with-token pattern.
@@ -210,6 +223,11 @@ mod tests {
         // Other clients.
         r#"$.post("https://example-1234.twil.io/x", { a: 1, Token: manager.user.token });"#,
         r#"ky.post("https://example-1234.twil.io/x", { json: { a: 1, Token: token } });"#,
+        "function send(to) {\n  const xhr = new XMLHttpRequest();\n  xhr.open('POST', 'https://example-1234.twil.io/send-sms');\n  xhr.setRequestHeader('Content-Type', 'application/json');\n  xhr.send(JSON.stringify({ to, Token: manager.user.token }));\n}",
+        "const xhr = new XMLHttpRequest();\nxhr.open('POST', 'https://example-1234.twil.io/x');\nxhr.send('to=' + to + '&Token=' + token);",
+        "const send = () => { const xhr = new XMLHttpRequest(); xhr.open('GET', 'https://example-1234.twil.io/x'); xhr.setRequestHeader('Authorization', `Bearer ${token}`); xhr.send(); };",
+        r#"superagent.post("https://example-1234.twil.io/x").send({ to, Token: manager.user.token }).end(done);"#,
+        r#"superagent.post("https://example-1234.twil.io/x").set("Authorization", "Bearer " + token).end(done);"#,
         // Public Assets on the same domain.
         r#"fetch("https://example-1234.twil.io/config.json");"#,
         "const img = await fetch(`https://example-1234.twil.io/images/${name}.png`);",
