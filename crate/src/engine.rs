@@ -285,7 +285,7 @@ impl<'a> Ctx<'a> {
     }
 }
 
-/// A rule with a credential shape, and the shape (looked up once per file, used per string).
+/// A rule with a credential shape, and that shape's matcher (built once per file).
 type ShapeRule = (&'static dyn Rule, crate::rules::shapes::Matcher<'static>);
 
 /// The rule hooks the walk calls, one list of rules per hook.
