@@ -897,6 +897,17 @@ pub fn run(source: &str, options: &Options) -> Report {
             }
             ctx.scope = NO_SCOPE;
             let (leading, trailing) = parsed.comments.borrow_all();
+            // Shapes in comments: one search of the whole text per shape anchor, instead of one
+            // per comment (a development build has tens of thousands of comments).
+            let mut anchors: Vec<usize> = shapes
+                .iter()
+                .flat_map(|(_, shape)| shape.anchor_positions(source))
+                .collect();
+            anchors.sort_unstable();
+            let holds_anchor = |range: std::ops::Range<usize>| {
+                let first = anchors.partition_point(|&at| at < range.start);
+                anchors.get(first).is_some_and(|&at| at < range.end)
+            };
             for comment in leading.values().chain(trailing.values()).flatten() {
                 let span = ctx.span(comment.span);
                 suppressions.extend(suppress::parse_directive(
@@ -907,7 +918,10 @@ pub fn run(source: &str, options: &Options) -> Report {
                     file,
                     &mut diagnostics,
                 ));
-                if let Some(text) = source.get(span.range()) {
+                let text = source
+                    .get(span.range())
+                    .filter(|_| holds_anchor(span.range()));
+                if let Some(text) = text {
                     ctx.scan_shapes(
                         &shapes,
                         &StringSite {

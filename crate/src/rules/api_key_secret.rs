@@ -3,8 +3,8 @@ use swc_ecma_ast::{
 };
 
 use super::context::{
-    classify, is_api_key_sid, is_hex32, is_secret32, pairs_in, pat_name, properties, target_name,
-    Name, SECRET_HELP,
+    classify, fold_credential_sized, is_api_key_sid, is_hex32, is_secret32, may_fold_to_credential,
+    pairs_in, pat_name, properties, target_name, Name, SECRET_HELP,
 };
 use super::declare_rule;
 use crate::engine::{Ctx, StringSite};
@@ -55,6 +55,10 @@ fn report(ctx: &mut Ctx, span: Span, value: &str, how: &str) {
 }
 
 fn named(ctx: &mut Ctx, name: &str, value: &Expr) {
+    // The value test first: it rejects nearly every binding of a bundle, the name test few.
+    if !may_fold_to_credential(ctx, value) {
+        return;
+    }
     let kind = classify(name);
     if !matches!(kind, Name::ApiKeySecret | Name::Weak) {
         return;
@@ -79,7 +83,7 @@ fn named(ctx: &mut Ctx, name: &str, value: &Expr) {
 fn args(ctx: &mut Ctx, args: &[ExprOrSpread]) {
     let mut after_key = false;
     for arg in args.iter().take(8) {
-        let folded = ctx.fold_at(&arg.expr);
+        let folded = fold_credential_sized(ctx, &arg.expr);
         if let Some((value, span)) = folded.as_ref().filter(|_| after_key) {
             if is_secret32(value) {
                 report(ctx, *span, value, "passed with its API key SID");

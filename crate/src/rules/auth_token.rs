@@ -3,8 +3,8 @@ use swc_ecma_ast::{
 };
 
 use super::context::{
-    classify, is_account_sid, is_api_key_sid, is_hex32, pairs_in, pat_name, properties,
-    target_name, Name, SECRET_HELP,
+    classify, is_account_sid, is_api_key_sid, is_hex32, may_fold_to_credential, pairs_in, pat_name,
+    properties, target_name, Name, SECRET_HELP,
 };
 use super::declare_rule;
 use crate::engine::{Ctx, StringSite};
@@ -60,6 +60,10 @@ fn report(ctx: &mut Ctx, span: Span, value: &str, how: &str) {
 
 /// `name = value`: a strong name flags alone, a weak one when an Account SID is in scope.
 fn named(ctx: &mut Ctx, name: &str, value: &Expr) {
+    // The value test first: it rejects nearly every binding of a bundle, the name test few.
+    if !may_fold_to_credential(ctx, value) {
+        return;
+    }
     let kind = classify(name);
     if !matches!(kind, Name::AuthToken | Name::Weak) {
         return;

@@ -196,21 +196,42 @@ pub struct Property<'o> {
     pub value: Option<(String, Span)>,
 }
 
+/// Byte lengths of a folded credential value: a secret or token (32) or a SID (34).
+pub const CREDENTIAL_SIZES: std::ops::RangeInclusive<usize> = 32..=34;
+
+/// Whether `expr` may fold to a credential-sized string, judged without folding (so without
+/// spending the folder's work allowance): a literal of that length, a constant's name, or a
+/// form that folds (`+`, a template, a decoding call). Numbers never fold to 32 characters.
+/// Rules test this before classifying names and folding values: it rejects most nodes of a
+/// bundle (short strings, calls, functions, member reads).
+pub fn may_fold_to_credential(ctx: &Ctx, expr: &Expr) -> bool {
+    match expr {
+        Expr::Lit(Lit::Str(s)) => CREDENTIAL_SIZES.contains(&s.value.len()),
+        Expr::Ident(ident) => ctx.binding(&ident.sym).is_some(),
+        Expr::Tpl(_)
+        | Expr::Bin(_)
+        | Expr::Call(_)
+        | Expr::Paren(_)
+        | Expr::TsAs(_)
+        | Expr::TsConstAssertion(_)
+        | Expr::TsNonNull(_)
+        | Expr::TsSatisfies(_) => true,
+        _ => false,
+    }
+}
+
+/// `expr` folded, when it is a credential-sized string (see [`may_fold_to_credential`]).
+pub fn fold_credential_sized(ctx: &Ctx, expr: &Expr) -> Option<(String, Span)> {
+    if !may_fold_to_credential(ctx, expr) {
+        return None;
+    }
+    ctx.fold_at(expr)
+        .filter(|(value, _)| CREDENTIAL_SIZES.contains(&value.len()))
+}
+
 /// Every `key: value` and shorthand property. Values are folded only when credential-sized:
 /// objects in bundles are mostly configuration and handlers, so this is a hot path.
 pub fn properties<'o>(ctx: &Ctx, object: &'o ObjectLit) -> Vec<Property<'o>> {
-    const SIZES: std::ops::RangeInclusive<usize> = 32..=34;
-    let credential_sized = |value: &Expr| {
-        let folded = match value {
-            // A literal's length is known before it is copied.
-            Expr::Lit(Lit::Str(s)) if !SIZES.contains(&s.value.len()) => None,
-            Expr::Lit(Lit::Str(_)) => ctx.fold_at(value),
-            // Cannot fold to a string (numbers fold only to digits and exponents).
-            Expr::Lit(_) | Expr::Fn(_) | Expr::Arrow(_) | Expr::Object(_) | Expr::Member(_) => None,
-            _ => ctx.fold_at(value),
-        };
-        folded.filter(|(value, _)| SIZES.contains(&value.len()))
-    };
     object
         .props
         .iter()
@@ -218,11 +239,13 @@ pub fn properties<'o>(ctx: &Ctx, object: &'o ObjectLit) -> Vec<Property<'o>> {
             PropOrSpread::Prop(prop) => match &**prop {
                 Prop::KeyValue(kv) => Some(Property {
                     name: key_name(&kv.key),
-                    value: credential_sized(&kv.value),
+                    value: fold_credential_sized(ctx, &kv.value),
                 }),
                 Prop::Shorthand(ident) => Some(Property {
                     name: Some(Cow::Borrowed(&ident.sym)),
-                    value: ctx.binding(&ident.sym).and_then(credential_sized),
+                    value: ctx
+                        .binding(&ident.sym)
+                        .and_then(|init| fold_credential_sized(ctx, init)),
                 }),
                 _ => None,
             },

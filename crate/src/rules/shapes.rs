@@ -63,6 +63,14 @@ pub struct Matcher<'s> {
 }
 
 impl Matcher<'_> {
+    /// Where the shape's anchor occurs in `text`: every match starts at one.
+    pub fn anchor_positions<'t>(&'t self, text: &'t str) -> impl Iterator<Item = usize> + 't {
+        self.searcher
+            .anchor
+            .iter()
+            .flat_map(move |anchor| anchor.find_iter(text.as_bytes()))
+    }
+
     /// Credentials of this shape in `text`: byte ranges and values.
     pub fn find_in<'t>(&self, text: &'t str) -> Vec<(std::ops::Range<usize>, &'t str)> {
         self.searcher
