@@ -250,6 +250,8 @@ test("a share link round-trips the code through the URL fragment", async () => {
     await typeCode(first.page, code);
     await first.page.locator('#findings [data-rule=account-sid][data-line="2"]').waitFor();
     await first.page.locator("#share").click();
+    // The box appears once the link is compressed (asynchronously): wait, then check.
+    await first.page.locator("#share-warning").waitFor({ state: "visible" });
     assert.ok(await first.page.locator("#share-warning").isVisible());
     assert.match(await first.page.locator("#share-warning").textContent(), /never share a link to code with real credentials/);
     const link = await first.page.locator("#share-link").inputValue();
