@@ -6,13 +6,7 @@
 
 /// Fill every `{hexN}`, `{alnumN}`, `{b64urlN}` hole of `template` from `seed`.
 pub fn fill(template: &str, seed: u64) -> String {
-    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    let mut next = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
-    };
+    let mut next = xorshift(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
     let mut out = String::with_capacity(template.len());
     let mut rest = template;
     while let Some(open) = rest.find('{') {
@@ -51,6 +45,17 @@ pub fn fill(template: &str, seed: u64) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// A repeatable pseudo-random sequence (xorshift64) from a non-zero `state`, for generated
+/// test inputs.
+pub fn xorshift(mut state: u64) -> impl FnMut() -> u64 {
+    move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    }
 }
 
 #[cfg(test)]

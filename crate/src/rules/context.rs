@@ -266,24 +266,18 @@ pub struct Pair {
 
 /// `SID:secret` (pattern `(?-u:\b)(AC|SK)[0-9a-fA-F]{32}:[0-9A-Za-z]{32}(?-u:\b)`), one
 /// searcher per prefix.
-const PAIR_PARTS: [&[Part]; 2] = [
-    &[
+const PAIR_PARTS: [&[Part]; 2] = [&pair_parts("AC"), &pair_parts("SK")];
+
+const fn pair_parts(sid_prefix: &'static str) -> [Part; 6] {
+    [
         Part::Boundary,
-        Part::Literal("AC"),
+        Part::Literal(sid_prefix),
         Part::Run(is_hex, 32, 32),
         Part::Literal(":"),
         Part::Run(u8::is_ascii_alphanumeric, 32, 32),
         Part::Boundary,
-    ],
-    &[
-        Part::Boundary,
-        Part::Literal("SK"),
-        Part::Run(is_hex, 32, 32),
-        Part::Literal(":"),
-        Part::Run(u8::is_ascii_alphanumeric, 32, 32),
-        Part::Boundary,
-    ],
-];
+    ]
+}
 
 /// A Basic-auth header value (pattern `Basic(?-u:\s)+[A-Za-z0-9+/]{60,}={0,2}`).
 const BASIC_PARTS: &[Part] = &[
@@ -397,13 +391,7 @@ mod tests {
     #[test]
     fn pairs_match_what_the_regexes_match() {
         let b64 = |text: String| base64::engine::general_purpose::STANDARD.encode(text);
-        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = crate::testgen::xorshift(0x9e37_79b9_7f4a_7c15);
         let (mut found, mut encoded) = (0, 0);
         for i in 0..3000u64 {
             let fill = |template: &str, k: u64| crate::testgen::fill(template, i * 31 + k);

@@ -67,12 +67,12 @@ const TOKEN: &str = "token";
 fn check_request(ctx: &mut Ctx, request: &Request, span: Span) {
     // XMLHttpRequest and superagent get the token from later calls (`setRequestHeader`, `send`,
     // `.set()`), in the same function as a rule: look for it there instead of at the call.
-    let (span, within) = if request.lib.configured_elsewhere() {
-        (span, ctx.enclosing_function())
+    let within = if request.lib.configured_elsewhere() {
+        ctx.enclosing_function()
     } else if request.factory || http::opaque(request) {
         return;
     } else {
-        (span, span)
+        span
     };
     let Some(url) = http::url_prefix(ctx, request.url) else {
         return;

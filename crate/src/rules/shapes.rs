@@ -230,13 +230,7 @@ mod tests {
             ".{b64url43}",
             "SG.{b64url22}",
         ];
-        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = crate::testgen::xorshift(0x2545_f491_4f6c_dd1d);
         for rule in crate::rules::ALL {
             let Some(shape) = rule.meta().shape else {
                 continue;
