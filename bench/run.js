@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `make bench`: builds the corpus (bench/corpus.js) and measures the native engine, the wasm engine
 // in node, the CLI as a whole process, peak memory, linearity and cold start. Prints a table and
-// checks the targets of issue 5. Options: --json (machine-readable), --runs N (CLI runs, default 3).
+// checks the performance targets in docs/performance.md. Options: --json (machine-readable),
+// --runs N (CLI runs, default 3).
 "use strict";
 const { spawnSync } = require("child_process");
 const fs = require("fs");

@@ -4,10 +4,11 @@
 #   webpack5/  webpack@5 + webpack-cli@5
 #   flex-plugin-<key>/  examples/flex-plugin's dependencies (~830 MB, ~100 s cold), keyed on its
 #                       package.json and this script, so a warm run only checks a stamp file.
-# The Flex install applies the offline workarounds of ../shared/FLEX.md to its own copy of the
-# package.json: an `fs` stub (missing on this registry mirror), legacy peer deps (else npm hoists
-# webpack 5 over the scripts' webpack 4), and no `postinstall` (it needs ~/.twilio-cli). flexguard
-# itself is not installed here: the tests install it from the `npm pack` tarball.
+# The Flex install applies three workarounds to its own copy of the package.json, needed with an
+# offline registry mirror: an `fs` stub (fs@0.0.1-security is missing from the mirror), legacy
+# peer deps (else npm hoists webpack 5 over the scripts' webpack 4), and no `postinstall` (it
+# needs ~/.twilio-cli). flexguard itself is not installed here: the tests install it from the
+# `npm pack` tarball.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 say() { echo "setup-webpack: $*" >&2; }

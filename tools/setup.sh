@@ -7,8 +7,11 @@ cd "$(dirname "$0")/.."
 say() { echo "setup: $*" >&2; }
 mkdir -p target
 
-# 1. A wasm32 standard library: rustup's target if we can have it, else Debian's rustc-web route
-#    (see ../shared/TOOLCHAIN.md), built with -Z build-std.
+# 1. A wasm32 standard library, by one of two routes (docs/development.md):
+#    - rustup's wasm32-unknown-unknown target, when `rustup target add` works (it does not on every
+#      machine, hence the timeout);
+#    - else Debian's rustc-web, cargo-web, rust-web-src and lld-22 (lld-22 provides rust-lld):
+#      tools/build-wasm.sh then builds std itself with RUSTC_BOOTSTRAP=1 and -Z build-std.
 route=""
 if rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
   route=rustup

@@ -22,7 +22,6 @@ use swc_ecma_ast::{
 };
 
 use crate::finding::{Finding, Span};
-use crate::rules::RuleKind;
 
 /// One module of a bundle.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -32,9 +31,6 @@ pub struct Module {
     pub id: String,
     /// The module function's byte range in the bundle.
     pub span: Span,
-    /// `Some(false)` for a path under `node_modules`, `Some(true)` for any other path, `None`
-    /// when the id is not a path.
-    pub first_party: Option<bool>,
 }
 
 /// Modules of a bundle, sorted by start; empty for anything that is not a webpack bundle.
@@ -62,25 +58,13 @@ impl ModuleMap {
     }
 }
 
-/// Name each finding's module, and drop code-pattern findings (rule kind `api-call`) where the
-/// bundle says the code is third-party: a module id that is a `node_modules` path, or an original
-/// position (from the source map) in `node_modules`. A request in library code is the library's
-/// business; a credential there still ships to every browser, so credential findings stay.
-pub fn annotate(findings: &mut Vec<Finding>, map: &ModuleMap) {
-    findings.retain_mut(|finding| {
-        let module = map.module_at(finding.span);
-        if let Some(module) = module {
+/// Name each finding's module (which decides, with the source map, whose code it is).
+pub fn annotate(findings: &mut [Finding], map: &ModuleMap) {
+    for finding in findings {
+        if let Some(module) = map.module_at(finding.span) {
             finding.module = Some(module.id.clone());
         }
-        let third_party = module.and_then(|m| m.first_party) == Some(false)
-            || finding
-                .original
-                .as_ref()
-                .is_some_and(|o| origin(&o.source) == Some(false));
-        let api_call = crate::rules::find(&finding.rule_id)
-            .is_some_and(|rule| rule.meta().kind == RuleKind::ApiCall);
-        !(api_call && third_party)
-    });
+    }
 }
 
 /// How deep in nested top-level functions the tables are looked for: the webpack 5 runtime IIFE
@@ -232,7 +216,6 @@ impl Finder<'_> {
         self.modules.push(Module {
             id: path.to_string(),
             span,
-            first_party: origin(path),
         });
     }
 
@@ -267,7 +250,6 @@ impl Finder<'_> {
                 _ => return,
             };
             found.push(Module {
-                first_party: origin(&id),
                 id,
                 span: self.span(function_span),
             });
@@ -285,7 +267,6 @@ impl Finder<'_> {
             found.push(Module {
                 id: index.to_string(),
                 span: self.span(span),
-                first_party: None,
             });
         }
         self.modules.extend(found);
@@ -317,17 +298,6 @@ fn is_push_member(expr: &Expr) -> bool {
     matches!(unparen(expr), Expr::Member(m) if m.prop.as_ident().is_some_and(|p| p.sym == *"push"))
 }
 
-/// True for a module id or source path under `node_modules`.
-pub fn is_third_party_path(path: &str) -> bool {
-    origin(path) == Some(false)
-}
-
-/// Where a module id says the module came from.
-fn origin(id: &str) -> Option<bool> {
-    let is_path = id.contains('/') || id.contains('\\');
-    is_path.then(|| !id.split(['/', '\\']).any(|part| part == "node_modules"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -339,7 +309,13 @@ mod tests {
         modules(&parsed.program, parsed.base, source)
             .modules()
             .iter()
-            .map(|m| (m.id.clone(), m.first_party))
+            .map(|m| {
+                // Whose code a module is, as the first-party filter reads a path-like id.
+                let first_party =
+                    m.id.contains('/')
+                        .then(|| crate::first_party::FirstParty::new(&[]).contains(&m.id));
+                (m.id.clone(), first_party)
+            })
             .collect()
     }
 

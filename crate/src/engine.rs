@@ -1,6 +1,7 @@
 //! One walk over the AST that dispatches to every rule, then findings are positioned,
 //! redacted, fingerprinted, sorted and deduplicated.
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use swc_common::Spanned;
@@ -11,10 +12,10 @@ use swc_ecma_ast::{
 };
 use swc_ecma_visit::{Visit, VisitWith};
 
-use crate::finding::{Diagnostic, Finding, Report, Severity, Span};
+use crate::finding::{Diagnostic, Finding, Related, Report, Severity, Span};
 use crate::fold::{folding_call, str_value, Consts, Folder};
 use crate::parse::{self, LineIndex};
-use crate::redact::{fingerprint, mask_token_like, redact};
+use crate::redact::{fingerprint, legacy_fingerprints, mask_token_like, redact};
 use crate::rules::{Rule, RuleMeta};
 use crate::suppress::{self, Suppression};
 use crate::Options;
@@ -64,6 +65,8 @@ struct Hit {
     /// Found in a value folded from other expressions (a `+` run, a template with
     /// substitutions, a decoding call) rather than in a literal as written.
     derived: bool,
+    /// Where parts of the finding were defined in other files.
+    related: Vec<Related>,
 }
 
 /// A static dependency on a module (see `Rule::check_module_source`).
@@ -109,6 +112,8 @@ pub struct Ctx<'a> {
     hook_unused: bool,
     /// Spans of the functions the walk is inside, innermost last.
     functions: Vec<Span>,
+    /// Project values the current hook looked up, for the `related` of what it reports.
+    used: RefCell<Vec<Related>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -127,6 +132,7 @@ impl<'a> Ctx<'a> {
             deferred: Vec::new(),
             hook_unused: false,
             functions: Vec::new(),
+            used: RefCell::new(Vec::new()),
         }
     }
 
@@ -149,6 +155,43 @@ impl<'a> Ctx<'a> {
     }
 
     /// The file name being scanned (`<input>` when none was given).
+    /// What a name of this file stands for across the project (see `project`).
+    /// A finding reported by the same hook names it as related.
+    pub fn imported(&self, name: &str) -> Option<&crate::project::Resolved> {
+        let resolved = self.options.context.get(name)?;
+        let what = match resolved.value {
+            crate::summary::Value::Url { .. } => format!("URL `{name}` is defined here"),
+            crate::summary::Value::Object { .. } => format!("`{name}` is defined here"),
+            crate::summary::Value::Wrapper {
+                validates: true, ..
+            } => {
+                format!("`{name}` is defined here, and applies the Flex token validator")
+            }
+            crate::summary::Value::Wrapper { .. } => {
+                format!("`{name}` is defined here, and does not validate the Flex token")
+            }
+        };
+        let (file, line) = resolved
+            .from
+            .rsplit_once(':')
+            .unwrap_or((&resolved.from, "1"));
+        let related = Related {
+            message: what,
+            file: file.to_string(),
+            line: line.parse().unwrap_or(1),
+        };
+        let mut used = self.used.borrow_mut();
+        if !used.contains(&related) {
+            used.push(related);
+        }
+        Some(resolved)
+    }
+
+    /// Where the scanned file runs.
+    pub fn runtime(&self) -> crate::Runtime {
+        self.options.runtime()
+    }
+
     pub fn file(&self) -> &str {
         self.file
     }
@@ -254,6 +297,7 @@ impl<'a> Ctx<'a> {
             scope: self.scope,
             requires: with,
             derived: self.derived,
+            related: self.used.take(),
         });
     }
 
@@ -273,6 +317,7 @@ impl<'a> Ctx<'a> {
             scope: self.scope,
             requires: &[],
             derived: self.derived,
+            related: Vec::new(),
         });
     }
 
@@ -327,6 +372,7 @@ impl<'c, 'a> Walker<'c, 'a> {
         while let Some(&rule) = rules.get(i) {
             self.ctx.rule = rule.meta();
             self.ctx.hook_unused = false;
+            self.ctx.used.borrow_mut().clear();
             call(rule, self.ctx);
             if self.ctx.hook_unused {
                 rules.remove(i);
@@ -830,10 +876,14 @@ fn jsx_namespaced_member(source: &str) -> Option<usize> {
 /// Scan one source. Never panics on any input.
 pub fn run(source: &str, options: &Options) -> Report {
     let file = options.filename.as_deref().unwrap_or("<input>");
+    let runtime = options.runtime();
     let rules: Vec<&'static dyn Rule> = crate::rules::ALL
         .iter()
         .copied()
-        .filter(|rule| options.severity_of(rule.meta()).is_some())
+        .filter(|rule| {
+            let meta = rule.meta();
+            meta.runtimes.contains(&runtime) && options.severity_of(meta).is_some()
+        })
         .collect();
     let shapes: Vec<ShapeRule> = rules
         .iter()
@@ -872,6 +922,7 @@ pub fn run(source: &str, options: &Options) -> Report {
     };
 
     let mut modules = crate::bundle::ModuleMap::default();
+    let mut summary = None;
     let hits: (Vec<Hit>, Vec<u32>) = match &parsed {
         Ok(parsed) => {
             modules = crate::bundle::modules(&parsed.program, parsed.base, source);
@@ -886,6 +937,14 @@ pub fn run(source: &str, options: &Options) -> Report {
                 .program
                 .visit_with(&mut Walker::new(&mut ctx, &rules, &shapes));
             ctx.resolve_deferred();
+            if options.summarize {
+                summary = Some(crate::summary::summarize(
+                    &parsed.program,
+                    &ctx.folder,
+                    parsed.base,
+                    &index,
+                ));
+            }
             if ctx.folder.exhausted() {
                 diagnostics.push(Diagnostic {
                     code: "limit".to_string(),
@@ -978,6 +1037,10 @@ pub fn run(source: &str, options: &Options) -> Report {
         findings,
         diagnostics,
         suppressed,
+        summary: options.summarize.then(|| crate::summary::FileSummary {
+            runtime: Some(runtime),
+            ..summary.unwrap_or_default()
+        }),
     };
     // Bundles: which webpack module each finding is in, and where it was before the build.
     crate::sourcemap::annotate_bundle(source, options, &mut report);
@@ -1180,6 +1243,8 @@ fn finish(
         .filter(|h| h.secret)
         .map(|h| (h.span, h.value.as_str()))
         .collect();
+    let project_path = options.project_path();
+    let runtime = options.runtime();
     let mut seen = HashMap::new();
     hits.iter()
         .filter_map(|(hit, paired)| {
@@ -1208,8 +1273,16 @@ fn finish(
                 end_line,
                 end_column,
                 excerpt: excerpt(source, index, hit.span, &secrets),
-                fingerprint: fingerprint(hit.rule.id, file, &hit.value),
+                fingerprint: fingerprint(hit.rule.id, project_path, &hit.value),
+                legacy_fingerprints: legacy_fingerprints(
+                    hit.rule.id,
+                    file,
+                    project_path,
+                    &hit.value,
+                ),
                 value_hash: fingerprint(hit.rule.id, "", &hit.value),
+                runtime: Some(runtime),
+                related: hit.related.clone(),
                 module: None,
                 original: None,
                 via_map: None,

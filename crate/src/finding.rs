@@ -50,8 +50,9 @@ impl Severity {
 /// `endLine`/`endColumn` are **1-based**, and columns count **UTF-16 code units**, as editors,
 /// the LSP and source maps do. `excerpt` is the finding's line (a bounded window of it) with every
 /// credential redacted to at most its first 4 and last 2 characters. `fingerprint` is a hash of
-/// rule id, file and matched value (never the value itself); it does not depend on the line, so a
-/// baselined finding stays baselined when code moves. `valueHash` is the same kind of hash without
+/// rule id, the file's path relative to the project root and matched value (see
+/// `redact::fingerprint`; never the value itself); it does not depend on the line or on the
+/// directory a host runs in, so a baselined finding stays baselined when code moves. `valueHash` is the same kind of hash without
 /// the file (rule id and matched value only): it recognises one finding seen in two places, such
 /// as a credential in a module's source and again in the emitted bundle.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -70,7 +71,23 @@ pub struct Finding {
     pub end_column: u32,
     pub excerpt: String,
     pub fingerprint: String,
+    /// Fingerprints that earlier versions gave this finding (hashed from another path base, or
+    /// with another hash): baselines and `allow` lists that hold one of them still match it.
+    /// New baselines record `fingerprint` only.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub legacy_fingerprints: Vec<String>,
     pub value_hash: String,
+    /// Where the finding's file runs (`plugin`, `function`, `asset`, `test`, `tooling`); absent
+    /// for findings about the repository or the build rather than a file's code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub runtime: Option<crate::Runtime>,
+    /// Where parts of a cross-file finding were defined: the URL in a config module, the value
+    /// of a `FLEX_APP_*` variable in `.env.example`, the wrapper in a shared helper.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub related: Vec<Related>,
     /// In a webpack bundle: the id of the module the finding is in (`./src/x.js` in development
     /// builds, a number in production builds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -87,6 +104,15 @@ pub struct Finding {
     pub via_map: Option<String>,
 }
 
+/// A place in another file that a finding depends on (1-based line).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
+pub struct Related {
+    pub message: String,
+    pub file: String,
+    pub line: u32,
+}
+
 /// A position in an original source, decoded from a source map: `line` and `column` 1-based,
 /// the column in UTF-16 code units as the map counts them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -100,7 +126,7 @@ pub struct OriginalPosition {
 
 /// Something the engine wants the user to know about a file that is not a finding:
 /// `parse-error` (the file was still scanned by credential shape), `limit` (the engine gave up
-/// on part of the file), `internal-error` (added by the JS layer when the engine traps),
+/// on part of the file), `internal-error` (the engine failed on the file, which was then scanned as text),
 /// `source-map` (a bundle's source map could not be read; positions stay in the bundle).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -117,7 +143,6 @@ pub struct Diagnostic {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
-#[cfg_attr(target_arch = "wasm32", tsify(into_wasm_abi))]
 pub struct Report {
     pub findings: Vec<Finding>,
     pub diagnostics: Vec<Diagnostic>,
@@ -127,4 +152,8 @@ pub struct Report {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub suppressed: Vec<String>,
+    /// The file's facts for the project stage, when `options.summarize` asked for them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub summary: Option<crate::summary::FileSummary>,
 }

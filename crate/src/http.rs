@@ -11,6 +11,7 @@ use swc_ecma_ast::{
 };
 
 use crate::engine::Ctx;
+use crate::summary::Value;
 
 /// Deepest chain of `const`/template/concat indirections followed to find a URL prefix.
 const MAX_DEPTH: u32 = 16;
@@ -406,6 +407,19 @@ fn prefix_into(ctx: &Ctx, expr: &Expr, depth: u32, steps: &mut u32, out: &mut St
         }
         Expr::Ident(ident) => match ctx.binding(&ident.sym) {
             Some(init) => prefix_into(ctx, init, depth + 1, steps, out),
+            None => match ctx.imported(&ident.sym).map(|r| &r.value) {
+                Some(Value::Url { value }) => {
+                    out.push_str(value);
+                    true
+                }
+                _ => false,
+            },
+        },
+        Expr::Member(_) => match project_url(ctx, expr) {
+            Some(value) => {
+                out.push_str(value);
+                true
+            }
             None => false,
         },
         // `new URL(path, base)`.
@@ -434,6 +448,45 @@ fn prefix_into(ctx: &Ctx, expr: &Expr, depth: u32, steps: &mut u32, out: &mut St
             false
         }
         _ => false,
+    }
+}
+
+/// A URL the project defines elsewhere: `ENDPOINTS.tasks`, `config.api.base` (an imported
+/// object) or `process.env.FLEX_APP_X` (documented by the repository's `.env` files).
+fn project_url<'c>(ctx: &'c Ctx, expr: &Expr) -> Option<&'c str> {
+    let mut path = Vec::new();
+    let mut current = expr;
+    while let Expr::Member(member) = current {
+        path.push(match &member.prop {
+            MemberProp::Ident(p) => Cow::Borrowed(&*p.sym),
+            MemberProp::Computed(c) => Cow::Owned(ctx.fold(&c.expr)?),
+            MemberProp::PrivateName(_) => return None,
+        });
+        current = &member.obj;
+        if path.len() > 8 {
+            return None;
+        }
+    }
+    let Expr::Ident(root) = current else {
+        return None;
+    };
+    path.reverse();
+    if root.sym == *"process" && path.len() == 2 && path[0] == "env" {
+        return match &ctx.imported(&format!("process.env.{}", path[1]))?.value {
+            Value::Url { value } => Some(value),
+            _ => None,
+        };
+    }
+    let mut value = &ctx.imported(&root.sym)?.value;
+    for key in &path {
+        let Value::Object { fields } = value else {
+            return None;
+        };
+        value = fields.get(key.as_ref())?;
+    }
+    match value {
+        Value::Url { value } => Some(value),
+        _ => None,
     }
 }
 

@@ -8,18 +8,25 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 pub mod bundle;
+pub mod docs;
 pub mod engine;
+pub mod facts;
 pub mod finding;
+pub mod first_party;
 pub mod fold;
+pub mod glob;
 pub(crate) mod http;
 #[doc(hidden)]
 pub mod invariants;
 #[doc(hidden)]
 pub mod jsgen;
 pub mod parse;
+pub mod project;
 pub mod redact;
 pub mod rules;
+pub mod runtime;
 pub mod sourcemap;
+pub mod summary;
 pub mod suppress;
 #[doc(hidden)]
 pub mod testgen;
@@ -27,6 +34,7 @@ pub mod testgen;
 mod wasm;
 
 pub use finding::{Diagnostic, Finding, Report, Severity, Span};
+pub use runtime::Runtime;
 
 /// A rule's configured level.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -49,6 +57,11 @@ pub struct Options {
     /// anything else JavaScript with JSX.
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub filename: Option<String>,
+    /// The file's path relative to the project root (the git root, else the config file's
+    /// directory), with forward slashes. Fingerprints and `firstParty` globs use it, so they do
+    /// not depend on the directory a host runs in. Default: `filename`.
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub project_path: Option<String>,
     /// Per-rule overrides by rule id; rules not named keep their default severity.
     #[cfg_attr(
         target_arch = "wasm32",
@@ -64,6 +77,29 @@ pub struct Options {
     /// to them must carry the Flex user token too (`function-call-without-token`).
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub function_domains: Vec<String>,
+    /// Globs (relative to the project root) of the team's own code. When set, code-pattern rules
+    /// report only there; `node_modules` is never first party. Credentials are reported everywhere.
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub first_party: Vec<String>,
+    /// Where the file runs, when the host knows better than the conventions (see `runtime`).
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub runtime: Option<Runtime>,
+    /// Globs per runtime (relative to the project root) for layouts the conventions miss.
+    #[cfg_attr(
+        target_arch = "wasm32",
+        tsify(optional, type = "Partial<Record<Runtime, string[]>>")
+    )]
+    pub runtimes: BTreeMap<Runtime, Vec<String>>,
+    /// Also return the file's summary (`Report.summary`) for the project stage.
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub summarize: bool,
+    /// What names in this file stand for across the project (from `project::resolve`): imported
+    /// URLs and handler wrappers, and `process.env.*` values documented by `.env` files.
+    #[cfg_attr(
+        target_arch = "wasm32",
+        tsify(optional, type = "Record<string, Resolved>")
+    )]
+    pub context: BTreeMap<String, project::Resolved>,
     /// Scan the text for credential shapes only, without parsing: the fallback for a file the
     /// engine failed on (after a wasm trap), which cannot itself recurse or fold.
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
@@ -77,6 +113,20 @@ impl Options {
             Some(id) => Err(format!("unknown rule id in options.rules: \"{id}\"")),
             None => Ok(()),
         }
+    }
+
+    /// The path that fingerprints and `firstParty` globs use.
+    pub fn project_path(&self) -> &str {
+        self.project_path
+            .as_deref()
+            .or(self.filename.as_deref())
+            .unwrap_or("<input>")
+    }
+
+    /// Where the file runs: the host's word, else the configured globs, else the conventions.
+    pub fn runtime(&self) -> Runtime {
+        self.runtime
+            .unwrap_or_else(|| runtime::resolve(self.project_path(), &self.runtimes))
     }
 
     /// The effective severity of a rule, or `None` when it is off.
@@ -111,43 +161,59 @@ pub fn scan(source: &str, options: &Options) -> Report {
         match outcome {
             Ok(Ok(report)) => report,
             // A panic (an swc bug) must not cost the file its credential scan.
-            _ => failed_scan(source, options),
+            _ => scan_after_failure(source, options, "panic"),
         }
     }
 }
 
-/// The report for a file the engine failed on: an `internal-error` (naming the file, never its
-/// content) plus the findings of a text-only scan, which neither parses nor recurses.
-#[cfg(not(target_arch = "wasm32"))]
-fn failed_scan(source: &str, options: &Options) -> Report {
+/// The report for a file the engine failed on (`reason`: "panic", "stack overflow", …): an
+/// `internal-error` that names the file, never its content, in front of the findings of a
+/// text-only scan, which neither parses nor recurses. Hosts whose engine instance trapped call
+/// this on a fresh instance.
+pub fn scan_after_failure(source: &str, options: &Options, reason: &str) -> Report {
     let text_only = Options {
         text_only: true,
         ..options.clone()
     };
-    let scan = std::panic::AssertUnwindSafe(|| engine::run(source, &text_only));
-    let (mut report, scanned) = match std::panic::catch_unwind(scan) {
-        Ok(report) => (report, "it was scanned for credential shapes only"),
-        Err(_) => (Report::default(), "it was not scanned"),
+    let scan = std::panic::AssertUnwindSafe(|| dispatch(source, &text_only));
+    let mut report = match std::panic::catch_unwind(scan) {
+        Ok(report) => report,
+        Err(_) => return failure_report(options, reason, false),
     };
-    report.diagnostics.insert(
-        0,
-        Diagnostic {
-            code: "internal-error".into(),
-            message: format!("the engine failed on this file; {scanned}"),
-            file: options.filename.clone().unwrap_or_else(|| "<input>".into()),
-            line: 1,
-            column: 1,
-        },
-    );
+    let failure = failure_report(options, reason, true);
+    report.diagnostics.splice(0..0, failure.diagnostics);
     report
 }
 
+/// A report holding only the `internal-error` diagnostic of a file the engine failed on.
+pub fn failure_report(options: &Options, reason: &str, text_scanned: bool) -> Report {
+    let outcome = if text_scanned {
+        "it was scanned for credential shapes only"
+    } else {
+        "it was not scanned"
+    };
+    Report {
+        diagnostics: vec![Diagnostic {
+            code: "internal-error".into(),
+            message: format!("the engine failed on this file ({reason}); {outcome}"),
+            file: options.filename.clone().unwrap_or_else(|| "<input>".into()),
+            line: 1,
+            column: 1,
+        }],
+        ..Report::default()
+    }
+}
+
 /// `.map` files are scanned through their `sourcesContent`; anything else is source code.
+/// Code-pattern findings outside first-party code are dropped here, once, for every kind of input.
 fn dispatch(source: &str, options: &Options) -> Report {
-    match &options.filename {
+    let mut report = match &options.filename {
         Some(name) if sourcemap::is_map_file(name) && !options.text_only => {
             sourcemap::scan_map(source, options)
         }
         _ => engine::run(source, options),
-    }
+    };
+    first_party::FirstParty::new(&options.first_party)
+        .retain(&mut report.findings, options.project_path());
+    report
 }

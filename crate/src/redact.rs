@@ -19,7 +19,9 @@ pub fn redact(value: &str) -> String {
     out
 }
 
-/// Stable, one-way identity of a finding: rule, file and value, never the value itself.
+/// Stable, one-way identity of a finding: the first 96 bits of SHA-256 over rule id, path and
+/// value (each followed by a NUL byte), as 24 hex digits. The path is relative to the project
+/// root; the value is never shown, only hashed.
 pub fn fingerprint(rule_id: &str, file: &str, value: &str) -> String {
     let mut hasher = Sha256::new();
     for part in [rule_id, file, value] {
@@ -28,6 +30,32 @@ pub fn fingerprint(rule_id: &str, file: &str, value: &str) -> String {
     }
     let digest = hasher.finalize();
     digest[..12].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// What older versions fingerprinted this finding as: the same hash over the path as displayed
+/// (relative to the directory the host ran in) when that differs from the project path.
+pub fn legacy_fingerprints(
+    rule_id: &str,
+    file: &str,
+    project_path: &str,
+    value: &str,
+) -> Vec<String> {
+    if file == project_path {
+        Vec::new()
+    } else {
+        vec![fingerprint(rule_id, file, value)]
+    }
+}
+
+/// FNV-1a over 128 bits, as 24 hex digits: how older JS hosts fingerprinted findings about a
+/// whole file (a staged `.env`, a missing ignore rule). Read, never written.
+pub fn legacy_file_fingerprint(rule_id: &str, file: &str) -> String {
+    const PRIME: u128 = (1 << 88) + 0x13b;
+    let mut hash: u128 = 0x6c62272e07bb014262b821756295c58d;
+    for byte in rule_id.bytes().chain([0]).chain(file.bytes()).chain([0]) {
+        hash = (hash ^ byte as u128).wrapping_mul(PRIME);
+    }
+    format!("{hash:032x}")[..24].to_string()
 }
 
 /// Mask anything in an excerpt that looks like a token even when no rule claimed it: runs of

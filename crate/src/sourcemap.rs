@@ -60,17 +60,14 @@ pub fn scan_map(text: &str, options: &Options) -> Report {
             .get_source(index)
             .map(str::to_string)
             .unwrap_or_else(|| format!("{map_file}#source{index}"));
-        let third_party = crate::bundle::is_third_party_path(&source);
         let original = Options {
             filename: Some(source),
-            rules: options.rules.clone(),
+            project_path: None,
             source_map: None,
-            function_domains: options.function_domains.clone(),
             text_only: false,
+            ..options.clone()
         };
         let mut part = crate::engine::run(content, &original);
-        part.findings
-            .retain(|finding| !(third_party && is_api_call(finding)));
         for finding in &mut part.findings {
             finding.via_map = Some(map_file.to_string());
         }
@@ -78,12 +75,6 @@ pub fn scan_map(text: &str, options: &Options) -> Report {
         report.diagnostics.extend(part.diagnostics);
     }
     report
-}
-
-/// Code-pattern findings are dropped in third-party sources (credentials are kept).
-fn is_api_call(finding: &Finding) -> bool {
-    crate::rules::find(&finding.rule_id)
-        .is_some_and(|rule| rule.meta().kind == crate::rules::RuleKind::ApiCall)
 }
 
 /// Decodes positions of a bundle back to its original sources.

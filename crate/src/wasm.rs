@@ -1,23 +1,72 @@
-//! The wasm boundary: JS values in, `scan`, JS values out. Conversion only; the TypeScript
-//! types of `Options`, `Report` and `RuleInfo` are generated from the Rust types (tsify).
+//! The wasm boundary: JS values in, engine calls, JS values out. Conversion only; the TypeScript
+//! types of `Options`, `Fact`, `Report`, `Project` and `RuleInfo` are generated from the Rust
+//! types (tsify). Results are serialised with maps as plain objects, as their types say.
 
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+use crate::facts::Fact;
+use crate::project::ProjectInput;
 use crate::rules::RuleInfo;
-use crate::{Options, Report};
+use crate::Options;
 
-/// Lint one source. Unknown rule ids in `options.rules` throw.
-#[wasm_bindgen]
-pub fn lint(source: &str, options: Option<Options>) -> Result<Report, JsError> {
+fn valid(options: Option<Options>) -> Result<Options, JsError> {
     let options = options.unwrap_or_default();
     options.validate().map_err(|e| JsError::new(&e))?;
-    Ok(crate::scan(source, &options))
+    Ok(options)
 }
 
-/// Every rule: id, default severity, kind, summary and docs.
-#[wasm_bindgen]
-pub fn rules() -> Vec<RuleInfo> {
-    RuleInfo::all()
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
+    let serializer = serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true);
+    value
+        .serialize(&serializer)
+        .map_err(|e| JsError::new(&e.to_string()))
+}
+
+/// Lint one source. Unknown rule ids in `options.rules` throw.
+#[wasm_bindgen(unchecked_return_type = "Report")]
+pub fn lint(source: &str, options: Option<Options>) -> Result<JsValue, JsError> {
+    to_js(&crate::scan(source, &valid(options)?))
+}
+
+/// Lint a source that another instance failed on (`reason`: "stack overflow", "wasm trap"):
+/// a text-only scan behind an `internal-error` diagnostic.
+#[wasm_bindgen(js_name = lintAfterFailure, unchecked_return_type = "Report")]
+pub fn lint_after_failure(
+    source: &str,
+    options: Option<Options>,
+    reason: &str,
+) -> Result<JsValue, JsError> {
+    to_js(&crate::scan_after_failure(source, &valid(options)?, reason))
+}
+
+/// The `internal-error` report of a file that could not be scanned at all.
+#[wasm_bindgen(js_name = failureReport, unchecked_return_type = "Report")]
+pub fn failure_report(options: Option<Options>, reason: &str) -> Result<JsValue, JsError> {
+    to_js(&crate::failure_report(
+        &options.unwrap_or_default(),
+        reason,
+        false,
+    ))
+}
+
+/// Judge facts a host observed outside source text (staged files, ignore rules, build env).
+#[wasm_bindgen(js_name = judgeFacts, unchecked_return_type = "Report")]
+pub fn judge_facts(facts: Vec<Fact>, options: Option<Options>) -> Result<JsValue, JsError> {
+    to_js(&crate::facts::judge(&facts, &valid(options)?))
+}
+
+/// The project stage: resolve file summaries (from `lint` with `summarize`) against each other;
+/// each file with a context is then linted again with `options.context`.
+#[wasm_bindgen(js_name = resolveProject, unchecked_return_type = "Project")]
+pub fn resolve_project(input: ProjectInput) -> Result<JsValue, JsError> {
+    to_js(&crate::project::resolve(&input))
+}
+
+/// Every rule: id, default severity, kind, runtimes, summary and docs.
+#[wasm_bindgen(unchecked_return_type = "RuleInfo[]")]
+pub fn rules() -> Result<JsValue, JsError> {
+    to_js(&RuleInfo::all())
 }
 
 /// The engine's version.

@@ -129,29 +129,6 @@ fn rule_settings_turn_rules_off_and_change_severity() {
 }
 
 #[test]
-fn readme_rule_table_is_generated_from_the_registry() {
-    let readme_path = concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md");
-    let readme = std::fs::read_to_string(readme_path).unwrap();
-    let (start, end) = ("<!-- rules:start -->\n", "<!-- rules:end -->");
-    let from = readme.find(start).expect("README has <!-- rules:start -->") + start.len();
-    let to = readme.find(end).expect("README has <!-- rules:end -->");
-    let table = flexguard::rules::markdown_table();
-    if std::env::var_os("UPDATE_README").is_some() {
-        std::fs::write(
-            readme_path,
-            format!("{}{table}{}", &readme[..from], &readme[to..]),
-        )
-        .unwrap();
-        return;
-    }
-    assert_eq!(
-        &readme[from..to],
-        table,
-        "README rule table is stale: run `UPDATE_README=1 cargo test --test scan`"
-    );
-}
-
-#[test]
 fn value_hash_identifies_a_value_across_files_and_forms() {
     // The webpack plugin reports a credential once when it is in a module's source and again in
     // the minified bundle: same rule and value, different file and surroundings.
@@ -172,4 +149,94 @@ fn value_hash_identifies_a_value_across_files_and_forms() {
     assert_ne!(a.fingerprint, b.fingerprint);
     assert_ne!(a.value_hash, c.value_hash);
     assert!(!a.value_hash.contains(&sid[2..]));
+}
+
+#[test]
+fn fingerprints_hash_the_project_path_whatever_the_displayed_path() {
+    let sid = testgen::fill("AC{hex32}", 21);
+    let source = format!("const sid = '{sid}';\n");
+    let from_root = &scan(&source, &options("plugin/src/a.js")).findings[0];
+    let from_subdir = &scan(
+        &source,
+        &Options {
+            filename: Some("src/a.js".into()),
+            project_path: Some("plugin/src/a.js".into()),
+            ..Default::default()
+        },
+    )
+    .findings[0];
+    assert_eq!(from_subdir.file, "src/a.js");
+    assert_eq!(from_root.fingerprint, from_subdir.fingerprint);
+    assert!(from_root.legacy_fingerprints.is_empty());
+    // What an older version wrote from the subdirectory still matches.
+    let old = &scan(&source, &options("src/a.js")).findings[0];
+    assert_eq!(
+        from_subdir.legacy_fingerprints,
+        vec![old.fingerprint.clone()]
+    );
+}
+
+#[test]
+fn first_party_globs_narrow_code_patterns_but_never_credentials() {
+    let sid = testgen::fill("AC{hex32}", 22);
+    let source = format!(
+        "const sid = '{sid}';\nfetch('https://api.twilio.com/2010-04-01/Accounts.json');\n"
+    );
+    let rules_in = |path: &str| -> Vec<String> {
+        let report = scan(
+            &source,
+            &Options {
+                filename: Some(path.into()),
+                first_party: vec!["src/**".into()],
+                ..Default::default()
+            },
+        );
+        report.findings.into_iter().map(|f| f.rule_id).collect()
+    };
+    assert_eq!(rules_in("src/a.js"), ["account-sid", "direct-api-call"]);
+    assert_eq!(rules_in("vendor/a.js"), ["account-sid"]);
+    assert_eq!(rules_in("node_modules/x/a.js"), ["account-sid"]);
+}
+
+#[test]
+fn code_patterns_are_judged_by_where_the_file_runs_and_credentials_everywhere() {
+    let sid = testgen::fill("AC{hex32}", 23);
+    let source = format!(
+        "const sid = '{sid}';\nconst twilio = require('twilio');\nfetch('https://api.twilio.com/2010-04-01/Accounts.json');\n"
+    );
+    let rules_in = |path: &str| -> Vec<(String, Option<flexguard::Runtime>)> {
+        let report = scan(&source, &options(path));
+        report
+            .findings
+            .into_iter()
+            .map(|f| (f.rule_id, f.runtime))
+            .collect()
+    };
+    let rules = |path: &str| -> Vec<String> { rules_in(path).into_iter().map(|r| r.0).collect() };
+    assert_eq!(
+        rules("src/api.js"),
+        ["account-sid", "server-sdk-import", "direct-api-call"]
+    );
+    assert_eq!(
+        rules_in("src/api.js")[0].1,
+        Some(flexguard::Runtime::Plugin)
+    );
+    for elsewhere in [
+        "functions/api.js",
+        "src/__tests__/api.test.js",
+        "scripts/deploy.js",
+    ] {
+        assert_eq!(rules(elsewhere), ["account-sid"], "{elsewhere}");
+    }
+    let configured = Options {
+        filename: Some("backend/api.js".into()),
+        runtimes: [(flexguard::Runtime::Function, vec!["backend/**".into()])].into(),
+        ..Default::default()
+    };
+    let report = scan(&source, &configured);
+    assert_eq!(report.findings.len(), 1);
+    assert_eq!(
+        report.findings[0].runtime,
+        Some(flexguard::Runtime::Function)
+    );
 }

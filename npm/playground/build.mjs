@@ -1,6 +1,6 @@
 // Build the playground into playground/dist/: html, css, two esbuild bundles (page, worker) and
 // the web-target wasm glue + wasm. Every URL is relative, so dist/ is servable from any path prefix.
-// Also bundles the package's browser entry (src/web.ts → dist/web.mjs) for `flexguard/web`.
+// (The package's own browser entry, dist/web.mjs, is built by ../build-web.mjs.)
 import * as esbuild from "esbuild";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -11,10 +11,6 @@ const npmDir = path.join(here, "..");
 const out = path.join(here, "dist");
 
 const common = { bundle: true, format: "esm", platform: "browser", target: "es2022", logLevel: "warning", legalComments: "none" };
-
-export async function buildWebEntry() {
-  await esbuild.build({ ...common, entryPoints: [path.join(npmDir, "src", "web.ts")], outfile: path.join(npmDir, "dist", "web.mjs") });
-}
 
 export async function buildPlayground() {
   fs.rmSync(out, { recursive: true, force: true });
@@ -34,8 +30,10 @@ export async function buildPlayground() {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const which = process.argv[2] ?? "playground";
-  if (which === "web") await buildWebEntry();
-  else await buildPlayground();
-  console.error(`build: ${which === "web" ? "dist/web.mjs" : path.relative(process.cwd(), out)}`);
+  if (process.argv.length > 2) {
+    console.error("build: no arguments (the package's dist/web.mjs is built by `node build-web.mjs`)");
+    process.exit(2);
+  }
+  await buildPlayground();
+  console.error(`build: ${path.relative(process.cwd(), out)}`);
 }

@@ -4,7 +4,7 @@
  * stays baselined when code above it moves. Pure functions: the CLI and the webpack plugin
  * share them, and nothing here ever sees or writes a secret.
  */
-import type { Report } from "./core";
+import type { Finding, Report } from "./core";
 
 export interface BaselineEntry {
   fingerprint: string;
@@ -18,6 +18,9 @@ export interface Baseline {
   tool: "flexguard";
   findings: BaselineEntry[];
 }
+
+/** A finding's fingerprint: 24 hex digits. */
+const FINGERPRINT = /^[0-9a-f]{24}$/;
 
 /** Every current finding as a baseline entry, sorted and deduplicated (stable diffs). */
 export function createBaseline(reports: Report[]): Baseline {
@@ -42,16 +45,41 @@ export function parseBaseline(text: string, source = "baseline"): Baseline {
     throw new Error(`${source}: not a flexguard baseline (expected {"version": 1, "findings": [...]}; write one with --write-baseline)`);
   }
   value.findings.forEach((entry, i) => {
-    if (typeof entry?.fingerprint !== "string" || !/^[0-9a-f]{24}$/.test(entry.fingerprint)) throw new Error(`${source}: "findings[${i}].fingerprint" must be 24 hex digits`);
+    if (typeof entry?.fingerprint !== "string" || !FINGERPRINT.test(entry.fingerprint)) throw new Error(`${source}: "findings[${i}].fingerprint" must be 24 hex digits`);
   });
   return value as Baseline;
+}
+
+/**
+ * The fingerprints a file accepts, in any shape that lists them: a baseline (checked by
+ * `parseBaseline`), the CLI's JSON report (`--format json`: `{ findings: [{ fingerprint }] }`),
+ * `{ "fingerprints": [...] }` or a plain array. The webpack plugin's `baseline` takes all four.
+ */
+export function baselineFingerprints(text: string, source = "baseline"): string[] {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new Error(`${source}: is not valid JSON`);
+  }
+  if ((raw as Partial<Baseline> | null)?.version !== undefined) return parseBaseline(text, source).findings.map((entry) => entry.fingerprint);
+  const object = raw as { fingerprints?: unknown; findings?: unknown } | null;
+  const list = Array.isArray(raw) ? raw : Array.isArray(object?.fingerprints) ? object.fingerprints : Array.isArray(object?.findings) ? object.findings : undefined;
+  if (!list) throw new Error(`${source}: lists no fingerprints (expected a baseline, the JSON report, {"fingerprints": [...]} or an array)`);
+  return list.map((entry: unknown, i) => {
+    const fingerprint = typeof entry === "string" ? entry : (entry as { fingerprint?: unknown } | null)?.fingerprint;
+    if (typeof fingerprint !== "string" || !FINGERPRINT.test(fingerprint)) throw new Error(`${source}: entry ${i} is not a fingerprint (24 hex digits)`);
+    return fingerprint;
+  });
 }
 
 /** Reports without the findings whose fingerprint is in `fingerprints`. Diagnostics are kept. */
 export function withoutFingerprints(reports: Report[], fingerprints: Iterable<string>): Report[] {
   const accepted = new Set(fingerprints);
   if (accepted.size === 0) return reports;
-  return reports.map((report) => ({ ...report, findings: report.findings.filter((f) => !accepted.has(f.fingerprint)) }));
+  // Entries written by older versions hold a finding's legacy fingerprint; new ones its current one.
+  const isAccepted = (f: Finding) => accepted.has(f.fingerprint) || (f.legacyFingerprints ?? []).some((old) => accepted.has(old));
+  return reports.map((report) => ({ ...report, findings: report.findings.filter((f) => !isAccepted(f)) }));
 }
 
 /** Only the findings that are new relative to a baseline. */

@@ -6,11 +6,12 @@
 import * as fs from "fs";
 import * as path from "path";
 import { formatters, FormatterName, ReportedFinding } from "./format";
-import { applyConfig, displayPath, flexguard, lint, lintFiles, rules } from "./node";
+import { flexguard, lint, lintFiles, resolveProject, rules } from "./node";
 import type { Report, RuleSetting } from "./core";
-import { summarize } from "./core";
-import { Baseline, createBaseline, parseBaseline } from "./baseline";
-import { clip, ConfigError, loadConfig, LoadedConfig, readConfigFile } from "./config";
+import { isRuleSetting, RULE_SETTINGS, summarize } from "./core";
+import { createBaseline } from "./baseline";
+import { clip } from "./config";
+import { baselineOption, formatOption, maxWarningsOption, parseArgs, REPORT_OPTIONS, UsageError } from "./args";
 import { verifyCredentials } from "./verify";
 import { isPreCommitCommand, runPreCommit, PRE_COMMIT_USAGE } from "./pre-commit";
 
@@ -44,9 +45,19 @@ Exit codes: 0 no error-severity findings; 1 error-severity findings (or more war
 --max-warnings); 2 usage, config or I/O error.
 `;
 
-class UsageError extends Error {}
-
-const LEVELS: readonly string[] = ["off", "info", "warning", "error"];
+const CLI_OPTIONS = {
+  ...REPORT_OPTIONS,
+  output: { long: "output", short: "o", value: true },
+  rule: { long: "rule", value: true, repeatable: true },
+  config: { long: "config", short: "c", value: true },
+  writeBaseline: { long: "write-baseline", value: true },
+  stdin: { long: "stdin" },
+  stdinFilename: { long: "stdin-filename", value: true },
+  noGitignore: { long: "no-gitignore" },
+  verify: { long: "verify" },
+  listRules: { long: "list-rules" },
+  version: { long: "version", short: "v" },
+} as const;
 
 interface CliArgs {
   paths: string[];
@@ -67,85 +78,40 @@ interface CliArgs {
   version: boolean;
 }
 
-function parseArgs(argv: string[]): CliArgs {
-  const args: CliArgs = { paths: [], format: "stylish", maxWarnings: Infinity, rules: {}, noConfig: false, stdin: false, gitignore: true, verify: false, listRules: false, help: false, version: false };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
-    const value = () => {
-      const v = inline ?? argv[++i];
-      if (v === undefined) throw new UsageError(`${flag} needs a value`);
-      return v;
-    };
-    switch (flag) {
-      case "-f":
-      case "--format": {
-        const format = value();
-        if (!(format in formatters)) throw new UsageError(`unknown format "${clip(format)}" (expected ${Object.keys(formatters).join(", ")})`);
-        args.format = format as FormatterName;
-        break;
-      }
-      case "-o":
-      case "--output":
-        args.output = value();
-        break;
-      case "--max-warnings": {
-        const raw = value();
-        if (!/^\d+$/.test(raw)) throw new UsageError(`--max-warnings needs a non-negative integer, got "${clip(raw)}"`);
-        args.maxWarnings = Number(raw);
-        break;
-      }
-      case "--rule": {
-        const raw = value();
-        const match = /^([a-z0-9-]+)=([a-z]+)$/.exec(raw);
-        if (!match) throw new UsageError(`--rule needs <id>=<level>, got "${clip(raw)}"`);
-        const [, id, level] = match;
-        if (!rules().some((r) => r.id === id)) throw new UsageError(`--rule: unknown rule id "${clip(id)}" (see --list-rules)`);
-        if (!LEVELS.includes(level)) throw new UsageError(`--rule ${id}: level must be one of ${LEVELS.join(", ")}`);
-        args.rules[id] = level as RuleSetting;
-        break;
-      }
-      case "-c":
-      case "--config":
-        args.config = value();
-        break;
-      case "--no-config":
-        args.noConfig = true;
-        break;
-      case "--baseline":
-        args.baseline = value();
-        break;
-      case "--write-baseline":
-        args.writeBaseline = value();
-        break;
-      case "--stdin":
-        args.stdin = true;
-        break;
-      case "--stdin-filename":
-        args.stdinFilename = value();
-        break;
-      case "--no-gitignore":
-        args.gitignore = false;
-        break;
-      case "--verify":
-        args.verify = true;
-        break;
-      case "--list-rules":
-        args.listRules = true;
-        break;
-      case "-h":
-      case "--help":
-        args.help = true;
-        break;
-      case "-v":
-      case "--version":
-        args.version = true;
-        break;
-      default:
-        if (flag.startsWith("-") && flag !== "-") throw new UsageError(`unknown option ${clip(flag)}`);
-        args.paths.push(arg);
-    }
+/** `--rule <id>=<level>`, repeatable: the later one wins for the same id. */
+function ruleOptions(values: string[] = []): Record<string, RuleSetting> {
+  const settings: Record<string, RuleSetting> = {};
+  for (const value of values) {
+    const match = /^([a-z0-9-]+)=([a-z]+)$/.exec(value);
+    if (!match) throw new UsageError(`--rule needs <id>=<level>, got "${clip(value)}"`);
+    const [, id, level] = match;
+    if (!rules().some((r) => r.id === id)) throw new UsageError(`--rule: unknown rule id "${clip(id)}" (see --list-rules)`);
+    if (!isRuleSetting(level)) throw new UsageError(`--rule ${id}: level must be one of ${RULE_SETTINGS.join(", ")}`);
+    settings[id] = level;
   }
+  return settings;
+}
+
+function parseCliArgs(argv: string[]): CliArgs {
+  const { options, paths } = parseArgs(argv, CLI_OPTIONS);
+  const args: CliArgs = {
+    paths,
+    format: formatOption(options.format),
+    output: options.output,
+    maxWarnings: maxWarningsOption(options.maxWarnings),
+    rules: ruleOptions(options.rule),
+    config: options.config,
+    noConfig: options.noConfig === true,
+    baseline: options.baseline,
+    writeBaseline: options.writeBaseline,
+    stdin: options.stdin === true,
+    stdinFilename: options.stdinFilename,
+    gitignore: options.noGitignore !== true,
+    verify: options.verify === true,
+    listRules: options.listRules === true,
+    help: options.help === true,
+    version: options.version === true,
+  };
   if (args.stdin && args.paths.length > 0) throw new UsageError("--stdin takes no paths");
   if (args.stdinFilename !== undefined && !args.stdin) throw new UsageError("--stdin-filename needs --stdin");
   if (args.config && args.noConfig) throw new UsageError("--config and --no-config exclude each other");
@@ -207,41 +173,29 @@ export async function main(argv: string[], stdout: NodeJS.WritableStream = proce
 }
 
 async function run(argv: string[], { stdout, stderr, stdin }: Streams): Promise<number> {
-  const args = parseArgs(argv);
+  const args = parseCliArgs(argv);
   if (args.help) return stdout.write(USAGE), 0;
   if (args.version) return stdout.write(`flexguard ${flexguard.version()}\n`), 0;
   if (args.listRules) return stdout.write(listRules()), 0;
   if (args.paths.length === 0 && !args.stdin) throw new UsageError("no paths given");
 
   const cwd = process.cwd();
-  const loaded: LoadedConfig = args.noConfig
-    ? { config: {}, baseDir: cwd }
-    : args.config
-      ? { config: readConfigFile(path.resolve(args.config), rules()), path: path.resolve(args.config), baseDir: path.dirname(path.resolve(args.config)) }
-      : loadConfig(cwd, rules());
-  let baseline: Baseline | undefined;
-  if (args.baseline) {
-    let text: string;
-    try {
-      text = fs.readFileSync(args.baseline, "utf8");
-    } catch (error) {
-      throw new ConfigError(`cannot read baseline ${args.baseline} (${(error as NodeJS.ErrnoException).code ?? "error"})`);
-    }
-    baseline = parseBaseline(text, args.baseline);
-  }
+  const project = resolveProject({ cwd, config: args.noConfig ? false : args.config || undefined, rules: args.rules });
+  const baseline = baselineOption(args.baseline);
+  // A baseline being rewritten records everything, not only what is new relative to the old one.
+  const accepted = args.writeBaseline ? undefined : baseline;
 
   let reports: Report[];
   const sources = new Map<string, string>();
   if (args.stdin) {
     const source = await readStream(stdin);
-    const filename = displayPath(path.resolve(args.stdinFilename ?? "<stdin>"), cwd);
-    sources.set(filename, source);
-    reports = applyConfig([lint(source, { filename, rules: { ...loaded.config.rules, ...args.rules }, ...(loaded.config.functionDomains ? { functionDomains: loaded.config.functionDomains } : {}) })], loaded, { baseline: args.writeBaseline ? undefined : baseline, cwd });
+    const options = project.optionsFor(args.stdinFilename ?? "<stdin>");
+    sources.set(options.filename!, source);
+    reports = project.applyConfig([lint(source, options)], accepted);
   } else {
     const bar = progress(stderr);
     try {
-      // A baseline being rewritten records everything, not only what is new relative to the old one.
-      reports = await lintFiles(args.paths, { cwd, config: loaded, rules: args.rules, baseline: args.writeBaseline ? undefined : baseline, gitignore: args.gitignore, onProgress: bar.update });
+      reports = await lintFiles(args.paths, { cwd, config: project.loaded, rules: args.rules, baseline: accepted, gitignore: args.gitignore, onProgress: bar.update });
     } finally {
       bar.clear();
     }

@@ -14,7 +14,8 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import type { Report, RuleInfo, RuleSetting } from "./core";
+import type { RuleInfo, RuleSetting, Runtime } from "./core";
+import { isRuleSetting, RULE_SETTINGS } from "./core";
 import { globToRegExp } from "./glob";
 
 export interface FlexguardConfig {
@@ -31,6 +32,11 @@ export interface FlexguardConfig {
   functionDomains?: string[];
   /** Globs of first-party code; when set, `api-call` rules report only in these files. */
   firstParty?: string[];
+  /**
+   * Globs per runtime (`plugin`, `function`, `asset`, `test`, `tooling`) for files the layout
+   * conventions classify wrongly; the engine checks each file by where it runs.
+   */
+  runtimes?: Partial<Record<Runtime, string[]>>;
 }
 
 /** A loaded config and where it came from (`undefined` when none was found). */
@@ -58,8 +64,8 @@ export function clip(text: string): string {
   return text.length > 24 ? `${text.slice(0, 4)}…` : text;
 }
 
-const SETTINGS: readonly string[] = ["off", "info", "warning", "error"];
-const KEYS: readonly string[] = ["rules", "ignore", "allow", "functionDomains", "firstParty"];
+const KEYS: readonly string[] = ["rules", "ignore", "allow", "functionDomains", "firstParty", "runtimes"];
+const RUNTIMES: readonly Runtime[] = ["plugin", "function", "asset", "test", "tooling"];
 /** Fingerprints are 24 hex digits (96 bits of SHA-256). Anything else is refused, never echoed. */
 const FINGERPRINT = /^[0-9a-f]{24}$/;
 const HOSTNAME = /^(?:\*\.)?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
@@ -92,12 +98,20 @@ export function validateConfig(raw: unknown, rules: RuleInfo[], source = "config
       config.rules = {};
       for (const [id, setting] of Object.entries(input.rules as Record<string, unknown>)) {
         if (!ids.has(id)) throw new ConfigError(`"rules.${clip(id)}" is not a flexguard rule (see flexguard --list-rules)`);
-        if (typeof setting !== "string" || !SETTINGS.includes(setting)) throw new ConfigError(`"rules.${clip(id)}" must be one of ${SETTINGS.join(", ")}`);
-        config.rules[id] = setting as RuleSetting;
+        if (!isRuleSetting(setting)) throw new ConfigError(`"rules.${clip(id)}" must be one of ${RULE_SETTINGS.join(", ")}`);
+        config.rules[id] = setting;
       }
     }
     if (input.ignore !== undefined) config.ignore = stringList(input.ignore, "ignore");
     if (input.firstParty !== undefined) config.firstParty = stringList(input.firstParty, "firstParty");
+    if (input.runtimes !== undefined) {
+      if (typeof input.runtimes !== "object" || input.runtimes === null || Array.isArray(input.runtimes)) throw new ConfigError(`"runtimes" must be an object of runtime → globs`);
+      config.runtimes = {};
+      for (const [runtime, globs] of Object.entries(input.runtimes as Record<string, unknown>)) {
+        if (!(RUNTIMES as readonly string[]).includes(runtime)) throw new ConfigError(`"runtimes.${clip(runtime)}" is not a runtime (expected one of ${RUNTIMES.join(", ")})`);
+        config.runtimes[runtime as Runtime] = stringList(globs, `runtimes.${runtime}`);
+      }
+    }
     if (input.allow !== undefined)
       config.allow = stringList(input.allow, "allow", (item, at) => {
         if (!FINGERPRINT.test(item)) throw new ConfigError(`"${at}" is not a finding fingerprint (24 hex digits from the JSON or SARIF output); allowlist by fingerprint, never by the secret`);
@@ -164,17 +178,15 @@ export function ignoreMatcher(loaded: LoadedConfig): (file: string) => boolean {
 }
 
 /**
- * Drop `api-call` findings outside the `firstParty` globs (credential findings are kept
- * everywhere: a secret in a vendored file ships all the same). Without `firstParty`, all code is
- * first party. `file` in findings is resolved against `cwd`.
+ * Globs written relative to the config file's directory, made relative to the project root
+ * (what the engine matches `firstParty` and `runtimes` against).
  */
-export function applyFirstParty(reports: Report[], loaded: LoadedConfig, rules: RuleInfo[], cwd = process.cwd()): Report[] {
-  const patterns = loaded.config.firstParty;
-  if (!patterns || patterns.length === 0) return reports;
-  const globs = patterns.map((g) => globToRegExp(g.replace(/^\.\//, ""), { matchBase: true }));
-  const apiCall = new Set(rules.filter((r) => r.kind === "api-call").map((r) => r.id));
-  return reports.map((report) => ({
-    ...report,
-    findings: report.findings.filter((f) => !apiCall.has(f.ruleId) || globs.some((re) => re.test(relativeTo(loaded.baseDir, path.resolve(cwd, f.file))))),
-  }));
+export function globsFromRoot(globs: string[], loaded: LoadedConfig, root: string): string[] {
+  const prefix = path.relative(root, loaded.baseDir).split(path.sep).join("/");
+  if (!prefix) return globs;
+  return globs.map((glob) => {
+    const bare = glob.replace(/^\.\//, "");
+    // A pattern without `/` matches a base name anywhere below the config's directory.
+    return bare.includes("/") ? `${prefix}/${bare}` : `${prefix}/**/${bare}`;
+  });
 }

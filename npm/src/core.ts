@@ -2,21 +2,39 @@
  * The one JS API over the flexguard wasm engine. The CLI, the webpack plugin, the pre-commit
  * script and the playground all go through `Flexguard`; none of them touches wasm directly.
  */
-import type { Diagnostic, Finding, Options, Report, RuleInfo, RuleSetting, Severity } from "../wasm/nodejs/flexguard";
+import type { Diagnostic, Fact, FileSummary, Finding, Options, Project, ProjectInput, Related, Report, RuleInfo, RuleSetting, Runtime, Severity } from "../wasm/nodejs/flexguard";
 
-export type { Diagnostic, Finding, Options, Report, RuleInfo, RuleSetting, Severity };
+export type { Diagnostic, Fact, FileSummary, Finding, Options, Project, ProjectInput, Related, Report, RuleInfo, RuleSetting, Runtime, Severity };
 // Baselines and allowlists are pure functions of reports: every client (web included) shares them.
 export * from "./baseline";
 
 /** What a wasm-bindgen build of the engine exports (the nodejs and web targets alike). */
 export interface Engine {
   lint(source: string, options?: Options | null): Report;
+  lintAfterFailure(source: string, options: Options | null | undefined, reason: string): Report;
+  failureReport(options: Options | null | undefined, reason: string): Report;
+  judgeFacts(facts: Fact[], options?: Options | null): Report;
+  resolveProject(input: ProjectInput): Project;
   rules(): RuleInfo[];
   version(): string;
 }
 
 /** Options of `Flexguard#lint`: the engine's options (file name, per-rule severities). */
 export type LintOptions = Options;
+
+/**
+ * Every rule level, lowest first: what `--rule` and a config's `rules` accept.
+ * `satisfies` refuses a level the engine does not know; `CoversRuleSetting` below refuses to
+ * compile when the engine's generated `RuleSetting` gains one this list lacks.
+ */
+export const RULE_SETTINGS = ["off", "info", "warning", "error"] as const satisfies readonly RuleSetting[];
+type MustBeTrue<T extends true> = T;
+type CoversRuleSetting = MustBeTrue<[RuleSetting] extends [(typeof RULE_SETTINGS)[number]] ? true : false>;
+
+/** True for a rule level (`off`, `info`, `warning`, `error`). */
+export function isRuleSetting(value: unknown): value is RuleSetting {
+  return (RULE_SETTINGS as readonly unknown[]).includes(value);
+}
 
 /**
  * True for errors that mean the wasm instance trapped (panic, stack overflow, out of memory):
@@ -28,22 +46,6 @@ function isTrap(error: unknown): boolean {
     (typeof WebAssembly !== "undefined" && error instanceof WebAssembly.RuntimeError) ||
     error instanceof RangeError
   );
-}
-
-/**
- * A report for a file the engine failed on: an `internal-error` that names the file, never its
- * content, in front of whatever the text-only fallback scan found (`partial`), if it ran.
- */
-export function internalError(file: string, reason: string, partial?: Report): Report {
-  const outcome = partial ? "it was scanned for credential shapes only" : "it was not scanned";
-  return {
-    ...partial,
-    findings: partial?.findings ?? [],
-    diagnostics: [
-      { code: "internal-error", message: `the engine failed on this file (${reason}); ${outcome}`, file, line: 1, column: 1 },
-      ...(partial?.diagnostics ?? []),
-    ],
-  };
 }
 
 export class Flexguard {
@@ -70,15 +72,36 @@ export class Flexguard {
       if (!isTrap(error)) throw error;
       this.#engine = undefined;
       const reason = error instanceof RangeError ? "stack overflow" : "wasm trap";
-      let partial: Report | undefined;
       try {
-        partial = this.engine.lint(source, { ...options, textOnly: true });
+        return this.engine.lintAfterFailure(source, options, reason);
       } catch (fallbackError) {
-        // Best effort: no fresh instance yet (a browser restarting), or the text scan trapped too.
-        if (isTrap(fallbackError)) this.#engine = undefined;
+        // The text-only scan cannot recurse, but a browser may have no fresh instance yet.
+        if (!isTrap(fallbackError)) throw fallbackError;
+        this.#engine = undefined;
+        return this.engine.failureReport(options, reason);
       }
-      return internalError(options.filename ?? "<input>", reason, partial);
     }
+  }
+
+  /**
+   * Judge facts a host observed outside source text (staged files, ignore rules, what a build
+   * defines on `process.env`): the findings of the rules that own them, built by the engine.
+   */
+  judgeFacts(facts: Fact[], options: LintOptions = {}): Report {
+    return this.engine.judgeFacts(facts, options);
+  }
+
+  /**
+   * The project stage: resolve file summaries (from `lint` with `summarize: true`) against each
+   * other. Lint each file that gets a context again, with `options.context`.
+   */
+  resolveProject(input: ProjectInput): Project {
+    return this.engine.resolveProject(input);
+  }
+
+  /** A report for a file that could not be linted at all (`internal-error`, naming the file only). */
+  failureReport(options: LintOptions, reason: string): Report {
+    return this.engine.failureReport(options, reason);
   }
 
   /** Every rule of the engine's registry: id, default severity, kind, summary, docs. */
@@ -90,43 +113,6 @@ export class Flexguard {
     return this.engine.version();
   }
 
-  /**
-   * A finding about a whole file rather than a place in it: what the repository rules
-   * (`env-file-committed`, `env-file-not-ignored`) report from git, outside the engine. It has
-   * the engine's `Finding` shape at line 1, column 1, with no excerpt. No secret is involved, so
-   * the fingerprint is a hash of rule id and file. Returns `undefined` when `options.rules` turns
-   * the rule off; throws for an unknown rule id.
-   */
-  fileFinding(ruleId: string, file: string, text: { message: string; help: string }, options: LintOptions = {}): Finding | undefined {
-    const rule = this.rules().find((r) => r.id === ruleId);
-    if (!rule) throw new Error(`unknown rule id "${ruleId}"`);
-    const setting = options.rules?.[ruleId] ?? rule.defaultSeverity;
-    if (setting === "off") return undefined;
-    return {
-      ruleId,
-      severity: setting,
-      message: text.message,
-      help: text.help,
-      file,
-      span: { start: 0, end: 0 },
-      line: 1,
-      column: 1,
-      endLine: 1,
-      endColumn: 1,
-      excerpt: "",
-      fingerprint: fnv1a128(`${ruleId}\0${file}\0`).slice(0, 24),
-      valueHash: fnv1a128(`${ruleId}\0${file}\0value`).slice(0, 24),
-    };
-  }
-}
-
-/** FNV-1a, 128-bit, over UTF-8, as hex: small, dependency-free and the same in node and browsers. */
-function fnv1a128(text: string): string {
-  const prime = (1n << 88n) + 0x13bn;
-  const mask = (1n << 128n) - 1n;
-  let hash = 0x6c62272e07bb014262b821756295c58dn;
-  for (const byte of new TextEncoder().encode(text)) hash = ((hash ^ BigInt(byte)) * prime) & mask;
-  return hash.toString(16).padStart(32, "0");
 }
 
 /** Exit-relevant totals of a set of reports. */

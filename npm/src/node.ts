@@ -1,5 +1,6 @@
 /**
- * Node entry: the core over the `nodejs` wasm-bindgen build, plus files, config and workers.
+ * Node entry: the core over the `nodejs` wasm-bindgen build, plus files, projects (a config and
+ * the lint options it gives each file) and the worker pool.
  * `require('flexguard')` and `import 'flexguard'` both land here.
  */
 import * as fs from "fs";
@@ -7,8 +8,10 @@ import * as os from "os";
 import * as path from "path";
 import { Engine, Flexguard, LintOptions, Report, RuleSetting } from "./core";
 import { applyBaseline, Baseline, withoutFingerprints } from "./baseline";
-import { applyFirstParty, ignoreMatcher, loadConfig, LoadedConfig } from "./config";
+import { globsFromRoot, ignoreMatcher, loadConfig, LoadedConfig, readConfigFile } from "./config";
 import { displayPath, expandPaths } from "./files";
+import { gitRoot } from "./glob";
+import { lintInWorkers, worthWorkers } from "./pool";
 
 export * from "./core";
 export * from "./config";
@@ -94,16 +97,95 @@ export function lintFileReport(file: string, options: LintOptions = {}): Report 
   }
 }
 
-export interface LintFilesOptions {
-  /** Paths are resolved, and findings' `file` shown, relative to this directory (default: cwd). */
+/** Where a project's config comes from, as every Node host accepts it. */
+export interface ProjectOptions {
+  /** Relative paths are resolved, the config searched and findings' `file` shown from here (default: cwd). */
   cwd?: string;
   /**
-   * The config: a `LoadedConfig` (from `loadConfig`), `false` for none, or omitted to search
-   * `flexguard.config.json` / package.json `"flexguard"` upward from `cwd`.
+   * The config: a file (relative to `cwd`), a `LoadedConfig`, `false` for none, or omitted to
+   * search `flexguard.config.json` / package.json `"flexguard"` upward from `cwd`.
    */
-  config?: LoadedConfig | false;
+  config?: string | LoadedConfig | false;
   /** Severity overrides by rule id; they win over the config's `rules`. */
   rules?: Record<string, RuleSetting>;
+  /** Show findings' `file` relative to this directory instead of `cwd` (pre-commit shows repository paths). */
+  displayRoot?: string;
+}
+
+/** A project as every Node host lints it: one config, one way from it to the engine's options. */
+export interface Project {
+  /**
+   * The project root: the nearest directory at or above `cwd` holding `.git` (a directory, or a
+   * file in worktrees and submodules), else the config file's directory, else `cwd`.
+   */
+  root: string;
+  /** The config in effect and where it came from. */
+  loaded: LoadedConfig;
+  /** The engine's options for one file (absolute, or relative to `cwd`): shown and project paths, rule levels, Function hosts. */
+  optionsFor(file: string): LintOptions;
+  /** True when the config's `ignore` globs match the file (absolute, or relative to `cwd`). */
+  isIgnored(file: string): boolean;
+  /** The config's `allow`, then the baseline, applied to finished reports. */
+  applyConfig(reports: Report[], baseline?: Baseline): Report[];
+}
+
+/**
+ * The one way from a config to lint options, for the CLI, `lintFiles`, pre-commit and the
+ * webpack plugin. Throws a `ConfigError` for an invalid or unreadable config, and an `Error`
+ * for an unknown rule id in `rules`.
+ */
+export function resolveProject(options: ProjectOptions = {}): Project {
+  const cwd = path.resolve(options.cwd ?? process.cwd());
+  const displayRoot = path.resolve(cwd, options.displayRoot ?? cwd);
+  const loaded = loadProjectConfig(cwd, options.config);
+  const root = gitRoot(cwd) ?? (loaded.path ? path.dirname(loaded.path) : cwd);
+  const ruleSettings = { ...loaded.config.rules, ...options.rules };
+  const { functionDomains, firstParty, runtimes } = loaded.config;
+  const judging: LintOptions = {
+    ...(functionDomains ? { functionDomains } : {}),
+    ...(firstParty ? { firstParty: globsFromRoot(firstParty, loaded, root) } : {}),
+    ...(runtimes ? { runtimes: Object.fromEntries(Object.entries(runtimes).map(([runtime, globs]) => [runtime, globsFromRoot(globs, loaded, root)])) } : {}),
+  };
+  // Unknown rule ids throw here, once, rather than for every file (or in every worker).
+  lint("", { rules: ruleSettings });
+  const ignored = ignoreMatcher(loaded);
+  return {
+    root,
+    loaded,
+    optionsFor: (file) => {
+      const absolute = path.resolve(cwd, file);
+      return {
+        filename: displayPath(absolute, displayRoot),
+        // Fingerprints hash the path from the project root: the same from any directory.
+        projectPath: displayPath(absolute, root),
+        rules: ruleSettings,
+        ...judging,
+      };
+    },
+    isIgnored: (file) => ignored(path.resolve(cwd, file)),
+    applyConfig: (reports, baseline) => applyConfig(reports, loaded, { baseline }),
+  };
+}
+
+function loadProjectConfig(cwd: string, config: ProjectOptions["config"]): LoadedConfig {
+  if (config === false) return { config: {}, baseDir: cwd };
+  if (config === undefined) return loadConfig(cwd, rules());
+  if (typeof config !== "string") return config;
+  const file = path.resolve(cwd, config);
+  return { config: readConfigFile(file, rules()), path: file, baseDir: path.dirname(file) };
+}
+
+/**
+ * What a config and a baseline do to reports once they exist: drop allowlisted fingerprints,
+ * and baselined findings (first-party code is the engine's to judge). `Project#applyConfig`
+ * calls it for every host.
+ */
+export function applyConfig(reports: Report[], loaded: LoadedConfig, options: { baseline?: Baseline } = {}): Report[] {
+  const out = withoutFingerprints(reports, loaded.config.allow ?? []);
+  return options.baseline ? applyBaseline(out, options.baseline) : out;
+}
+
+export interface LintFilesOptions extends Omit<ProjectOptions, "displayRoot"> {
   /** Report only findings not in this baseline. */
   baseline?: Baseline;
   /** Honour .gitignore while walking directories (default true). */
@@ -116,76 +198,6 @@ export interface LintFilesOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-/** From this much input on, worker threads pay for their start-up even for a few big files (bundles). */
-const PARALLEL_BYTES = 1.5 * 1024 * 1024;
-
-/** A file's size, 0 when unreadable (it becomes an io-error diagnostic later). */
-function fileSize(file: string): number {
-  try {
-    return fs.statSync(file).size;
-  } catch {
-    return 0;
-  }
-}
-
-function totalBytes(files: string[]): number {
-  let total = 0;
-  for (const file of files) {
-    total += fileSize(file);
-    if (total >= PARALLEL_BYTES) break;
-  }
-  return total;
-}
-
-/** The config `lintFiles` uses for these options. */
-export function resolveConfig(options: Pick<LintFilesOptions, "cwd" | "config"> = {}): LoadedConfig {
-  const cwd = path.resolve(options.cwd ?? process.cwd());
-  if (options.config === false) return { config: {}, baseDir: cwd };
-  return options.config ?? loadConfig(cwd, rules());
-}
-
-/**
- * What a config and a baseline do to reports once they exist: drop allowlisted fingerprints,
- * api-call findings outside first-party code, and baselined findings. Shared by `lintFiles`
- * and the CLI's `--stdin`.
- */
-export function applyConfig(reports: Report[], loaded: LoadedConfig, options: { baseline?: Baseline; cwd?: string } = {}): Report[] {
-  let out = withoutFingerprints(reports, loaded.config.allow ?? []);
-  out = applyFirstParty(out, loaded, rules(), options.cwd);
-  return options.baseline ? applyBaseline(out, options.baseline) : out;
-}
-
-/** Lint `files` on a small pool of worker threads; reports come back in `files` order. */
-async function lintInWorkers(files: string[], optionsFor: (file: string) => LintOptions, workers: number, onDone: () => void): Promise<Report[]> {
-  const { Worker } = await import("worker_threads");
-  const reports: Report[] = new Array(files.length);
-  // Largest first, so that no worker starts a big bundle when the others are nearly done.
-  const order = files.map((file, index) => ({ index, size: fileSize(file) })).sort((a, b) => b.size - a.size);
-  let next = 0;
-  const runOne = (worker: InstanceType<typeof Worker>) =>
-    new Promise<void>((resolve, reject) => {
-      const send = () => {
-        if (next >= order.length) return resolve();
-        const { index } = order[next++];
-        worker.postMessage({ index, file: files[index], options: optionsFor(files[index]) });
-      };
-      worker.on("message", ({ index, report }: { index: number; report: Report }) => {
-        reports[index] = report;
-        onDone();
-        send();
-      });
-      worker.on("error", reject);
-      send();
-    });
-  const pool = Array.from({ length: workers }, () => new Worker(path.join(__dirname, "worker.js")));
-  try {
-    await Promise.all(pool.map(runOne));
-  } finally {
-    await Promise.all(pool.map((w) => w.terminate()));
-  }
-  return reports;
-}
-
 /**
  * Lint files, directories and globs. Resolves to one report per file, in a deterministic order
  * (arguments in turn, directory entries sorted), with the config (severities, `ignore`,
@@ -194,26 +206,60 @@ async function lintInWorkers(files: string[], optionsFor: (file: string) => Lint
  */
 export async function lintFiles(paths: string[], options: LintFilesOptions = {}): Promise<Report[]> {
   const cwd = path.resolve(options.cwd ?? process.cwd());
-  const loaded = resolveConfig(options);
-  const files = expandPaths(paths, { cwd, isIgnored: ignoreMatcher(loaded), gitignore: options.gitignore });
-  const ruleSettings = { ...loaded.config.rules, ...options.rules };
-  const functionDomains = loaded.config.functionDomains;
-  const optionsFor = (file: string): LintOptions => ({ filename: displayPath(file, cwd), rules: ruleSettings, ...(functionDomains ? { functionDomains } : {}) });
-  // Invalid rule ids throw here, once, instead of in every worker.
-  lint("", { rules: ruleSettings });
+  const project = resolveProject({ cwd, config: options.config, rules: options.rules });
+  const files = expandPaths(paths, { cwd, isIgnored: project.isIgnored, gitignore: options.gitignore });
 
   let done = 0;
   const onDone = () => options.onProgress?.(++done, files.length);
   const workers = Math.max(1, Math.min(options.concurrency ?? Math.min(4, os.cpus().length), files.length));
-  let reports: Report[];
-  if (workers > 1 && (files.length >= (options.parallelThreshold ?? 64) || totalBytes(files) >= PARALLEL_BYTES)) {
-    reports = await lintInWorkers(files, optionsFor, workers, onDone);
-  } else {
-    reports = [];
-    for (const file of files) {
-      reports.push(lintFileReport(file, optionsFor(file)));
-      onDone();
+  const inWorkers = workers > 1 && worthWorkers(files, options.parallelThreshold ?? 64);
+  const lintAll = async (batch: string[], optionsFor: (file: string) => LintOptions, progress: () => void): Promise<Report[]> => {
+    if (inWorkers && batch.length > 1) return lintInWorkers(batch, optionsFor, workers, progress);
+    return batch.map((file) => {
+      const report = lintFileReport(file, optionsFor(file));
+      progress();
+      return report;
+    });
+  };
+
+  // Three stages: every file once, with its summary; the project stage over the summaries; then
+  // again, with its context, each file whose imports or env reads the project resolved.
+  const reports = await lintAll(files, (file) => ({ ...project.optionsFor(file), summarize: true }), onDone);
+  const projectPaths = files.map((file) => project.optionsFor(file).projectPath ?? file);
+  const summaries = reports.flatMap((report, i) => (report.summary ? [{ path: projectPaths[i], summary: report.summary }] : []));
+  const { contexts } = flexguard.resolveProject({ files: summaries, envFiles: envFiles(files, project.root) });
+  const again = files.flatMap((file, i) => (contexts[projectPaths[i]] ? [i] : []));
+  const contextOf = new Map(again.map((i) => [files[i], contexts[projectPaths[i]]]));
+  const second = await lintAll(
+    again.map((i) => files[i]),
+    (file) => ({ ...project.optionsFor(file), context: contextOf.get(file) }),
+    () => undefined,
+  );
+  again.forEach((index, j) => (reports[index] = second[j]));
+  for (const report of reports) delete report.summary;
+  return project.applyConfig(reports, options.baseline);
+}
+
+/** Env files that document `FLEX_APP_*` values: templates first, then `.env` itself. */
+const ENV_FILE_ORDER = [".env.example", ".env.sample", ".env.template", ".env.defaults", ".env"];
+
+/**
+ * The project's env files: those among the linted files, and those at the project root. Read
+ * for the project stage only; their values never appear in any output.
+ */
+function envFiles(files: string[], root: string): { path: string; text: string }[] {
+  const candidates = new Set([...files.filter((file) => path.basename(file).startsWith(".env")), ...ENV_FILE_ORDER.map((name) => path.join(root, name))]);
+  const rank = (file: string) => {
+    const at = ENV_FILE_ORDER.indexOf(path.basename(file));
+    return at < 0 ? ENV_FILE_ORDER.length : at;
+  };
+  const out: { path: string; text: string }[] = [];
+  for (const file of [...candidates].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : 1))) {
+    try {
+      out.push({ path: displayPath(path.resolve(file), root), text: fs.readFileSync(file, "utf8") });
+    } catch {
+      // Absent or unreadable: it documents nothing.
     }
   }
-  return applyConfig(reports, loaded, { baseline: options.baseline, cwd });
+  return out;
 }

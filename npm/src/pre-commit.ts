@@ -8,11 +8,13 @@ import type { spawnSync as SpawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { formatters, FormatterName } from "./format";
-import { applyConfig, flexguard, ignoreMatcher, resolveConfig, SOURCE_EXTENSIONS } from "./node";
-import { parseBaseline } from "./baseline";
-import type { Finding, LintOptions, Report } from "./core";
+import { formatters } from "./format";
+import { flexguard, ProjectOptions, resolveProject, SOURCE_EXTENSIONS } from "./node";
+import type { Baseline } from "./baseline";
+import type { Fact, Report } from "./core";
 import { summarize } from "./core";
+import { baselineOption, formatOption, maxWarningsOption, OptionSpecs, parseArgs, REPORT_OPTIONS, UsageError } from "./args";
+import { clip } from "./config";
 
 /** `child_process` (with net, dgram, …) loads on first use: only `--staged` runs git. */
 const spawnSync = ((...args: unknown[]) => require("child_process").spawnSync(...args)) as typeof SpawnSync;
@@ -46,15 +48,11 @@ interface IndexEntry {
 const SUBMODULE = "160000";
 const SYMLINK = "120000";
 
-/** Env templates are meant to be committed; they are scanned for real-looking values instead. */
-const ENV_TEMPLATES = new Set([".env.example", ".env.sample"]);
-
-/** `.env` or `.env.<anything>` (not a template, not code such as `.env.config.js`). */
-export function isEnvFile(file: string): boolean {
-  const base = path.posix.basename(file).toLowerCase();
-  if (base === ".env") return true;
-  return base.startsWith(".env.") && !ENV_TEMPLATES.has(base) && !SOURCE_EXTENSIONS.includes(path.posix.extname(base));
-}
+/**
+ * Env templates are meant to be committed; they are scanned for real-looking values instead.
+ * (Whether a staged file is a `.env` that must not be committed is the engine's call.)
+ */
+const ENV_TEMPLATES = new Set([".env.example", ".env.sample", ".env.template", ".env.dist"]);
 
 function isEnvTemplate(file: string): boolean {
   return ENV_TEMPLATES.has(path.posix.basename(file).toLowerCase());
@@ -141,20 +139,16 @@ function isFlexPluginManifest(content: Buffer | undefined): boolean {
 }
 
 /** Options of `lintStaged`. */
-export interface StagedOptions {
-  /** Any directory inside the repository (default: the process's cwd). */
+export interface StagedOptions extends Pick<ProjectOptions, "config" | "rules"> {
+  /** Any directory inside the repository (default: the process's cwd); the config is searched upward from it. */
   cwd?: string;
   /**
    * Lint these paths as they are in the index (what lint-staged and the pre-commit framework pass;
    * absolute or relative to `cwd`) instead of every file the commit adds or changes.
    */
   paths?: string[];
-  /** Per-rule severities, as for `lint`. */
-  rules?: LintOptions["rules"];
-  /** Twilio Function hosts beyond `*.twil.io`, as for `lint`. */
-  functionDomains?: string[];
-  /** Staged paths (repository-relative) to leave out, e.g. the config's `ignore` globs. */
-  isIgnored?: (repoPath: string) => boolean;
+  /** Report only findings not in this baseline. */
+  baseline?: Baseline;
 }
 
 export interface StagedResult {
@@ -166,26 +160,19 @@ export interface StagedResult {
   scanned: number;
 }
 
-const ENV_COMMITTED = {
-  message: "This .env file is staged for commit; committed credentials must be rotated",
-  help: "Unstage it (git restore --staged <file>), add .env and .env.* to .gitignore, and commit a .env.example with placeholders instead.",
-};
-
-const envNotIgnored = (dir: string) => ({
-  message: `git does not ignore ${dir ? `${dir}/` : ""}.env in this Flex plugin, so \`git add .\` would commit it`,
-  help: `Add .env, .env.* and !.env.example to ${dir ? `${dir}/` : ""}.gitignore.`,
-});
-
 /**
  * Lint what is staged: every file the commit adds or changes (or the given paths), read from the
- * git index, never from the work tree. Submodules and symlinks are skipped; binary files are
- * skipped with a note; `.env` files are `env-file-committed`; in a Flex plugin package whose
- * `.env` git would not ignore, `env-file-not-ignored`. Throws `GitError` outside a repository.
+ * git index, never from the work tree, with the config (searched from `cwd`) and the baseline
+ * applied as `lintFiles` does. Submodules and symlinks are skipped; binary files are skipped with
+ * a note; `.env` files are `env-file-committed`; in a Flex plugin package whose `.env` git would
+ * not ignore, `env-file-not-ignored`. Throws `GitError` outside a repository.
  */
 export function lintStaged(options: StagedOptions = {}): StagedResult {
   const cwd = options.cwd ?? process.cwd();
   const root = git(cwd, ["rev-parse", "--show-toplevel"]).toString("utf8").replace(/\n$/, "");
-  const lintOptions: LintOptions = { ...(options.rules ? { rules: options.rules } : {}), ...(options.functionDomains ? { functionDomains: options.functionDomains } : {}) };
+  // Index paths are repository paths: findings show them as they are.
+  const project = resolveProject({ cwd, config: options.config, rules: options.rules, displayRoot: root });
+  const optionsFor = (repoPath: string) => project.optionsFor(path.join(root, repoPath));
   const realRoot = fs.realpathSync(root);
   const entries = options.paths
     ? indexEntries(
@@ -200,16 +187,17 @@ export function lintStaged(options: StagedOptions = {}): StagedResult {
       )
     : stagedChanges(root);
 
-  // Repository findings and notes get a report each, sorted in with the files' reports below.
+  // Notes and the engine's findings about repository facts get a report each, sorted in with
+  // the files' reports below.
   const reports: Report[] = [];
-  const addFinding = (finding: Finding | undefined) => finding && reports.push({ findings: [finding], diagnostics: [] });
   const note = (file: string, code: string, message: string) => reports.push({ findings: [], diagnostics: [{ code, message, file, line: 1, column: 1 }] });
+  const facts: Fact[] = [];
 
   const toScan: IndexEntry[] = [];
   for (const entry of entries) {
-    if (entry.mode === SUBMODULE || entry.mode === SYMLINK || options.isIgnored?.(entry.path)) continue;
-    if (isEnvFile(entry.path)) addFinding(flexguard.fileFinding("env-file-committed", entry.path, ENV_COMMITTED, lintOptions));
-    else if (isScannable(entry.path)) toScan.push(entry);
+    if (entry.mode === SUBMODULE || entry.mode === SYMLINK || project.isIgnored(path.join(root, entry.path))) continue;
+    facts.push({ kind: "stagedFile", path: entry.path });
+    if (isScannable(entry.path)) toScan.push(entry);
   }
 
   // Manifests that may mark a Flex plugin: the root one and any staged one, read in the same batch.
@@ -221,7 +209,7 @@ export function lintStaged(options: StagedOptions = {}): StagedResult {
     const content = objects[i];
     if (!content) return note(entry.path, "unreadable", "the staged content could not be read from the index; not scanned");
     if (isBinary(content)) return note(entry.path, "binary", "binary content; not scanned");
-    reports.push(flexguard.lint(content.toString("utf8"), { ...lintOptions, filename: entry.path }));
+    reports.push(flexguard.lint(content.toString("utf8"), optionsFor(entry.path)));
   });
 
   const pluginDirs = manifests.filter((m, i) => isFlexPluginManifest(objects[toScan.length + i])).map((m) => path.posix.dirname(m).replace(/^\.$/, ""));
@@ -233,13 +221,14 @@ export function lintStaged(options: StagedOptions = {}): StagedResult {
     if (result.status !== 0 && result.status !== 1) throw new GitError(`git check-ignore failed: ${result.stderr.toString().trim()}`);
     const ignored = new Set(result.stdout.toString("utf8").split("\0"));
     pluginDirs.forEach((dir, i) => {
-      if (!ignored.has(envPaths[i])) addFinding(flexguard.fileFinding("env-file-not-ignored", dir ? `${dir}/.gitignore` : ".gitignore", envNotIgnored(dir), lintOptions));
+      if (!ignored.has(envPaths[i])) facts.push({ kind: "envNotIgnored", dir });
     });
   }
+  for (const finding of flexguard.judgeFacts(facts, optionsFor(".")).findings) reports.push({ findings: [finding], diagnostics: [] });
 
   const fileOf = (r: Report) => r.findings[0]?.file ?? r.diagnostics[0]?.file ?? "";
   reports.sort((a, b) => (fileOf(a) < fileOf(b) ? -1 : fileOf(a) > fileOf(b) ? 1 : 0));
-  return { root, reports, scanned: toScan.length };
+  return { root, reports: project.applyConfig(reports, options.baseline), scanned: toScan.length };
 }
 
 /** The last lines of a blocked (or warned) commit: how to fix, and what to do about a false positive. */
@@ -328,21 +317,21 @@ export function isPreCommitCommand(argv: string[]): boolean {
   return argv[0] === "install-hook" || argv[0] === "uninstall-hook" || argv.includes("--staged");
 }
 
-/** Run `--staged`, `install-hook` or `uninstall-hook`; resolves to the exit code (0, 1, 2 as the CLI). */
-let cachedRoot: string | undefined;
-/** The repository top level of the process's cwd (ignore globs are matched on absolute paths). */
-function repoRoot(): string {
-  return (cachedRoot ??= git(process.cwd(), ["rev-parse", "--show-toplevel"]).toString("utf8").replace(/\n$/, ""));
-}
+const STAGED_OPTIONS = { ...REPORT_OPTIONS, staged: { long: "staged" } } as const;
+const INSTALL_OPTIONS = { force: { long: "force" } } as const;
 
+/** Run `--staged`, `install-hook` or `uninstall-hook`; resolves to the exit code (0, 1, 2 as the CLI). */
 export async function runPreCommit(argv: string[], stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): Promise<number> {
   const fail = (message: string, code = 2) => (stderr.write(`flexguard: ${message}\n`), code);
+  const hookCommand = argv[0] === "install-hook" || argv[0] === "uninstall-hook";
   try {
-    if (argv[0] === "install-hook" || argv[0] === "uninstall-hook") {
-      const extra = argv.slice(1).filter((a) => !(argv[0] === "install-hook" && a === "--force"));
-      if (extra.length) return fail(`unexpected ${extra.join(" ")}\n\n${PRE_COMMIT_USAGE}`);
+    if (hookCommand) {
+      const unexpected = (what: string) => `unexpected ${what}`;
+      const specs: OptionSpecs = argv[0] === "install-hook" ? INSTALL_OPTIONS : {};
+      const { options, paths } = parseArgs(argv.slice(1), specs, unexpected);
+      if (paths.length) throw new UsageError(unexpected(paths.map(clip).join(" ")));
       if (argv[0] === "install-hook") {
-        const { path: file, backup } = installHook({ force: argv.includes("--force") });
+        const { path: file, backup } = installHook({ force: options.force === true });
         stdout.write(`flexguard: installed ${file}${backup ? ` (the previous hook is ${backup})` : ""}\n`);
       } else {
         const { path: file, removed } = uninstallHook();
@@ -351,42 +340,13 @@ export async function runPreCommit(argv: string[], stdout: NodeJS.WritableStream
       return 0;
     }
 
-    let format: FormatterName = "stylish";
-    let maxWarnings = Infinity;
-    let baselineFile: string | undefined;
-    let useConfig = true;
-    const paths: string[] = [];
-    for (let i = 0; i < argv.length; i++) {
-      const [flag, inline] = argv[i].startsWith("--") && argv[i].includes("=") ? [argv[i].slice(0, argv[i].indexOf("=")), argv[i].slice(argv[i].indexOf("=") + 1)] : [argv[i], undefined];
-      const value = () => inline ?? argv[++i] ?? "";
-      if (flag === "--staged") continue;
-      else if (flag === "-f" || flag === "--format") {
-        const f = value();
-        if (!(f in formatters)) return fail(`unknown format "${f}" (expected ${Object.keys(formatters).join(", ")})`);
-        format = f as FormatterName;
-      } else if (flag === "--max-warnings") {
-        const raw = value();
-        if (!/^\d+$/.test(raw)) return fail(`--max-warnings needs a non-negative integer, got "${raw}"`);
-        maxWarnings = Number(raw);
-      } else if (flag === "--baseline") baselineFile = value();
-      else if (flag === "--no-config") useConfig = false;
-      else if (flag === "-h" || flag === "--help") return stdout.write(PRE_COMMIT_USAGE), 0;
-      else if (flag.startsWith("-") && flag !== "-") return fail(`${flag} is not supported with --staged\n\n${PRE_COMMIT_USAGE}`);
-      else paths.push(argv[i]);
-    }
-
-    // The same config (flexguard.config.json / package.json, searched upward) and baseline as
-    // the CLI: severities, `ignore`, `allow`, `firstParty`. Paths are repository-relative.
-    const loaded = resolveConfig({ config: useConfig ? undefined : false });
-    const baseline = baselineFile ? parseBaseline(fs.readFileSync(baselineFile, "utf8"), baselineFile) : undefined;
-    const ignored = ignoreMatcher(loaded);
-    const staged = lintStaged({
-      paths: paths.length ? paths : undefined,
-      rules: loaded.config.rules,
-      functionDomains: loaded.config.functionDomains,
-      isIgnored: (repoPath) => ignored(path.join(repoRoot(), repoPath)),
-    });
-    const reports = applyConfig(staged.reports, loaded, { baseline, cwd: staged.root });
+    const { options, paths } = parseArgs(argv, STAGED_OPTIONS, (option) => `${option} is not supported with --staged`);
+    if (options.help) return stdout.write(PRE_COMMIT_USAGE), 0;
+    const format = formatOption(options.format);
+    const maxWarnings = maxWarningsOption(options.maxWarnings);
+    const baseline = baselineOption(options.baseline);
+    // The same config (flexguard.config.json / package.json, searched upward) as the CLI.
+    const { reports } = lintStaged({ paths: paths.length ? paths : undefined, config: options.noConfig ? false : undefined, baseline });
     const color = format === "stylish" && (stdout as NodeJS.WriteStream).isTTY === true;
     const { errors, warnings, infos } = summarize(reports);
     let out = formatters[format](reports, { color });
@@ -394,7 +354,8 @@ export async function runPreCommit(argv: string[], stdout: NodeJS.WritableStream
     stdout.write(out);
     return errors > 0 || warnings > maxWarnings ? 1 : 0;
   } catch (error) {
-    if (error instanceof GitError) return fail(error.message, argv[0] === "uninstall-hook" || argv[0] === "install-hook" ? 1 : 2);
+    if (error instanceof UsageError) return fail(`${error.message}\n\n${PRE_COMMIT_USAGE}`);
+    if (error instanceof GitError) return fail(error.message, hookCommand ? 1 : 2);
     // Config and baseline errors name the file and key, never file content.
     return fail((error as Error).message);
   }

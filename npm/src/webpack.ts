@@ -10,25 +10,19 @@
  *  2. every emitted JS asset and source map, after minification: DefinePlugin-inlined
  *     `FLEX_APP_*` values and code from dependencies only show up there;
  *  3. the `process.env` keys DefinePlugin defines, by name and by value (the Flex env leak).
- * A finding seen in a module and again in the bundle is reported once, at the module.
+ * A finding seen in a module and again in the bundle is reported once, at the module. The
+ * project's flexguard.config.json applies as it does for the CLI (see `config`).
  */
-import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import type { Finding, Report, RuleSetting, Severity } from "./core";
-import { summarize, withoutFingerprints } from "./core";
+import { baselineFingerprints, summarize, withoutFingerprints } from "./core";
 import { globToRegExp } from "./glob";
 import { formatters } from "./format";
-import { displayPath, lint, SOURCE_EXTENSIONS } from "./node";
+import { displayPath, flexguard, lint, Project, resolveProject, rules, SOURCE_EXTENSIONS } from "./node";
 
 const PLUGIN_NAME = "FlexguardWebpackPlugin";
 
-/** The rule this plugin reports itself: a DefinePlugin `process.env` key whose name marks a credential. */
-export const ENV_RULE_ID = "flex-env-credential";
-/** The pseudo-file that findings about DefinePlugin's `process.env` are reported in. */
-export const ENV_FILE = "<DefinePlugin process.env>";
-/** Key names that mark a credential (matched on `_`-separated words of the variable name). */
-const CREDENTIAL_NAME = /(^|_)(TOKEN|SECRET|PASSWORD|PASSWD|PWD|API_?KEY|KEY|AUTH|AUTH_TOKEN|PRIVATE|CREDENTIALS?)(_|$)/i;
 
 export type FailOn = "error" | "warning" | "never";
 /** A path filter: a glob (`src/**`, `*.map`), a path prefix (`src/legacy`), a RegExp or a predicate. */
@@ -41,8 +35,15 @@ export interface FlexguardWebpackOptions {
    * server (`twilio flex:plugins:start`) keeps running and shows them as warnings.
    */
   failOn?: FailOn;
-  /** Per-rule severities by rule id, as in the CLI (`off`, `info`, `warning`, `error`). */
+  /** Per-rule severities by rule id, as in the CLI (`off`, `info`, `warning`, `error`); they win over the config's. */
   rules?: Record<string, RuleSetting>;
+  /**
+   * The flexguard config: a file (relative to webpack's context), `false` for none, or omitted to
+   * search flexguard.config.json (or package.json's `"flexguard"`) upward from the context, as
+   * the CLI does. Its `rules`, `ignore` (one more `exclude`), `allow`, `functionDomains` and
+   * `firstParty` apply.
+   */
+  config?: string | false;
   /** Only scan modules and assets whose path (relative to webpack's context) matches. */
   include?: PathFilter | PathFilter[];
   /** Skip modules and assets whose path matches. node_modules sources are never scanned. */
@@ -98,18 +99,24 @@ export class FlexguardWebpackPlugin {
   readonly options: FlexguardWebpackOptions;
   /** Module reports by file, reused while the file's text is unchanged (watch mode). */
   #moduleCache = new Map<string, { text: string; report: Report }>();
+  /** The config and the lint options it gives each file: set by `apply`, before any hook runs. */
+  #project!: Project;
 
   constructor(options: FlexguardWebpackOptions = {}) {
-    // Configuration mistakes throw here, like webpack's own option validation; nothing after
-    // this point may break the host build.
+    // Configuration mistakes throw here and in `apply` (the config file), like webpack's own
+    // option validation; nothing after that may break the host build.
     if (options.failOn !== undefined && !(options.failOn in FAIL_RANK)) {
       throw new Error(`${PLUGIN_NAME}: failOn must be 'error', 'warning' or 'never', got ${JSON.stringify(options.failOn)}`);
     }
+    if (options.config !== undefined && options.config !== false && typeof options.config !== "string") {
+      throw new Error(`${PLUGIN_NAME}: config must be a file name or false, got ${JSON.stringify(options.config)}`);
+    }
     this.options = { ...options };
-    lint("", { rules: engineRules(options.rules) }); // validates rule ids (throws on unknown ones)
+    lint("", { rules: options.rules ?? {} }); // validates rule ids (throws on unknown ones)
   }
 
   apply(compiler: Compiler): void {
+    this.#project = resolveProject({ cwd: compiler.context, config: this.options.config, rules: this.options.rules });
     const failOn: FailOn = this.options.failOn ?? (compiler.options.mode === "production" ? "error" : "never");
     const wrapError = (message: string, isError: boolean) => {
       const ErrorClass = compiler.webpack?.WebpackError ?? Error;
@@ -145,12 +152,13 @@ export class FlexguardWebpackPlugin {
           const envReport = timed(() => this.#scanDefinedEnv(compiler));
           const assetReports = timed(() => this.#scanAssets(compiler, compilation.assets));
           if (process.env.FLEXGUARD_TIMING) process.stderr.write(`flexguard: ${spentMs.toFixed(0)} ms in ${sourceReports.length} modules and ${assetReports.length} assets\n`);
-          let reports = mergeOnce([envReport, ...sourceReports], assetReports);
+          // After the merge: an accepted module finding must not come back from the bundle.
+          let reports = this.#project.applyConfig(mergeOnce([envReport, ...sourceReports], assetReports));
           if (this.options.baseline) {
             // An unreadable baseline must not pass the build: warn and check without it.
             const file = path.resolve(compiler.context, this.options.baseline);
             try {
-              reports = withoutFingerprints(reports, readBaseline(file));
+              reports = withoutFingerprints(reports, baselineFingerprints(fs.readFileSync(file, "utf8"), file));
             } catch (error) {
               compilation.warnings.push(wrapError(`flexguard: baseline ${file} not used: ${describe(error)}`, false));
             }
@@ -199,20 +207,21 @@ export class FlexguardWebpackPlugin {
     });
   }
 
+  /** `include`, then `exclude` and the config's `ignore`, on a path relative to webpack's context. */
   #selected(file: string): boolean {
+    if (this.#project.isIgnored(file)) return false;
     const include = toList(this.options.include);
     if (include.length > 0 && !include.some((filter) => matches(filter, file))) return false;
     return !toList(this.options.exclude).some((filter) => matches(filter, file));
   }
 
   #lint(source: string, filename: string): Report {
+    const options = this.#project.optionsFor(filename);
     try {
-      return lint(source, { filename, rules: engineRules(this.options.rules) });
+      return lint(source, options);
     } catch (error) {
-      return {
-        findings: [],
-        diagnostics: [{ code: "internal-error", message: `flexguard could not scan this file (${describe(error)})`, file: filename, line: 1, column: 1 }],
-      };
+      // Nothing may fail the host build: the engine reports what it could not do.
+      return flexguard.failureReport(options, describe(error));
     }
   }
 
@@ -264,33 +273,21 @@ export class FlexguardWebpackPlugin {
   /**
    * The Flex env leak. Flex defines every FLEX_APP_* / REACT_APP_* variable of the build shell and
    * `.env` files with DefinePlugin as one `process.env` object, and webpack (4 and 5: checked by
-   * the tests) inlines that whole object as soon as the code reads a key it does not define. Report keys whose name marks a credential, and any value that is
-   * one, whether or not this build's bundle happens to contain it.
+   * the tests) inlines that whole object as soon as the code reads a key it does not define. The
+   * engine judges what the build defines (`flex-env-credential`, and credentials in the values),
+   * whether or not this build's bundle happens to contain it.
    */
   #scanDefinedEnv(compiler: Compiler): Report {
     const entries = definedEnv(compiler.options.plugins ?? []);
     if (entries.length === 0) return { findings: [], diagnostics: [] };
-    // One virtual file, one line per key, so values are linted (and redacted) by the engine.
-    const lines = entries.map(({ name, value }) => `process.env.${name} = ${JSON.stringify(value)};`);
-    const report = this.#lint(lines.join("\n") + "\n", ENV_FILE);
-    const setting = this.options.rules?.[ENV_RULE_ID] ?? "error";
-    if (setting !== "off") {
-      entries.forEach(({ name, value }, index) => {
-        if (!CREDENTIAL_NAME.test(name) || value === "") return;
-        report.findings.push(envNameFinding(name, value, index + 1, lines[index], setting));
-      });
-    }
-    report.findings.sort((a, b) => a.line - b.line || a.column - b.column);
-    return withoutParseErrors(report);
+    return flexguard.judgeFacts([{ kind: "definedEnv", entries }], this.#project.optionsFor(compiler.context));
   }
 
   #writeReport(compiler: Compiler, reports: Report[]): void {
     const spec = typeof this.options.report === "string" ? { path: this.options.report } : this.options.report!;
     const format = spec.format ?? (/\.sarif(\.json)?$/i.test(spec.path) ? "sarif" : "json");
     const target = path.resolve(compiler.options.output?.path ?? compiler.context, spec.path);
-    // SARIF is the CLI's reporter (issue 6); until it exists the JSON report is written instead.
-    const sarif = (formatters as Record<string, unknown>).sarif as ((reports: Report[]) => string) | undefined;
-    const text = format === "sarif" && sarif ? sarif(reports) : formatters.json(reports);
+    const text = format === "sarif" ? formatters.sarif(reports, { rules: rules(), version: flexguard.version() }) : formatters.json(reports);
     fs.mkdirSync(path.dirname(target), { recursive: true });
     fs.writeFileSync(target, text);
   }
@@ -302,12 +299,6 @@ function isFlexBuild(compiler: Compiler): boolean {
     const definitions = (plugin as { definitions?: unknown } | null)?.definitions;
     return !!definitions && typeof definitions === "object" && "__FPB_PLUGIN_UNIQUE_NAME" in definitions;
   });
-}
-
-/** The engine's rule settings: everything but the rule this plugin implements itself. */
-function engineRules(rules: Record<string, RuleSetting> | undefined): Record<string, RuleSetting> {
-  const { [ENV_RULE_ID]: _ours, ...engine } = rules ?? {};
-  return engine;
 }
 
 /** `process.env` keys and string values from every DefinePlugin in the config (webpack 4 and 5 alike). */
@@ -341,26 +332,6 @@ export function definedEnv(plugins: unknown[]): { name: string; value: string }[
   return [...entries].map(([name, value]) => ({ name, value }));
 }
 
-function envNameFinding(name: string, value: string, line: number, text: string, setting: RuleSetting): Finding {
-  const hash = (file: string) => crypto.createHash("sha256").update(`${ENV_RULE_ID}\0${file}\0${name}\0`).digest("hex").slice(0, 24);
-  return {
-    ruleId: ENV_RULE_ID,
-    severity: setting as Severity,
-    message: `process.env.${name} is inlined into the public bundle by DefinePlugin, and its name marks a credential`,
-    help: "Flex defines every FLEX_APP_* variable of the build shell, CI and .env files for the bundle: the code inlines the ones it reads, and all of them once it reads a key that is not set. Keep the credential in a Twilio Function's environment and unset it where the plugin is built.",
-    file: ENV_FILE,
-    span: { start: 0, end: 0 },
-    line,
-    column: 1,
-    endLine: line,
-    endColumn: text.length + 1,
-    // Never the value: only how long it is.
-    excerpt: `process.env.${name} = <${value.length} characters, not shown>`,
-    fingerprint: hash(ENV_FILE),
-    valueHash: hash(""),
-  };
-}
-
 /**
  * Module (and env) reports first, then asset reports without anything already reported or
  * suppressed at the source: a finding is the same when rule and value are (`valueHash` hashes
@@ -384,21 +355,6 @@ function mergeOnce(sourceReports: Report[], assetReports: Report[]): Report[] {
 /** Parse errors in modules are webpack's to report; in maps they are expected (JSON). */
 function withoutParseErrors(report: Report): Report {
   return { ...report, diagnostics: report.diagnostics.filter((d) => d.code !== "parse-error") };
-}
-
-/** Fingerprints of a baseline file: the CLI's JSON output, `{ fingerprints }` or a plain array. */
-export function readBaseline(file: string): string[] {
-  const data: unknown = JSON.parse(fs.readFileSync(file, "utf8"));
-  const list = Array.isArray(data)
-    ? data
-    : Array.isArray((data as { fingerprints?: unknown }).fingerprints)
-      ? (data as { fingerprints: unknown[] }).fingerprints
-      : Array.isArray((data as { findings?: unknown }).findings)
-        ? (data as { findings: unknown[] }).findings
-        : [];
-  return list
-    .map((entry) => (typeof entry === "string" ? entry : (entry as { fingerprint?: unknown })?.fingerprint))
-    .filter((fingerprint): fingerprint is string => typeof fingerprint === "string");
 }
 
 function toList<T>(value: T | T[] | undefined): T[] {

@@ -161,7 +161,7 @@ test("a real wasm trap becomes an internal-error for that file only, its text is
   const engine = new Flexguard(() => {
     instances++;
     const real = engineWithMemory();
-    return instances <= 2 ? { ...real, lint: unreachableLint() } : real;
+    return instances <= 2 ? { ...real, lint: unreachableLint(), lintAfterFailure: unreachableLint() } : real;
   });
   const report = engine.lint(`'${fill("AC{hex32}", 307)}'`, { filename: "src/twice.js" });
   assert.equal(report.findings.length, 0);

@@ -57,10 +57,13 @@ test(".gitignore is honoured exactly as git does (nested files, negation, anchor
 
 test("node_modules, .git and caches are skipped unless named explicitly", () => {
   const bad = "fetch('https://api.twilio.com/2010-04-01/Accounts.json');\n";
-  const dir = project({ "node_modules/pkg/x.js": bad, ".cache/y.js": bad, ".git/z.js": bad, "src/ok.js": "export {};\n" });
+  const vendored = `const sid = '${SID(5)}';\n${bad}`;
+  const dir = project({ "node_modules/pkg/x.js": vendored, ".cache/y.js": bad, ".git/z.js": bad, "src/ok.js": "export {};\n" });
   assert.equal(run(["--no-config", dir]).status, 0);
-  const named = run(["--no-config", path.join(dir, "node_modules")]);
-  assert.equal(named.status, 1, named.stdout);
+  // Named, node_modules is linted: its credentials are reported, its requests are the library's.
+  const named = run(["--no-config", "--format", "json", path.join(dir, "node_modules")]);
+  const rules = JSON.parse(named.stdout).findings.map((f) => f.ruleId);
+  assert.deepEqual(rules, ["account-sid"], named.stdout);
   assert.equal(run(["--no-config", path.join(dir, ".cache/y.js")]).status, 1);
 });
 

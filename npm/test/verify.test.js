@@ -55,7 +55,7 @@ test("credentialPairs: secrets pair with the SIDs next to them, by rule id and s
     const start = bytes.indexOf(value);
     return { ruleId, span: { start, end: start + Buffer.byteLength(value) }, fingerprint: `${ruleId}-fp` };
   };
-  // The secret rules (issue 3) report auth tokens and key secrets; the pairing keys off their ids.
+  // The secret rules report auth tokens and key secrets; the pairing keys off their ids.
   const findings = [finding("account-sid", AC), finding("auth-token", TOKEN), finding("api-key-sid", SK), finding("api-key-secret", SECRET)];
   const pairs = api.credentialPairs(source, findings);
   assert.deepEqual(

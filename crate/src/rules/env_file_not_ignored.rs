@@ -1,4 +1,30 @@
 use super::declare_rule;
+use crate::facts::{Fact, FactFinding};
+use crate::redact::legacy_file_fingerprint;
+
+const ID: &str = "env-file-not-ignored";
+
+/// Reported at the `.gitignore` that should ignore the package's `.env`.
+fn finding(dir: &str) -> FactFinding {
+    let prefix = if dir.is_empty() {
+        String::new()
+    } else {
+        format!("{dir}/")
+    };
+    let file = format!("{prefix}.gitignore");
+    FactFinding {
+        message: format!(
+            "git does not ignore {prefix}.env in this Flex plugin, so `git add .` would commit it"
+        ),
+        help: format!("Add .env, .env.* and !.env.example to {file}."),
+        line: 1,
+        end_column: 1,
+        excerpt: String::new(),
+        value: String::new(),
+        legacy_fingerprint: Some(legacy_file_fingerprint(ID, &file)),
+        file,
+    }
+}
 
 declare_rule! {
     /// A Flex plugin repository whose `.gitignore` does not ignore `.env`.
@@ -28,8 +54,18 @@ declare_rule! {
     /// printf '.env\n.env.*\n!.env.example\n' > .gitignore
     /// git add package.json .gitignore
     /// ```
+    ///
+    /// The fact a host hands the engine for the first example:
+    ///
+    /// ```json,flags
+    /// [{ "kind": "envNotIgnored", "dir": "" }]
+    /// ```
+    ///
+    /// ```json,clean
+    /// [{ "kind": "stagedFile", "path": ".env" }]
+    /// ```
     pub struct EnvFileNotIgnored {
-        id: "env-file-not-ignored",
+        id: ID,
         severity: Warning,
         kind: Repository,
         shape: None,
@@ -39,5 +75,12 @@ declare_rule! {
 impl super::Rule for EnvFileNotIgnored {
     fn meta(&self) -> &'static super::RuleMeta {
         &Self::META
+    }
+
+    fn check_fact(&self, fact: &Fact) -> Vec<FactFinding> {
+        match fact {
+            Fact::EnvNotIgnored { dir } => vec![finding(dir)],
+            _ => Vec::new(),
+        }
     }
 }

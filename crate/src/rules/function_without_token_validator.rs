@@ -6,6 +6,8 @@ use swc_common::Spanned;
 
 use super::declare_rule;
 use crate::engine::{Ctx, ModuleSource, When};
+use crate::summary::Value;
+use crate::Runtime;
 
 declare_rule! {
     /// A Twilio Function handler that does not validate the Flex user token.
@@ -47,6 +49,7 @@ declare_rule! {
         severity: Warning,
         kind: ApiCall,
         shape: None,
+        runtimes: &[Runtime::Function, Runtime::Plugin],
     }
 }
 
@@ -62,13 +65,6 @@ const RUNTIME: &str = "runtime";
 /// Noted when the file loads `twilio-flex-token-validator`.
 const VALIDATOR: &str = "validator-module";
 const VALIDATOR_MODULE: &str = "twilio-flex-token-validator";
-
-/// True when a directory of `file` is named `functions` (Twilio Serverless layout).
-pub fn in_functions_folder(file: &str) -> bool {
-    let mut segments: Vec<&str> = file.split(['/', '\\']).collect();
-    segments.pop();
-    segments.contains(&"functions")
-}
 
 /// `*.protected.js` runs behind Twilio request signing; `*.private.js` is not reachable.
 fn not_public(file: &str) -> bool {
@@ -127,18 +123,42 @@ fn callee_name(call: &CallExpr) -> Option<&str> {
     }
 }
 
-/// A wrapper whose name says it validates the caller (`functionValidator`, `TokenValidator`,
-/// `withTokenValidation`, `validateFlexToken`, `withAuth`).
-fn is_validating_wrapper(value: &Expr) -> bool {
+/// A wrapper that validates the caller: one the project resolved to a helper that applies the
+/// validator (`prepareFlexFunction` in a shared helper; its non-validating sibling is not), else
+/// one whose name says so (`functionValidator`, `TokenValidator`, `withTokenValidation`,
+/// `validateFlexToken`, `withAuth`).
+fn is_validating_wrapper(ctx: &Ctx, value: &Expr) -> bool {
     let Expr::Call(call) = value else {
         return false;
     };
+    if let Some(Value::Wrapper { validates, .. }) = resolved_callee(ctx, call) {
+        return *validates;
+    }
     callee_name(call).is_some_and(|name| {
         let lower = name.to_ascii_lowercase();
         ["valid", "token", "auth", "protect"]
             .iter()
             .any(|w| lower.contains(w))
     })
+}
+
+/// What the project says a call's callee is: `wrap(…)` or `helpers.wrap(…)` for an import.
+fn resolved_callee<'c>(ctx: &'c Ctx, call: &CallExpr) -> Option<&'c Value> {
+    let Callee::Expr(callee) = &call.callee else {
+        return None;
+    };
+    match &**callee {
+        Expr::Ident(ident) => ctx.imported(&ident.sym).map(|r| &r.value),
+        Expr::Member(member) => {
+            let (Expr::Ident(object), MemberProp::Ident(prop)) = (&*member.obj, &member.prop)
+            else {
+                return None;
+            };
+            let dotted = format!("{}.{}", object.sym, prop.sym);
+            ctx.imported(&dotted).map(|r| &r.value)
+        }
+        _ => None,
+    }
 }
 
 impl super::Rule for FunctionWithoutTokenValidator {
@@ -150,11 +170,12 @@ impl super::Rule for FunctionWithoutTokenValidator {
         if !is_handler_export(assign) || not_public(ctx.file()) {
             return;
         }
-        if is_validating_wrapper(&assign.right) {
+        if is_validating_wrapper(ctx, &assign.right) {
             return;
         }
         let mut when = vec![When::NotNoted(VALIDATOR)];
-        if !in_functions_folder(ctx.file()) {
+        // Outside a Functions folder, only a file that uses the Functions runtime is one.
+        if ctx.runtime() != Runtime::Function {
             when.push(When::Noted(RUNTIME));
         }
         let span = ctx.span(assign.left.span());

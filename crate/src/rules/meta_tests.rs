@@ -1,6 +1,6 @@
 //! Tests over the registry itself: naming, ordering, docs that run, shapes that hold.
 
-use super::{testing, RuleKind, ALL};
+use super::{testing, ALL};
 use crate::testgen;
 
 #[test]
@@ -67,20 +67,28 @@ fn docs_have_summary_and_examples_that_run() {
                 meta.id
             );
         }
-        if meta.kind == RuleKind::Repository {
-            // Repository rules are about git state, not source: their examples are shell steps
-            // (run for real by npm/test/pre-commit.test.js), and a js block would be run here.
-            for tag in ["flags", "clean"] {
-                assert!(
-                    !doc_blocks(meta.docs, "sh", tag).is_empty(),
-                    "{} needs a sh,{tag} example",
-                    meta.id
-                );
+        if meta.kind.judges_facts() {
+            // Their examples are the facts a host hands over (json blocks, judged here); a js
+            // block would be source text, which these rules never see.
+            for (tag, expected) in [("flags", 1), ("clean", 0)] {
+                let blocks = doc_blocks(meta.docs, "json", tag);
+                assert!(!blocks.is_empty(), "{} needs a json,{tag} example", meta.id);
                 assert!(
                     doc_blocks(meta.docs, "js", tag).is_empty(),
-                    "{} is a repository rule: its examples are sh blocks, not js,{tag}",
+                    "{}: no js,{tag}",
                     meta.id
                 );
+                for block in blocks {
+                    let facts: Vec<crate::facts::Fact> = serde_json::from_str(&block)
+                        .unwrap_or_else(|e| panic!("{}: {e}: {block}", meta.id));
+                    let report = crate::facts::judge(&facts, &Default::default());
+                    let found = report
+                        .findings
+                        .iter()
+                        .filter(|f| f.rule_id == meta.id)
+                        .count();
+                    assert_eq!(found, expected, "{} json,{tag}: {block}", meta.id);
+                }
             }
             continue;
         }
@@ -99,7 +107,7 @@ fn docs_have_summary_and_examples_that_run() {
 }
 
 #[test]
-fn repository_rules_are_never_reported_by_the_engine() {
+fn fact_rules_are_never_reported_from_source_text() {
     let source = testgen::fill(
         "const env = require('./.env');\nconst sid = 'AC{hex32}';\n",
         1,
@@ -111,7 +119,7 @@ fn repository_rules_are_never_reported_by_the_engine() {
     );
     for finding in &report.findings {
         let rule = super::find(&finding.rule_id).unwrap();
-        assert_ne!(rule.meta().kind, RuleKind::Repository, "{finding:?}");
+        assert!(!rule.meta().kind.judges_facts(), "{finding:?}");
     }
 }
 

@@ -5,6 +5,7 @@ use swc_ecma_ast::{
 };
 
 use crate::engine::{Ctx, ModuleSource, StringSite};
+use crate::facts::{Fact, FactFinding};
 use crate::finding::Severity;
 
 mod access_token_jwt;
@@ -17,6 +18,7 @@ pub(crate) mod context;
 mod direct_api_call;
 mod env_file_committed;
 mod env_file_not_ignored;
+mod flex_env_credential;
 mod function_call_without_token;
 mod function_without_token_validator;
 mod public_env_secret;
@@ -33,10 +35,37 @@ pub enum RuleKind {
     Credential,
     /// A code pattern (a request, an import): reported in first-party code only.
     ApiCall,
-    /// A fact about the git repository (a staged `.env`, a missing ignore rule). The engine never
-    /// reports these; the JS pre-commit layer does (`npm/src/pre-commit.ts`), so they are
-    /// registered here only for their id, severity and docs.
+    /// A fact about the git repository (a staged `.env`, a missing ignore rule), which a host
+    /// observes with git and hands to the engine (`facts::judge`). Never found in source text.
     Repository,
+    /// A fact about a build (what it defines on `process.env`), which the webpack plugin hands
+    /// to the engine. Never found in source text.
+    Build,
+}
+
+impl RuleKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RuleKind::Credential => "credential",
+            RuleKind::ApiCall => "api-call",
+            RuleKind::Repository => "repository",
+            RuleKind::Build => "build",
+        }
+    }
+
+    /// Where rules of this kind apply unless they say otherwise: code patterns in plugin code,
+    /// which ships to the browser; credentials everywhere, because they are committed anyway.
+    pub const fn default_runtimes(self) -> &'static [crate::Runtime] {
+        match self {
+            RuleKind::ApiCall => &[crate::Runtime::Plugin],
+            _ => crate::Runtime::ALL,
+        }
+    }
+
+    /// Rules of these kinds judge facts that hosts hand over, never source text.
+    pub fn judges_facts(self) -> bool {
+        matches!(self, RuleKind::Repository | RuleKind::Build)
+    }
 }
 
 /// A rule's identity and documentation. `docs` is the rule's doc comment, captured by
@@ -48,6 +77,8 @@ pub struct RuleMeta {
     pub docs: &'static str,
     /// Credential shape that is a finding on its own, in strings, comments and raw text.
     pub shape: Option<&'static shapes::Shape>,
+    /// Where the rule applies: files of other runtimes are not checked by it.
+    pub runtimes: &'static [crate::Runtime],
     /// Rule ids whose findings, in a visible scope of the same file, raise this rule's findings
     /// to error (unless the user configured the rule's level).
     pub error_when_paired_with: &'static [&'static str],
@@ -116,6 +147,11 @@ pub trait Rule: Sync {
     fn check_class_prop(&self, ctx: &mut Ctx, _prop: &ClassProp) {
         ctx.hook_unused();
     }
+    /// A fact a host observed outside source text (see `facts`). Only repository and build
+    /// rules implement it.
+    fn check_fact(&self, _fact: &Fact) -> Vec<FactFinding> {
+        Vec::new()
+    }
     /// The message for a match of the rule's shape (default: the summary and the redacted value).
     /// Must not contain the value itself.
     fn describe_shape(&self, _value: &str) -> Option<String> {
@@ -128,10 +164,11 @@ macro_rules! declare_rule {
     (
         $(#[doc = $doc:literal])*
         pub struct $name:ident {
-            id: $id:literal,
+            id: $id:expr,
             severity: $severity:ident,
             kind: $kind:ident,
             shape: $shape:expr
+            $(, runtimes: $runtimes:expr)?
             $(, error_when_paired_with: $paired:expr)? $(,)?
         }
     ) => {
@@ -144,6 +181,12 @@ macro_rules! declare_rule {
                 kind: $crate::rules::RuleKind::$kind,
                 docs: concat!($($doc, "\n"),*),
                 shape: $shape,
+                runtimes: {
+                    #[allow(unused_variables)]
+                    let runtimes = $crate::rules::RuleKind::$kind.default_runtimes();
+                    $(let runtimes: &[$crate::Runtime] = $runtimes;)?
+                    runtimes
+                },
                 error_when_paired_with: {
                     #[allow(unused_variables)]
                     let paired: &[&str] = &[];
@@ -167,6 +210,7 @@ pub static ALL: &[&dyn Rule] = &[
     &direct_api_call::DirectApiCall,
     &env_file_committed::EnvFileCommitted,
     &env_file_not_ignored::EnvFileNotIgnored,
+    &flex_env_credential::FlexEnvCredential,
     &function_call_without_token::FunctionCallWithoutToken,
     &function_without_token_validator::FunctionWithoutTokenValidator,
     &public_env_secret::PublicEnvSecret,
@@ -178,11 +222,11 @@ pub static ALL: &[&dyn Rule] = &[
 #[derive(Debug, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
-#[cfg_attr(target_arch = "wasm32", tsify(into_wasm_abi))]
 pub struct RuleInfo {
     pub id: &'static str,
     pub default_severity: Severity,
     pub kind: RuleKind,
+    pub runtimes: Vec<crate::Runtime>,
     pub summary: String,
     pub docs: String,
 }
@@ -196,32 +240,13 @@ impl RuleInfo {
                     id: meta.id,
                     default_severity: meta.default_severity,
                     kind: meta.kind,
+                    runtimes: meta.runtimes.to_vec(),
                     summary: meta.summary(),
                     docs: meta.docs(),
                 }
             })
             .collect()
     }
-}
-
-/// The README's rule table, generated from `ALL` (a test keeps the README in sync).
-pub fn markdown_table() -> String {
-    let mut out = String::from("| rule | default | kind | what it flags |\n|---|---|---|---|\n");
-    for rule in ALL {
-        let meta = rule.meta();
-        out.push_str(&format!(
-            "| `{}` | {} | {} | {} |\n",
-            meta.id,
-            meta.default_severity.as_str(),
-            match meta.kind {
-                RuleKind::Credential => "credential",
-                RuleKind::ApiCall => "api-call",
-                RuleKind::Repository => "repository",
-            },
-            meta.summary().replace('|', "\\|")
-        ));
-    }
-    out
 }
 
 pub fn find(id: &str) -> Option<&'static dyn Rule> {

@@ -3,7 +3,6 @@ use swc_ecma_ast::{
 };
 
 use super::declare_rule;
-use super::function_without_token_validator::in_functions_folder;
 use crate::engine::Ctx;
 use crate::finding::Span;
 
@@ -104,7 +103,7 @@ fn is_process_env(expr: &Expr) -> bool {
 }
 
 fn check_name(ctx: &mut Ctx, name: &str, span: Span) {
-    if is_public_secret_name(name) && !in_functions_folder(ctx.file()) {
+    if is_public_secret_name(name) {
         let (message, help) = finding(name);
         ctx.report(span, message, help, name, false);
     }

@@ -1,9 +1,7 @@
 use swc_ecma_ast::{AssignExpr, CallExpr, Callee, Expr, MemberExpr};
 
 use super::declare_rule;
-use super::function_without_token_validator::{
-    in_functions_folder, is_handler_export, is_runtime_api,
-};
+use super::function_without_token_validator::{is_handler_export, is_runtime_api};
 use crate::engine::{Ctx, ModuleSource, When};
 use crate::finding::Span;
 
@@ -57,7 +55,7 @@ fn is_server_sdk(specifier: &str) -> bool {
 }
 
 fn check_specifier(ctx: &mut Ctx, specifier: &str, span: Span) {
-    if !is_server_sdk(specifier) || in_functions_folder(ctx.file()) {
+    if !is_server_sdk(specifier) {
         return;
     }
     let (message, help) = finding(specifier);

@@ -375,14 +375,11 @@ function download(name: string, type: string, content: string) {
 const reports = (): Report[] => shown.documents.map((d) => d.report);
 $("download-json").addEventListener("click", () => download("flexguard.json", "application/json", formatters.json(reports())));
 
-// SARIF arrives with issue 6's reporters; the button appears as soon as `formatters` has one.
-// TODO(issue 6): drop this lookup once `formatters.sarif` is typed.
-const sarif = (formatters as Record<string, ((reports: Report[]) => string) | undefined>).sarif;
-const sarifButton = $<HTMLButtonElement>("download-sarif");
-if (sarif) {
-  sarifButton.hidden = false;
-  sarifButton.addEventListener("click", () => download("flexguard.sarif", "application/sarif+json", sarif(reports())));
-}
+// SARIF lists the engine's rules (tool.driver.rules), which the worker sends once it is ready.
+$("download-sarif").addEventListener("click", async () => {
+  const rules = await workerReady;
+  download("flexguard.sarif", "application/sarif+json", formatters.sarif(reports(), { rules }));
+});
 
 // ---- start ------------------------------------------------------------------------------------
 

@@ -1,6 +1,7 @@
 /**
- * The lint worker: owns the engine (through the web entry), reads dropped files, expands source
- * maps and lints, so that a 10 MB bundle never blocks the page. One request at a time, in order.
+ * The lint worker: owns the engine (through the web entry), reads dropped files and lints them
+ * (the engine expands source maps), so that a 10 MB bundle never blocks the page. One request at
+ * a time, in order.
  */
 import { loadFlexguard, type BrowserFlexguard } from "../../src/web";
 import { MAX_EDITOR_BYTES, type FromWorker, type Input, type LintedDocument, type ToWorker } from "./protocol";
@@ -12,13 +13,17 @@ interface SourceMap {
   sourcesContent?: unknown;
 }
 
-/** A file is treated as a source map when it is named `.map` or is JSON with `sources` and `mappings`. */
-function asSourceMap(name: string, text: string): SourceMap | undefined {
-  const looksLikeMap = name.endsWith(".map") || /^\s*\{[\s\S]*"mappings"\s*:/.test(text.slice(0, 4096));
-  if (!looksLikeMap) return undefined;
+/**
+ * The sources of a `.map` file, for display only: the engine lints the map itself (each
+ * `sourcesContent` entry as the file it is); the page shows those texts next to the findings.
+ */
+function mapSources(name: string, text: string): { name: string; text?: string }[] | undefined {
+  if (!name.toLowerCase().endsWith(".map")) return undefined;
   try {
     const map = JSON.parse(text) as SourceMap;
-    return Array.isArray(map.sources) ? map : undefined;
+    if (!Array.isArray(map.sources)) return undefined;
+    const contents = Array.isArray(map.sourcesContent) ? map.sourcesContent : [];
+    return map.sources.map((source, i) => ({ name: String(source), text: typeof contents[i] === "string" ? (contents[i] as string) : undefined }));
   } catch {
     return undefined;
   }
@@ -26,32 +31,28 @@ function asSourceMap(name: string, text: string): SourceMap | undefined {
 
 const encoder = new TextEncoder();
 
-/** The documents to lint for one input: itself, or each embedded source of a source map. */
-function documentsOf(input: Input, text: string) {
-  const map = asSourceMap(input.name, text);
-  if (!map) return { documents: [{ name: input.name, text }], map: undefined };
-  const sources = (map.sources as unknown[]).map(String);
-  const contents = Array.isArray(map.sourcesContent) ? map.sourcesContent : [];
-  const documents = sources.flatMap((source, i) => (typeof contents[i] === "string" ? [{ name: source, text: contents[i] as string, map: input.name }] : []));
-  return { documents, map: { name: input.name, sources } };
-}
-
 async function lint(flexguard: BrowserFlexguard, request: ToWorker) {
   const documents: LintedDocument[] = [];
   const maps: { name: string; sources: string[] }[] = [];
-  const pending: { name: string; text: string; map?: string }[] = [];
-  for (const input of request.inputs) {
+  for (const [index, input] of request.inputs.entries()) {
     const text = input.text ?? (await input.file!.text());
-    const expanded = documentsOf(input, text);
-    pending.push(...expanded.documents);
-    if (expanded.map) maps.push(expanded.map);
-  }
-  for (const [index, doc] of pending.entries()) {
-    const bytes = encoder.encode(doc.text).length;
-    post({ type: "progress", id: request.id, done: index, total: pending.length, current: doc.name, bytes });
+    const bytes = encoder.encode(text).length;
+    post({ type: "progress", id: request.id, done: index, total: request.inputs.length, current: input.name, bytes });
     await flexguard.ready(); // after a trap, the replacement instance may still be loading
-    const report = flexguard.lint(doc.text, { filename: doc.name, rules: request.rules });
-    documents.push({ name: doc.name, map: doc.map, bytes, text: bytes <= MAX_EDITOR_BYTES ? doc.text : undefined, report });
+    const report = flexguard.lint(text, { filename: input.name, rules: request.rules });
+    const sources = mapSources(input.name, text);
+    if (!sources) {
+      documents.push({ name: input.name, bytes, text: bytes <= MAX_EDITOR_BYTES ? text : undefined, report });
+      continue;
+    }
+    maps.push({ name: input.name, sources: sources.map((source) => source.name) });
+    // One document per embedded source, holding the findings the engine reported in it.
+    for (const source of sources.filter((source) => source.text !== undefined)) {
+      const findings = report.findings.filter((finding) => finding.file === source.name);
+      const diagnostics = report.diagnostics.filter((diagnostic) => diagnostic.file === source.name);
+      const size = encoder.encode(source.text!).length;
+      documents.push({ name: source.name, map: input.name, bytes: size, text: size <= MAX_EDITOR_BYTES ? source.text : undefined, report: { findings, diagnostics } });
+    }
   }
   post({ type: "result", id: request.id, documents, maps });
 }

@@ -6,7 +6,6 @@ const assert = require("node:assert/strict");
 const fs = require("node:fs");
 const path = require("node:path");
 const { fill } = require("../testgen");
-const { lint } = require("../..");
 const { FlexguardWebpackPlugin } = require("../../dist/webpack.js");
 const { fixtureProject, writeConfig, webpackBuild, FAILED_STATUS } = require("./helpers");
 
@@ -26,8 +25,6 @@ export const config = {
   accountSid: '${SID}',
 };
 `;
-
-const suppressions = lint(`// flexguard-ignore-next-line account-sid -- test\nconst a = '${SID}';\n`).findings.length === 0;
 
 test("configuration mistakes throw when the config is loaded", () => {
   assert.throws(() => new FlexguardWebpackPlugin({ rules: { "no-such-rule": "error" } }), /unknown rule id.*no-such-rule/);
@@ -78,7 +75,7 @@ for (const major of [4, 5]) {
       assert.ok(fs.existsSync(path.join(dir, "build", "plugin-fixture.js")));
     });
 
-    await t.test("a suppressed finding builds", { todo: suppressions ? false : "needs suppressions (issue 6)" }, () => {
+    await t.test("a suppressed finding builds", () => {
       const dir = fixtureProject({
         "src/services/config.js": plantedConfig.replace("  accountSid", "  // flexguard-ignore-next-line account-sid -- test account, rotated\n  accountSid"),
       });
@@ -187,6 +184,38 @@ for (const major of [4, 5]) {
       const third = webpackBuild(dir, major);
       assert.equal(third.status, FAILED_STATUS[major], third.output);
       assert.match(third.output, /baseline .*flexguard-baseline\.json not used: ENOENT/, third.output);
+    });
+
+    await t.test("the project's flexguard.config.json applies: rules, allow, ignore; the plugin's options win", () => {
+      const dir = fixtureProject({ "src/services/config.js": plantedConfig });
+      const config = (extra = {}) => fs.writeFileSync(path.join(dir, "flexguard.config.json"), JSON.stringify({ rules: { "account-sid": "error" }, ...extra }));
+      config();
+      writeConfig(dir, major, { options: "{ report: 'flexguard-report.json' }" });
+      const strict = webpackBuild(dir, major);
+      assert.equal(strict.status, FAILED_STATUS[major], strict.output);
+      assert.match(strict.output, /4:16\s+error\s+.*account-sid/, strict.output);
+      const [finding] = JSON.parse(fs.readFileSync(path.join(dir, "build", "flexguard-report.json"), "utf8")).findings;
+
+      writeConfig(dir, major, { options: "{ config: false }" });
+      assert.equal(webpackBuild(dir, major).status, 0, "config: false reads no config");
+      writeConfig(dir, major, { options: "{ rules: { 'account-sid': 'warning' } }" });
+      assert.equal(webpackBuild(dir, major).status, 0, "the plugin's rules win over the config's");
+
+      writeConfig(dir, major);
+      config({ allow: [finding.fingerprint] });
+      const allowed = webpackBuild(dir, major);
+      assert.equal(allowed.status, 0, allowed.output);
+      assert.doesNotMatch(allowed.output, /account-sid/, "allowed at the module, and not reported again from the bundle");
+      config({ ignore: ["src/services/**", "build/**"] });
+      assert.equal(webpackBuild(dir, major).status, 0, "ignored like an exclude, modules and assets");
+
+      fs.renameSync(path.join(dir, "flexguard.config.json"), path.join(dir, "strict.json"));
+      writeConfig(dir, major, { options: "{ config: 'strict.json' }" });
+      assert.equal(webpackBuild(dir, major).status, 0, "strict.json ignores src/services and build");
+      fs.writeFileSync(path.join(dir, "strict.json"), "{ \"rules\": { \"no-such-rule\": \"off\" } }");
+      const broken = webpackBuild(dir, major);
+      assert.notEqual(broken.status, 0, broken.output);
+      assert.match(broken.output, /strict\.json: "rules\.no-such-rule" is not a flexguard rule/, broken.output);
     });
 
     await t.test("include/exclude select what is scanned", () => {

@@ -1,0 +1,563 @@
+//! The project stage: resolve the file summaries of a repository against each other, and give
+//! each file the values its imports stand for (a Function URL defined in a config module, a
+//! handler wrapper that applies the Flex token validator in a shared helper, a `FLEX_APP_*`
+//! variable that the repository's `.env` files document as a Functions host). The rules then
+//! judge the file with those values, as if they were written in it.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::{Deserialize, Serialize};
+
+use crate::summary::{FileSummary, Imported, Value};
+
+/// One file of the project: its path relative to the project root, and its summary.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
+pub struct ProjectFile {
+    pub path: String,
+    pub summary: FileSummary,
+}
+
+/// A `.env`-style file of the project (`.env.example`, `.env.sample`, `.env`), by path and text.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
+pub struct EnvFile {
+    pub path: String,
+    pub text: String,
+}
+
+/// What the project phase is given.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
+#[cfg_attr(target_arch = "wasm32", tsify(from_wasm_abi))]
+pub struct ProjectInput {
+    pub files: Vec<ProjectFile>,
+    pub env_files: Vec<EnvFile>,
+}
+
+/// What a name in a file stands for, and where that was defined (`path:line`), so a finding can
+/// say where its parts came from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
+pub struct Resolved {
+    pub value: Value,
+    pub from: String,
+}
+
+/// An import the project could not follow to a file of the repository.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
+pub struct Unresolved {
+    pub file: String,
+    pub line: u32,
+    pub specifier: String,
+}
+
+/// The project phase's result: per file, the values of its resolved names (only files that
+/// have any), and the imports of repository files that lead nowhere.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
+pub struct Project {
+    #[cfg_attr(
+        target_arch = "wasm32",
+        tsify(type = "Record<string, Record<string, Resolved>>")
+    )]
+    pub contexts: BTreeMap<String, BTreeMap<String, Resolved>>,
+    pub unresolved: Vec<Unresolved>,
+}
+
+/// File extensions tried for an import without one, in the order bundlers try them.
+const EXTENSIONS: &[&str] = &[".js", ".jsx", ".ts", ".tsx", ".mjs", ".cjs"];
+/// Deepest chain of wrappers (a helper wrapping a helper) followed to a validator.
+const MAX_WRAPPER_DEPTH: u32 = 16;
+
+/// Resolve a project. Never panics; cycles and long chains stop at fixed depths.
+pub fn resolve(input: &ProjectInput) -> Project {
+    let by_path: HashMap<&str, &FileSummary> = input
+        .files
+        .iter()
+        .map(|f| (f.path.as_str(), &f.summary))
+        .collect();
+    let resolver = Resolver { by_path };
+    let env = env_values(&input.env_files);
+    let mut project = Project::default();
+    for file in &input.files {
+        let mut context = BTreeMap::new();
+        for import in &file.summary.imports {
+            let Some(target) = resolver.target(&file.path, &import.specifier) else {
+                let relative = import.specifier.starts_with('.') || import.specifier.contains(':');
+                if relative {
+                    project.unresolved.push(Unresolved {
+                        file: file.path.clone(),
+                        line: import.line,
+                        specifier: import.specifier.clone(),
+                    });
+                }
+                continue;
+            };
+            if let Some(resolved) = resolver.imported(target, &import.imported, 0) {
+                // A namespace's members by their dotted name too, each with its own line.
+                if let Value::Object { fields } = &resolved.value {
+                    for name in fields.keys() {
+                        if let Some(member) = resolver.export(target, name, 0) {
+                            context.insert(format!("{}.{name}", import.local), member);
+                        }
+                    }
+                }
+                context.insert(import.local.clone(), resolved);
+            }
+        }
+        for (name, resolved) in &env {
+            context.insert(format!("process.env.{name}"), resolved.clone());
+        }
+        if !context.is_empty() {
+            project.contexts.insert(file.path.clone(), context);
+        }
+    }
+    project
+}
+
+struct Resolver<'a> {
+    by_path: HashMap<&'a str, &'a FileSummary>,
+}
+
+impl<'a> Resolver<'a> {
+    /// The repository file an import specifier names, if it is one.
+    fn target(&self, importer: &str, specifier: &str) -> Option<&'a str> {
+        let candidates: Vec<String> = if let Some(key) = specifier.strip_prefix("functions:") {
+            // Twilio Runtime: keys are paths below the service's `functions/`, without the
+            // `.private`/`.protected` visibility suffix and the extension.
+            let root = functions_root(importer)?;
+            let key = key.trim_start_matches('/');
+            let mut candidates = Vec::new();
+            for visibility in [".private", ".protected", ""] {
+                for ext in EXTENSIONS {
+                    candidates.push(format!("{root}{key}{visibility}{ext}"));
+                }
+            }
+            candidates
+        } else if specifier.starts_with("./") || specifier.starts_with("../") {
+            let joined = join(parent(importer), specifier)?;
+            let mut candidates = vec![joined.clone()];
+            candidates.extend(EXTENSIONS.iter().map(|ext| format!("{joined}{ext}")));
+            candidates.extend(EXTENSIONS.iter().map(|ext| format!("{joined}/index{ext}")));
+            candidates
+        } else {
+            return None;
+        };
+        candidates
+            .iter()
+            .find_map(|c| self.by_path.get_key_value(c.as_str()).map(|(k, _)| *k))
+    }
+
+    /// The value an import of `target` binds.
+    fn imported(&self, target: &str, imported: &Imported, depth: u32) -> Option<Resolved> {
+        let summary = self.by_path.get(target)?;
+        match imported {
+            Imported::Named { name } => self.export(target, name, depth),
+            Imported::Default => self
+                .export(target, "default", depth)
+                .or_else(|| self.namespace(target, depth)),
+            Imported::Namespace => {
+                let _ = summary;
+                self.namespace(target, depth)
+            }
+        }
+    }
+
+    fn namespace(&self, target: &str, depth: u32) -> Option<Resolved> {
+        let summary = self.by_path.get(target)?;
+        let fields: BTreeMap<String, Value> = summary
+            .exports
+            .keys()
+            .filter(|name| *name != "default")
+            .filter_map(|name| Some((name.clone(), self.export(target, name, depth)?.value)))
+            .collect();
+        (!fields.is_empty()).then(|| Resolved {
+            value: Value::Object { fields },
+            from: format!("{target}:1"),
+        })
+    }
+
+    /// One export, with wrappers resolved to whether they validate.
+    fn export(&self, target: &str, name: &str, depth: u32) -> Option<Resolved> {
+        let export = self.by_path.get(target)?.exports.get(name)?;
+        let value = match &export.value {
+            Value::Wrapper { validates, through } => Value::Wrapper {
+                validates: *validates || self.validates_through(target, through, depth),
+                through: Vec::new(),
+            },
+            other => other.clone(),
+        };
+        Some(Resolved {
+            value,
+            from: format!("{target}:{}", export.line),
+        })
+    }
+
+    /// Whether any of the wrappers a function calls (local names of `file`'s imports, or
+    /// `ns.name` through a namespace) applies the validator.
+    fn validates_through(&self, file: &str, through: &[String], depth: u32) -> bool {
+        if depth >= MAX_WRAPPER_DEPTH || through.is_empty() {
+            return false;
+        }
+        let Some(summary) = self.by_path.get(file) else {
+            return false;
+        };
+        through.iter().any(|callee| {
+            let (local, member) = match callee.split_once('.') {
+                Some((ns, name)) => (ns, Some(name)),
+                None => (callee.as_str(), None),
+            };
+            summary
+                .imports
+                .iter()
+                .filter(|import| import.local == local)
+                .any(|import| {
+                    let Some(target) = self.target(file, &import.specifier) else {
+                        return false;
+                    };
+                    let imported = match (member, &import.imported) {
+                        (Some(name), Imported::Namespace | Imported::Default) => Imported::Named {
+                            name: name.to_string(),
+                        },
+                        (_, imported) => imported.clone(),
+                    };
+                    matches!(
+                        self.imported(target, &imported, depth + 1).map(|r| r.value),
+                        Some(Value::Wrapper {
+                            validates: true,
+                            ..
+                        })
+                    )
+                })
+        })
+    }
+}
+
+/// Lint a whole project in one process: every file once with its summary, the project phase,
+/// then again, with its context, each file that has one. Hosts with worker threads run the
+/// same three steps themselves. `sources` are (project path, text); `options` apply to all.
+pub fn lint(
+    sources: &[(String, String)],
+    env_files: Vec<EnvFile>,
+    options: &crate::Options,
+) -> Vec<crate::Report> {
+    let options_for = |path: &str| crate::Options {
+        filename: Some(path.to_string()),
+        summarize: true,
+        ..options.clone()
+    };
+    let mut reports: Vec<crate::Report> = sources
+        .iter()
+        .map(|(path, text)| crate::scan(text, &options_for(path)))
+        .collect();
+    let files = sources
+        .iter()
+        .zip(&mut reports)
+        .map(|((path, _), report)| ProjectFile {
+            path: path.clone(),
+            summary: report.summary.take().unwrap_or_default(),
+        })
+        .collect();
+    let project = resolve(&ProjectInput { files, env_files });
+    for ((path, text), report) in sources.iter().zip(&mut reports) {
+        if let Some(context) = project.contexts.get(path) {
+            let options = crate::Options {
+                context: context.clone(),
+                summarize: false,
+                ..options_for(path)
+            };
+            *report = crate::scan(text, &options);
+        }
+    }
+    reports
+}
+
+/// `serverless/src/functions/a/b.js` → `serverless/src/functions/`.
+fn functions_root(path: &str) -> Option<String> {
+    let mut root = String::new();
+    for segment in path.split('/') {
+        root.push_str(segment);
+        root.push('/');
+        if segment == "functions" {
+            return Some(root);
+        }
+    }
+    None
+}
+
+fn parent(path: &str) -> &str {
+    path.rfind('/').map_or("", |at| &path[..at])
+}
+
+/// `a/b` + `../c/d` → `a/c/d`; `None` when it climbs out of the project.
+fn join(dir: &str, relative: &str) -> Option<String> {
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for part in relative.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            other => parts.push(other),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// `FLEX_APP_*`/`REACT_APP_*` variables that the repository's env files set to a URL or a
+/// Functions host. The first file that sets one wins (templates are read before `.env`).
+fn env_values(files: &[EnvFile]) -> BTreeMap<String, Resolved> {
+    let mut values = BTreeMap::new();
+    for file in files {
+        for (number, line) in file.text.lines().enumerate() {
+            let line = line.trim();
+            let line = line.strip_prefix("export ").unwrap_or(line);
+            let Some((name, value)) = line.split_once('=') else {
+                continue;
+            };
+            let name = name.trim();
+            if !(name.starts_with("FLEX_APP_") || name.starts_with("REACT_APP_")) {
+                continue;
+            }
+            let value = value.split(" #").next().unwrap_or("").trim();
+            let value = value.trim_matches(|c| c == '"' || c == '\'');
+            let url = if value.ends_with(".twil.io") && !value.contains("://") {
+                format!("https://{value}")
+            } else {
+                value.to_string()
+            };
+            let lower = url.to_ascii_lowercase();
+            let is_url = (lower.starts_with("https://") || lower.starts_with("http://"))
+                && !url.contains('@')
+                && !url.chars().any(char::is_whitespace);
+            if is_url && !values.contains_key(name) {
+                values.insert(
+                    name.to_string(),
+                    Resolved {
+                        value: Value::Url { value: url },
+                        from: format!("{}:{}", file.path, number + 1),
+                    },
+                );
+            }
+        }
+    }
+    values
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{scan, Options};
+
+    fn summary(path: &str, source: &str) -> ProjectFile {
+        let report = scan(
+            source,
+            &Options {
+                filename: Some(path.into()),
+                summarize: true,
+                ..Default::default()
+            },
+        );
+        ProjectFile {
+            path: path.into(),
+            summary: report.summary.expect("a summary was asked for"),
+        }
+    }
+
+    #[test]
+    fn runtime_helpers_that_validate_are_followed() {
+        let helper = summary(
+            "svc/functions/common/helper.private.js",
+            "const TokenValidator = require('twilio-flex-token-validator').functionValidator;\n\
+             exports.prepareFlexFunction = (params, fn) => TokenValidator((c, e, cb) => fn(c, e, cb));\n\
+             exports.prepareStudioFunction = (params, fn) => (c, e, cb) => fn(c, e, cb);\n",
+        );
+        let handler = summary(
+            "svc/functions/flex/pause.js",
+            "const { prepareFlexFunction, prepareStudioFunction } = require(Runtime.getFunctions()['common/helper'].path);\n\
+             exports.handler = prepareFlexFunction([], async () => {});\n",
+        );
+        let project = resolve(&ProjectInput {
+            files: vec![helper, handler],
+            env_files: vec![],
+        });
+        let context = &project.contexts["svc/functions/flex/pause.js"];
+        assert!(matches!(
+            context["prepareFlexFunction"].value,
+            Value::Wrapper {
+                validates: true,
+                ..
+            }
+        ));
+        assert!(matches!(
+            context["prepareStudioFunction"].value,
+            Value::Wrapper {
+                validates: false,
+                ..
+            }
+        ));
+        assert_eq!(
+            context["prepareFlexFunction"].from,
+            "svc/functions/common/helper.private.js:2"
+        );
+    }
+
+    #[test]
+    fn urls_in_config_modules_and_env_files_are_followed() {
+        let config = summary(
+            "src/config.js",
+            "const BASE = 'https://svc-1234.twil.io';\nexport const ENDPOINTS = { tasks: `${BASE}/tasks` };\nexport default BASE;\n",
+        );
+        let user = summary(
+            "src/api/tasks.js",
+            "import BASE, { ENDPOINTS } from '../config';\nimport * as config from '../config.js';\n",
+        );
+        let project = resolve(&ProjectInput {
+            files: vec![config, user],
+            env_files: vec![EnvFile {
+                path: ".env.example".into(),
+                text: "# where the functions are\nFLEX_APP_SERVERLESS_DOMAIN=svc-1234-dev.twil.io\nFLEX_APP_TOKEN=xyz\n".into(),
+            }],
+        });
+        let context = &project.contexts["src/api/tasks.js"];
+        let Value::Object { fields } = &context["ENDPOINTS"].value else {
+            panic!("{context:?}")
+        };
+        assert_eq!(
+            fields["tasks"],
+            Value::Url {
+                value: "https://svc-1234.twil.io/tasks".into()
+            }
+        );
+        assert_eq!(
+            context["BASE"].value,
+            Value::Url {
+                value: "https://svc-1234.twil.io".into()
+            }
+        );
+        assert!(matches!(context["config"].value, Value::Object { .. }));
+        let domain = &context["process.env.FLEX_APP_SERVERLESS_DOMAIN"];
+        assert_eq!(
+            domain.value,
+            Value::Url {
+                value: "https://svc-1234-dev.twil.io".into()
+            }
+        );
+        assert_eq!(domain.from, ".env.example:2");
+        assert!(!context.contains_key("process.env.FLEX_APP_TOKEN"));
+    }
+
+    fn rules_per_file(files: &[(&str, &str)], env: &str) -> Vec<(String, String, Vec<String>)> {
+        let sources: Vec<(String, String)> = files
+            .iter()
+            .map(|(p, t)| (p.to_string(), t.to_string()))
+            .collect();
+        let env_files = vec![EnvFile {
+            path: ".env.example".into(),
+            text: env.into(),
+        }];
+        lint(&sources, env_files, &Options::default())
+            .into_iter()
+            .flat_map(|r| r.findings)
+            .map(|f| {
+                let related = f
+                    .related
+                    .iter()
+                    .map(|r| format!("{}:{}", r.file, r.line))
+                    .collect();
+                (f.file, f.rule_id, related)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn checks_follow_helpers_urls_and_env_across_files() {
+        let found = rules_per_file(
+            &[
+                (
+                    "svc/functions/common/helper.private.js",
+                    "const TokenValidator = require('twilio-flex-token-validator').functionValidator;\n\
+                     exports.prepareFlexFunction = (p, fn) => TokenValidator((c, e, cb) => fn(c, e, cb));\n\
+                     exports.prepareOpenFunction = (p, fn) => (c, e, cb) => fn(c, e, cb);\n",
+                ),
+                (
+                    "svc/functions/flex/validated.js",
+                    "const { prepareFlexFunction } = require(Runtime.getFunctions()['common/helper'].path);\n\
+                     exports.handler = prepareFlexFunction([], async (context, event, callback) => callback(null, {}));\n",
+                ),
+                (
+                    "svc/functions/flex/open.js",
+                    "const helper = require(Runtime.getFunctions()['common/helper'].path);\n\
+                     exports.handler = helper.prepareOpenFunction([], async (context, event, callback) => callback(null, {}));\n",
+                ),
+                ("plugin/src/config.js", "export const ENDPOINTS = { tasks: 'https://svc-1234.twil.io/tasks' };\n"),
+                (
+                    "plugin/src/api.js",
+                    "import { ENDPOINTS } from './config';\n\
+                     export const a = () => fetch(ENDPOINTS.tasks, { method: 'POST', body: '{}' });\n\
+                     export const b = () => fetch(`${process.env.FLEX_APP_FUNCTIONS}/tasks`, { method: 'POST' });\n",
+                ),
+            ],
+            "FLEX_APP_FUNCTIONS=https://svc-1234.twil.io\n",
+        );
+        let of = |file: &str| -> Vec<&str> {
+            found
+                .iter()
+                .filter(|(f, ..)| f == file)
+                .map(|(_, r, _)| r.as_str())
+                .collect()
+        };
+        assert_eq!(of("svc/functions/flex/validated.js"), Vec::<&str>::new());
+        assert_eq!(
+            of("svc/functions/flex/open.js"),
+            ["function-without-token-validator"]
+        );
+        assert_eq!(
+            of("plugin/src/api.js"),
+            ["function-call-without-token", "function-call-without-token"]
+        );
+        // Each says where its URL came from.
+        let related: Vec<&Vec<String>> = found
+            .iter()
+            .filter(|(f, ..)| f == "plugin/src/api.js")
+            .map(|(.., r)| r)
+            .collect();
+        assert_eq!(
+            related,
+            [
+                &vec!["plugin/src/config.js:1".to_string()],
+                &vec![".env.example:1".to_string()]
+            ]
+        );
+        let open = found
+            .iter()
+            .find(|(f, ..)| f == "svc/functions/flex/open.js")
+            .unwrap();
+        assert_eq!(open.2, ["svc/functions/common/helper.private.js:3"]);
+    }
+
+    #[test]
+    fn cycles_and_missing_files_end() {
+        let a = summary("src/a.js", "const { f } = require('./b');\nexports.f = (x) => f(x);\nconst m = require('./missing');\n");
+        let b = summary(
+            "src/b.js",
+            "const { f } = require('./a');\nexports.f = (x) => f(x);\n",
+        );
+        let project = resolve(&ProjectInput {
+            files: vec![a, b],
+            env_files: vec![],
+        });
+        assert!(matches!(
+            project.contexts["src/a.js"]["f"].value,
+            Value::Wrapper {
+                validates: false,
+                ..
+            }
+        ));
+        assert_eq!(project.unresolved.len(), 1);
+        assert_eq!(project.unresolved[0].specifier, "./missing");
+    }
+}

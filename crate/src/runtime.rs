@@ -1,0 +1,190 @@
+//! Where a file's code runs. The same request is a leak in an agent's browser and the
+//! recommended design in a Twilio Function, and neither matters in a test or a build script,
+//! which never ship. Credentials matter everywhere: a secret in a test is still committed.
+
+use serde::{Deserialize, Serialize};
+
+use crate::glob::{matches_any, Glob};
+
+/// A file's runtime.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
+pub enum Runtime {
+    /// Flex plugin code: bundled and served to every agent's browser.
+    Plugin,
+    /// A Twilio Serverless Function: runs on Twilio with the account's credentials in `context`.
+    Function,
+    /// A Twilio Serverless asset: a public file that anyone can fetch.
+    Asset,
+    /// Tests, mocks and fixtures: run by a test runner, never shipped.
+    Test,
+    /// Build, deploy and setup scripts and tool configs: run on a developer's machine or in CI.
+    Tooling,
+}
+
+impl Runtime {
+    pub const ALL: &'static [Runtime] = &[
+        Runtime::Plugin,
+        Runtime::Function,
+        Runtime::Asset,
+        Runtime::Test,
+        Runtime::Tooling,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Runtime::Plugin => "plugin",
+            Runtime::Function => "function",
+            Runtime::Asset => "asset",
+            Runtime::Test => "test",
+            Runtime::Tooling => "tooling",
+        }
+    }
+}
+
+/// Directories whose files are tests.
+const TEST_DIRECTORIES: &[&str] = &[
+    "__tests__",
+    "__mocks__",
+    "__fixtures__",
+    "test",
+    "tests",
+    "e2e",
+    "cypress",
+];
+/// Directories whose files are tooling.
+const TOOLING_DIRECTORIES: &[&str] = &["scripts", ".github", ".circleci", ".husky"];
+/// Base-name stems of tool configs (`webpack.config.js`, `jest.config.ts`, `.eslintrc.js`).
+const TOOL_CONFIG_STEMS: &[&str] = &[
+    "webpack.config",
+    "webpack.dev",
+    "webpack.prod",
+    "jest.config",
+    "babel.config",
+    "craco.config",
+    "eslint.config",
+    ".eslintrc",
+    "prettier.config",
+    ".prettierrc",
+    "rollup.config",
+    "vite.config",
+    "vitest.config",
+    "postcss.config",
+    "tailwind.config",
+    "gulpfile",
+    "gruntfile",
+    "commitlint.config",
+    "lint-staged.config",
+    "playwright.config",
+    "cypress.config",
+];
+
+/// The runtime the repository's conventions give a file, from its project path.
+pub fn infer(path: &str) -> Runtime {
+    let path = path.replace('\\', "/");
+    let mut segments: Vec<&str> = path
+        .split('/')
+        .filter(|s| !s.is_empty() && *s != ".")
+        .collect();
+    let name = segments.pop().unwrap_or("").to_ascii_lowercase();
+    let directories: Vec<String> = segments.iter().map(|s| s.to_ascii_lowercase()).collect();
+    let has_directory = |names: &[&str]| directories.iter().any(|d| names.contains(&d.as_str()));
+
+    let is_test_file = [".test.", ".spec.", ".stories."]
+        .iter()
+        .any(|m| name.contains(m))
+        || ["setuptests.", "jest.setup.", "test-utils.", "testutils."]
+            .iter()
+            .any(|p| name.starts_with(p));
+    if is_test_file || has_directory(TEST_DIRECTORIES) {
+        return Runtime::Test;
+    }
+    let is_tool_config = TOOL_CONFIG_STEMS.iter().any(|stem| {
+        name.strip_prefix(stem)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+    });
+    // `setup.js`, `deploy-functions.sh`: scripts at the top of a repository or package, not in source.
+    let in_source = has_directory(&["src", "functions", "assets", "public"]);
+    let is_script = !in_source
+        && ["setup", "deploy", "postinstall", "preinstall"]
+            .iter()
+            .any(|p| name.starts_with(p));
+    if is_tool_config || is_script || has_directory(TOOLING_DIRECTORIES) {
+        return Runtime::Tooling;
+    }
+    if directories.iter().any(|d| d == "functions") {
+        return Runtime::Function;
+    }
+    // Serverless assets sit beside `functions/`; a plugin's `src/assets/` is plugin code.
+    if let Some(at) = directories.iter().position(|d| d == "assets") {
+        let service = &directories[..at];
+        if service
+            .iter()
+            .any(|d| d.contains("serverless") || d.contains("functions"))
+        {
+            return Runtime::Asset;
+        }
+    }
+    Runtime::Plugin
+}
+
+/// The user's `runtimes` globs: the first runtime (in `Runtime::ALL` order) whose globs match
+/// wins over the conventions.
+pub fn resolve(
+    path: &str,
+    configured: &std::collections::BTreeMap<Runtime, Vec<String>>,
+) -> Runtime {
+    for runtime in Runtime::ALL {
+        if let Some(patterns) = configured.get(runtime) {
+            let globs: Vec<Glob> = patterns.iter().map(|p| Glob::new(p)).collect();
+            if matches_any(&globs, path) {
+                return *runtime;
+            }
+        }
+    }
+    infer(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{infer, resolve, Runtime};
+
+    #[test]
+    fn conventions_of_flex_repositories() {
+        let cases = [
+            ("src/components/Panel.tsx", Runtime::Plugin),
+            ("plugin-supervisor/src/index.js", Runtime::Plugin),
+            ("src/assets/logo.js", Runtime::Plugin),
+            ("build/plugin-sample.js", Runtime::Plugin),
+            ("functions/send-sms.js", Runtime::Function),
+            (
+                "serverless-functions/src/functions/common/helpers.private.js",
+                Runtime::Function,
+            ),
+            ("serverless/assets/widget.js", Runtime::Asset),
+            ("src/__tests__/Panel.test.tsx", Runtime::Test),
+            ("src/utils/http.spec.ts", Runtime::Test),
+            ("functions/__mocks__/twilio.js", Runtime::Test),
+            ("test/setup.js", Runtime::Test),
+            ("scripts/deploy.js", Runtime::Tooling),
+            ("webpack.config.js", Runtime::Tooling),
+            ("plugin-a/jest.config.js", Runtime::Tooling),
+            ("setup-environment.js", Runtime::Tooling),
+            ("src/setupProxy.js", Runtime::Plugin),
+        ];
+        for (path, expected) in cases {
+            assert_eq!(infer(path), expected, "{path}");
+        }
+    }
+
+    #[test]
+    fn configured_globs_win() {
+        let configured = [(Runtime::Function, vec!["backend/**".to_string()])].into();
+        assert_eq!(
+            resolve("backend/api/token.js", &configured),
+            Runtime::Function
+        );
+        assert_eq!(resolve("src/a.js", &configured), Runtime::Plugin);
+    }
+}
