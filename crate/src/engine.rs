@@ -201,6 +201,16 @@ impl<'a> Ctx<'a> {
         self.folder.binding(name)
     }
 
+    /// Every initialiser of a name that may hold a URL (see `Consts::url_declarations`).
+    pub fn url_declarations(&self, name: &swc_atoms::Atom) -> &[Expr] {
+        self.folder.consts.url_declarations(name)
+    }
+
+    /// The initialiser of the class field `name` (`this.name`, `Class.name`), if one class has it.
+    pub fn field(&self, name: &swc_atoms::Atom) -> Option<&Expr> {
+        self.folder.consts.field(name)
+    }
+
     /// Record that the current rule saw `fact` at `span` (queried by deferred reports).
     pub fn note(&mut self, fact: &'static str, span: Span) {
         self.notes

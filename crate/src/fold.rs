@@ -39,7 +39,18 @@ pub struct Consts {
     bindings: FxHashMap<Atom, Option<Box<Expr>>>,
     /// How often each name is bound or assigned (only consulted while collecting).
     bound: FxHashMap<Atom, u32>,
+    /// Class fields (`static baseUrl = \`https://${…}\``, `url = "…"`) by name, `None` once a
+    /// name is a field of two classes. Read through `this.name`/`Class.name` by URL lookups only:
+    /// a field can be reassigned, so it is never folded as a constant.
+    fields: FxHashMap<Atom, Option<Box<Expr>>>,
+    /// Declarations that may hold a URL the folder cannot fold (`${this.base}/x`,
+    /// `process.env.X`), by name, when no binding of the name is reassigned: every initialiser
+    /// (a name declared in each method of a class has several), for URL lookups only.
+    url_declarations: FxHashMap<Atom, Vec<Expr>>,
 }
+
+/// Most declarations of one name kept for [`Consts::url_declarations`].
+const MAX_DECLARATIONS: usize = 8;
 
 impl Consts {
     pub fn collect(program: &swc_ecma_ast::Program) -> Self {
@@ -49,15 +60,45 @@ impl Consts {
         consts
             .bindings
             .retain(|name, init| init.is_some() && bound.get(name).copied().unwrap_or(0) <= 1);
+        // Kept only when every binding of the name is one of these declarations.
+        consts.url_declarations.retain(|name, inits| {
+            inits.len() <= MAX_DECLARATIONS
+                && bound.get(name).copied().unwrap_or(0) as usize == inits.len()
+        });
         consts
+    }
+
+    /// Every initialiser of a name whose declarations may hold a URL (see `url_declarations`).
+    pub fn url_declarations(&self, name: &Atom) -> &[Expr] {
+        self.url_declarations.get(name).map_or(&[], Vec::as_slice)
     }
 
     fn get(&self, name: &Atom) -> Option<&Expr> {
         self.bindings.get(name).and_then(|e| e.as_deref())
     }
+
+    /// The initialiser of a class field of this name, when only one class has one.
+    pub fn field(&self, name: &Atom) -> Option<&Expr> {
+        self.fields.get(name).and_then(|e| e.as_deref())
+    }
 }
 
 impl Visit for Consts {
+    fn visit_class_prop(&mut self, prop: &swc_ecma_ast::ClassProp) {
+        if let (swc_ecma_ast::PropName::Ident(name), Some(value)) = (&prop.key, &prop.value) {
+            // A URL is often partly unknown (`https://${process.env.X}`): keep any string form.
+            let string_like = matches!(&**value, Expr::Lit(Lit::Str(_)) | Expr::Tpl(_))
+                || matches!(&**value, Expr::Bin(bin) if bin.op == BinaryOp::Add);
+            if string_like {
+                self.fields
+                    .entry(name.sym.clone())
+                    .and_modify(|seen| *seen = None)
+                    .or_insert_with(|| Some(value.clone()));
+            }
+        }
+        prop.visit_children_with(self);
+    }
+
     fn visit_var_decl(&mut self, decl: &VarDecl) {
         for declarator in &decl.decls {
             if let (Pat::Ident(name), Some(init)) = (&declarator.name, &declarator.init) {
@@ -66,6 +107,15 @@ impl Visit for Consts {
                         .entry(name.id.sym.clone())
                         .and_modify(|seen| *seen = None)
                         .or_insert_with(|| Some(init.clone()));
+                }
+                if may_hold_url(init) {
+                    let inits = self
+                        .url_declarations
+                        .entry(name.id.sym.clone())
+                        .or_default();
+                    if inits.len() <= MAX_DECLARATIONS {
+                        inits.push((**init).clone());
+                    }
                 }
             }
         }
@@ -82,6 +132,20 @@ impl Visit for Consts {
             *self.bound.entry(ident.sym.clone()).or_default() += 2;
         }
         update.visit_children_with(self);
+    }
+}
+
+/// An initialiser that a URL lookup may read through: a string form, or a member (an env var, a
+/// class field) with a template or concatenation around it.
+fn may_hold_url(expr: &Expr) -> bool {
+    match expr {
+        Expr::Lit(Lit::Str(_)) | Expr::Tpl(_) | Expr::Member(_) => true,
+        Expr::Paren(p) => may_hold_url(&p.expr),
+        Expr::Bin(bin) => matches!(
+            bin.op,
+            BinaryOp::Add | BinaryOp::LogicalOr | BinaryOp::NullishCoalescing
+        ),
+        _ => false,
     }
 }
 

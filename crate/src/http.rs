@@ -412,16 +412,35 @@ fn prefix_into(ctx: &Ctx, expr: &Expr, depth: u32, steps: &mut u32, out: &mut St
                     out.push_str(value);
                     true
                 }
-                _ => false,
+                _ => same_host_everywhere(ctx, &ident.sym, depth, steps, out),
             },
         },
-        Expr::Member(_) => match project_url(ctx, expr) {
-            Some(value) => {
+        Expr::Member(member) => {
+            if let Some(value) = project_url(ctx, expr) {
+                // `https://${process.env.DOMAIN}` where the env file gives the host with a scheme.
+                let value = match value.find("://") {
+                    Some(at) if out.ends_with("://") => &value[at + 3..],
+                    _ => value,
+                };
                 out.push_str(value);
-                true
+                return true;
             }
-            None => false,
-        },
+            // `this.baseUrl` / `Service.baseUrl`: a class field's initialiser.
+            let is_class_ref = matches!(&*member.obj, Expr::This(_) | Expr::Ident(_));
+            if let (true, MemberProp::Ident(prop)) = (is_class_ref, &member.prop) {
+                if let Some(init) = ctx.field(&prop.sym) {
+                    return prefix_into(ctx, init, depth + 1, steps, out);
+                }
+            }
+            if let Some(host) = functions_host_by_name(expr) {
+                if out.is_empty() {
+                    out.push_str("https://");
+                }
+                out.push_str(&host);
+                return true;
+            }
+            false
+        }
         // `new URL(path, base)`.
         Expr::New(new) if ident_name(&new.callee) == Some("URL") => {
             let args = args(new.args.as_deref().unwrap_or_default());
@@ -448,6 +467,48 @@ fn prefix_into(ctx: &Ctx, expr: &Expr, depth: u32, steps: &mut u32, out: &mut St
             false
         }
         _ => false,
+    }
+}
+
+/// A name the folder cannot fold: its one declaration (`const url = `${this.base}/x``), or, when
+/// several functions declare it (`/a` in one method, `/b` in the next) and every declaration
+/// names the same host, that host.
+fn same_host_everywhere(
+    ctx: &Ctx,
+    name: &swc_atoms::Atom,
+    depth: u32,
+    steps: &mut u32,
+    out: &mut String,
+) -> bool {
+    let inits = ctx.url_declarations(name);
+    if let [only] = inits {
+        return prefix_into(ctx, only, depth + 1, steps, out);
+    }
+    let mut first: Option<String> = None;
+    for init in inits {
+        let mut candidate = out.clone();
+        prefix_into(ctx, init, depth + 1, steps, &mut candidate);
+        let Some(found) = host(&candidate) else {
+            return false;
+        };
+        match &first {
+            None => first = Some(candidate),
+            Some(seen) if host(seen).as_deref() == Some(found.as_str()) => {}
+            Some(_) => return false,
+        }
+    }
+    match first {
+        Some(url) => {
+            // The host is certain; the rest of the URL is not.
+            let at = url.find("://").map_or(0, |i| i + 3);
+            let end = url[at..].find('/').map_or(url.len(), |i| at + i);
+            out.clear();
+            out.push_str(&url[..end]);
+            out.push('/');
+            out.push(UNKNOWN);
+            false
+        }
+        None => false,
     }
 }
 
@@ -489,6 +550,42 @@ fn project_url<'c>(ctx: &'c Ctx, expr: &Expr) -> Option<&'c str> {
         _ => None,
     }
 }
+
+/// A Functions host that a name gives away when no file defines its value: Flex's own runtime
+/// domain (`serviceBaseUrl`, `runtime_domain`), or an env var named for the Serverless service
+/// (`REACT_APP_SERVERLESS_BASE_DOMAIN`, `FLEX_APP_FUNCTIONS_URL`). Shown by that name.
+fn functions_host_by_name(expr: &Expr) -> Option<String> {
+    let Expr::Member(member) = expr else {
+        return None;
+    };
+    let MemberProp::Ident(prop) = &member.prop else {
+        return None;
+    };
+    if matches!(
+        &*prop.sym,
+        "serviceBaseUrl" | "runtime_domain" | "runtimeDomain"
+    ) {
+        return Some(format!("{}{}", prop.sym, FUNCTIONS_BY_NAME));
+    }
+    let is_env = matches!(&*member.obj, Expr::Member(env)
+        if matches!(&*env.obj, Expr::Ident(p) if p.sym == *"process")
+        && matches!(&env.prop, MemberProp::Ident(e) if e.sym == *"env"));
+    let upper = prop.sym.to_ascii_uppercase();
+    let named = [
+        "SERVERLESS",
+        "FUNCTIONS",
+        "FUNCTION_URL",
+        "FUNCTION_DOMAIN",
+        "RUNTIME_DOMAIN",
+        "SERVICE_BASE_URL",
+    ]
+    .iter()
+    .any(|word| upper.contains(word));
+    (is_env && named).then(|| format!("process.env.{}{FUNCTIONS_BY_NAME}", prop.sym))
+}
+
+/// Appended to a Functions host known only by name, so that it reads as one (`*.twil.io`).
+const FUNCTIONS_BY_NAME: &str = ".twil.io";
 
 /// The lower-cased host of an absolute http(s) URL.
 pub fn host(url: &str) -> Option<String> {

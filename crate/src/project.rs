@@ -86,8 +86,20 @@ pub fn resolve(input: &ProjectInput) -> Project {
         let mut context = BTreeMap::new();
         for import in &file.summary.imports {
             let Some(target) = resolver.target(&file.path, &import.specifier) else {
+                // Stylesheets, images and JSON are not code the project follows.
+                let code = match import
+                    .specifier
+                    .rsplit('/')
+                    .next()
+                    .and_then(|n| n.rsplit_once('.'))
+                {
+                    Some((stem, ext)) => {
+                        stem.is_empty() || EXTENSIONS.contains(&format!(".{ext}").as_str())
+                    }
+                    None => true,
+                };
                 let relative = import.specifier.starts_with('.') || import.specifier.contains(':');
-                if relative {
+                if relative && code {
                     project.unresolved.push(Unresolved {
                         file: file.path.clone(),
                         line: import.line,

@@ -54,7 +54,22 @@ const TEST_DIRECTORIES: &[&str] = &[
     "cypress",
 ];
 /// Directories whose files are tooling.
-const TOOLING_DIRECTORIES: &[&str] = &["scripts", ".github", ".circleci", ".husky"];
+/// Directories whose files are tooling: scripts, CI, provisioning and infrastructure code, and
+/// the Flex configuration deploy step of Twilio's project template.
+const TOOLING_DIRECTORIES: &[&str] = &[
+    "scripts",
+    ".github",
+    ".circleci",
+    ".husky",
+    "flex-config",
+    "provision",
+    "provisioning",
+    "infra",
+    "infra-as-code",
+    "terraform",
+    "deploy",
+    "installer",
+];
 /// Base-name stems of tool configs (`webpack.config.js`, `jest.config.ts`, `.eslintrc.js`).
 const TOOL_CONFIG_STEMS: &[&str] = &[
     "webpack.config",
@@ -172,6 +187,8 @@ mod tests {
             ("plugin-a/jest.config.js", Runtime::Tooling),
             ("setup-environment.js", Runtime::Tooling),
             ("src/setupProxy.js", Runtime::Plugin),
+            ("flex-config/index.mjs", Runtime::Tooling),
+            ("infra-as-code/state/verify-signature.js", Runtime::Tooling),
         ];
         for (path, expected) in cases {
             assert_eq!(infer(path), expected, "{path}");

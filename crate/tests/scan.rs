@@ -200,9 +200,9 @@ fn first_party_globs_narrow_code_patterns_but_never_credentials() {
 
 #[test]
 fn code_patterns_are_judged_by_where_the_file_runs_and_credentials_everywhere() {
-    let sid = testgen::fill("AC{hex32}", 23);
+    let token = testgen::fill("{hex32}", 23);
     let source = format!(
-        "const sid = '{sid}';\nconst twilio = require('twilio');\nfetch('https://api.twilio.com/2010-04-01/Accounts.json');\n"
+        "const authToken = '{token}';\nconst twilio = require('twilio');\nfetch('https://api.twilio.com/2010-04-01/Accounts.json');\n"
     );
     let rules_in = |path: &str| -> Vec<(String, Option<flexguard::Runtime>)> {
         let report = scan(&source, &options(path));
@@ -215,7 +215,7 @@ fn code_patterns_are_judged_by_where_the_file_runs_and_credentials_everywhere() 
     let rules = |path: &str| -> Vec<String> { rules_in(path).into_iter().map(|r| r.0).collect() };
     assert_eq!(
         rules("src/api.js"),
-        ["account-sid", "server-sdk-import", "direct-api-call"]
+        ["auth-token", "server-sdk-import", "direct-api-call"]
     );
     assert_eq!(
         rules_in("src/api.js")[0].1,
@@ -226,7 +226,7 @@ fn code_patterns_are_judged_by_where_the_file_runs_and_credentials_everywhere() 
         "src/__tests__/api.test.js",
         "scripts/deploy.js",
     ] {
-        assert_eq!(rules(elsewhere), ["account-sid"], "{elsewhere}");
+        assert_eq!(rules(elsewhere), ["auth-token"], "{elsewhere}");
     }
     let configured = Options {
         filename: Some("backend/api.js".into()),

@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { formatters, FormatterName, ReportedFinding } from "./format";
-import { flexguard, lint, lintFiles, resolveProject, rules } from "./node";
+import { flexguard, lint, lintFiles, ProjectOverview, resolveProject, rules } from "./node";
 import type { Report, RuleSetting } from "./core";
 import { isRuleSetting, RULE_SETTINGS, summarize } from "./core";
 import { createBaseline } from "./baseline";
@@ -36,7 +36,8 @@ Options:
   --stdin-filename <name>      file name for --stdin (reported, and picks the syntax)
   --no-gitignore               do not honour .gitignore files when walking directories
   --verify                     check found credential pairs against Twilio's API (read-only GET)
-  --list-rules                 print every rule and exit
+  --list-rules                 print every rule and exit (--format json: the registry as JSON)
+  --print-project              print where each file runs and the imports that lead nowhere
   -v, --version                print the version
   -h, --help                   print this help
 
@@ -56,6 +57,7 @@ const CLI_OPTIONS = {
   noGitignore: { long: "no-gitignore" },
   verify: { long: "verify" },
   listRules: { long: "list-rules" },
+  printProject: { long: "print-project" },
   version: { long: "version", short: "v" },
 } as const;
 
@@ -74,6 +76,7 @@ interface CliArgs {
   gitignore: boolean;
   verify: boolean;
   listRules: boolean;
+  printProject: boolean;
   help: boolean;
   version: boolean;
 }
@@ -109,6 +112,7 @@ function parseCliArgs(argv: string[]): CliArgs {
     gitignore: options.noGitignore !== true,
     verify: options.verify === true,
     listRules: options.listRules === true,
+    printProject: options.printProject === true,
     help: options.help === true,
     version: options.version === true,
   };
@@ -118,9 +122,22 @@ function parseCliArgs(argv: string[]): CliArgs {
   return args;
 }
 
-/** The registry as a table: generated from the engine, never hand-kept. */
-function listRules(): string {
-  return rules().map((r) => `${r.id.padEnd(34)} ${r.defaultSeverity.padEnd(8)} ${r.summary}`).join("\n") + "\n";
+/** The registry as a table (or JSON): generated from the engine, never hand-kept. */
+function listRules(format: FormatterName): string {
+  if (format === "json") return JSON.stringify(rules(), null, 2) + "\n";
+  return rules().map((r) => `${r.id.padEnd(34)} ${r.defaultSeverity.padEnd(8)} ${r.kind.padEnd(11)} ${r.summary}`).join("\n") + "\n";
+}
+
+/** `--print-project`: each file's runtime, and imports of repository files that lead nowhere. */
+function printProject(overview: ProjectOverview, format: FormatterName): string {
+  if (format === "json") return JSON.stringify(overview, null, 2) + "\n";
+  const width = Math.max(8, ...overview.files.map((f) => f.runtime.length));
+  let out = overview.files.map((f) => `${f.runtime.padEnd(width)}  ${f.file}`).join("\n") + "\n";
+  if (overview.unresolved.length > 0) {
+    out += `\nunresolved imports:\n`;
+    out += overview.unresolved.map((u) => `  ${u.file}:${u.line}  ${u.specifier}`).join("\n") + "\n";
+  }
+  return out;
 }
 
 function readStream(stream: NodeJS.ReadableStream): Promise<string> {
@@ -176,7 +193,7 @@ async function run(argv: string[], { stdout, stderr, stdin }: Streams): Promise<
   const args = parseCliArgs(argv);
   if (args.help) return stdout.write(USAGE), 0;
   if (args.version) return stdout.write(`flexguard ${flexguard.version()}\n`), 0;
-  if (args.listRules) return stdout.write(listRules()), 0;
+  if (args.listRules) return stdout.write(listRules(args.format)), 0;
   if (args.paths.length === 0 && !args.stdin) throw new UsageError("no paths given");
 
   const cwd = process.cwd();
@@ -195,7 +212,9 @@ async function run(argv: string[], { stdout, stderr, stdin }: Streams): Promise<
   } else {
     const bar = progress(stderr);
     try {
-      reports = await lintFiles(args.paths, { cwd, config: project.loaded, rules: args.rules, baseline: accepted, gitignore: args.gitignore, onProgress: bar.update });
+      let overview: ProjectOverview | undefined;
+      reports = await lintFiles(args.paths, { cwd, config: project.loaded, rules: args.rules, baseline: accepted, gitignore: args.gitignore, onProgress: bar.update, onProject: (o) => (overview = o) });
+      if (args.printProject && overview) return stdout.write(printProject(overview, args.format)), 0;
     } finally {
       bar.clear();
     }

@@ -48,15 +48,25 @@ function isTrap(error: unknown): boolean {
   );
 }
 
+/** Placeholders in the engine's "not scanned" report, filled in for the file that failed. */
+const FILE_MARK = "\u0000file";
+const REASON_MARK = "\u0000reason";
+
 export class Flexguard {
   #engine: Engine | undefined;
   #rules: RuleInfo[] | undefined;
+  #notScanned: Diagnostic | undefined;
 
   /** @param instantiate returns a fresh engine instance; called again after a trap. */
   constructor(private readonly instantiate: () => Engine) {}
 
   get engine(): Engine {
-    return (this.#engine ??= this.instantiate());
+    if (!this.#engine) {
+      this.#engine = this.instantiate();
+      // The engine's words for a file it could not scan, kept for when no instance is left to ask.
+      this.#notScanned ??= this.#engine.failureReport({ filename: FILE_MARK }, REASON_MARK).diagnostics[0];
+    }
+    return this.#engine;
   }
 
   /**
@@ -75,10 +85,10 @@ export class Flexguard {
       try {
         return this.engine.lintAfterFailure(source, options, reason);
       } catch (fallbackError) {
-        // The text-only scan cannot recurse, but a browser may have no fresh instance yet.
-        if (!isTrap(fallbackError)) throw fallbackError;
-        this.#engine = undefined;
-        return this.engine.failureReport(options, reason);
+        // The text-only scan cannot recurse; but the fresh instance may trap too, or a browser
+        // may have none ready yet. The file is then reported as not scanned.
+        if (isTrap(fallbackError)) this.#engine = undefined;
+        return this.#notScannedReport(options.filename ?? "<input>", reason);
       }
     }
   }
@@ -97,6 +107,13 @@ export class Flexguard {
    */
   resolveProject(input: ProjectInput): Project {
     return this.engine.resolveProject(input);
+  }
+
+  #notScannedReport(file: string, reason: string): Report {
+    const template = this.#notScanned;
+    if (!template) throw new Error(`flexguard: the engine failed on ${file} (${reason}) and no instance is available`);
+    const message = template.message.replace(REASON_MARK, reason);
+    return { findings: [], diagnostics: [{ ...template, file, message }] };
   }
 
   /** A report for a file that could not be linted at all (`internal-error`, naming the file only). */

@@ -40,6 +40,9 @@ export function json(reports: Report[]): string {
       help: f.help,
       excerpt: f.excerpt,
       fingerprint: f.fingerprint,
+      ...(f.runtime === undefined ? {} : { runtime: f.runtime }),
+      // Cross-file findings: where their parts were defined.
+      ...(f.related?.length ? { related: f.related } : {}),
       ...(verificationOf(f) ? { verification: verificationOf(f) } : {}),
       // Bundles and source maps (absent for plain source files).
       ...(f.module === undefined ? {} : { module: f.module }),
@@ -103,6 +106,7 @@ export function stylish(reports: Report[], options: FormatOptions = {}): string 
         if (mark) out += `    ${" ".repeat(gutter.length)}${" ".repeat([...f.excerpt.slice(0, mark[0])].length)}${red("^".repeat([...f.excerpt.substr(mark[0], mark[1])].length))}\n`;
       }
       if (f.original || f.module || f.viaMap) out += `    ${dim("where:")} ${whereInBundle(f)}\n`;
+      for (const related of f.related ?? []) out += `    ${dim("see:")} ${related.file}:${related.line}: ${related.message}\n`;
       out += `    ${dim("help:")} ${f.help}\n`;
     }
   }
@@ -160,6 +164,15 @@ export function sarif(reports: Report[], options: FormatOptions = {}): string {
           },
         },
       ],
+      ...(f.related?.length
+        ? {
+            relatedLocations: f.related.map((related, id) => ({
+              id,
+              message: { text: related.message },
+              physicalLocation: { artifactLocation: { uri: uriOf(related.file), uriBaseId: "%SRCROOT%" }, region: { startLine: related.line } },
+            })),
+          }
+        : {}),
       partialFingerprints: { "flexguard/v1": f.fingerprint },
       ...(verified ? { properties: { verification: verified } } : {}),
     };

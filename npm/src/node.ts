@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { Engine, Flexguard, LintOptions, Report, RuleSetting } from "./core";
+import { Engine, Flexguard, LintOptions, Report, RuleSetting, Runtime } from "./core";
 import { applyBaseline, Baseline, withoutFingerprints } from "./baseline";
 import { globsFromRoot, ignoreMatcher, loadConfig, LoadedConfig, readConfigFile } from "./config";
 import { displayPath, expandPaths } from "./files";
@@ -196,6 +196,14 @@ export interface LintFilesOptions extends Omit<ProjectOptions, "displayRoot"> {
   parallelThreshold?: number;
   /** Called after each file with (done, total), in completion order. */
   onProgress?: (done: number, total: number) => void;
+  /** Called once with where each file runs and the imports the project stage could not follow. */
+  onProject?: (overview: ProjectOverview) => void;
+}
+
+/** What the project stage made of the linted files (`flexguard --print-project`). */
+export interface ProjectOverview {
+  files: { file: string; runtime: Runtime }[];
+  unresolved: { file: string; line: number; specifier: string }[];
 }
 
 /**
@@ -227,7 +235,11 @@ export async function lintFiles(paths: string[], options: LintFilesOptions = {})
   const reports = await lintAll(files, (file) => ({ ...project.optionsFor(file), summarize: true }), onDone);
   const projectPaths = files.map((file) => project.optionsFor(file).projectPath ?? file);
   const summaries = reports.flatMap((report, i) => (report.summary ? [{ path: projectPaths[i], summary: report.summary }] : []));
-  const { contexts } = flexguard.resolveProject({ files: summaries, envFiles: envFiles(files, project.root) });
+  const { contexts, unresolved } = flexguard.resolveProject({ files: summaries, envFiles: envFiles(files, project.root) });
+  options.onProject?.({
+    files: reports.flatMap((report, i) => (report.summary?.runtime ? [{ file: displayPath(files[i], cwd), runtime: report.summary.runtime }] : [])),
+    unresolved,
+  });
   const again = files.flatMap((file, i) => (contexts[projectPaths[i]] ? [i] : []));
   const contextOf = new Map(again.map((i) => [files[i], contexts[projectPaths[i]]]));
   const second = await lintAll(

@@ -120,5 +120,5 @@ test("json keeps the skeleton's shape", () => {
   const report = api.lint(SOURCE(6), { filename: "a.js" });
   const parsed = JSON.parse(api.formatters.json([report]));
   assert.deepEqual(Object.keys(parsed), ["findings", "errors"]);
-  assert.deepEqual(Object.keys(parsed.findings[0]), ["ruleId", "severity", "file", "line", "column", "endLine", "endColumn", "message", "help", "excerpt", "fingerprint"]);
+  assert.deepEqual(Object.keys(parsed.findings[0]), ["ruleId", "severity", "file", "line", "column", "endLine", "endColumn", "message", "help", "excerpt", "fingerprint", "runtime"]);
 });

@@ -80,7 +80,7 @@ test(".env*, JSON, YAML and HTML are scanned by shape, without parse errors; loc
     ".env": `TWILIO_ACCOUNT_SID=${SID(11)}\n`,
     ".env.production": `SID=${SID(12)}\n`,
     "config/app.json": `{ "sid": "${SID(13)}" }\n`,
-    "ci/deploy.yml": `env:\n  SID: ${SID(14)}\n`,
+    "config/flex.yml": `env:\n  SID: ${SID(14)}\n`,
     "public/index.html": `<script>window.sid = "${SID(15)}"</script>\n`,
     "package-lock.json": `{ "x": "${SID(16)}" }\n`,
     "notes.txt": `${SID(17)}\n`,
@@ -88,7 +88,7 @@ test(".env*, JSON, YAML and HTML are scanned by shape, without parse errors; loc
   const result = run(["--format", "json", "--no-config", "."], { cwd: dir });
   const { findings, errors } = JSON.parse(result.stdout);
   assert.deepEqual(errors, []);
-  assert.deepEqual(findings.map((f) => f.file).sort(), [".env", ".env.production", "ci/deploy.yml", "config/app.json", "public/index.html"]);
+  assert.deepEqual(findings.map((f) => f.file).sort(), [".env", ".env.production", "config/app.json", "config/flex.yml", "public/index.html"]);
   assert.ok(findings.every((f) => f.ruleId === "account-sid"));
 });
 

@@ -7,7 +7,9 @@ declare_rule! {
     /// ## What it flags
     /// String literals, template literals and comments that contain an Account SID. Documentation
     /// placeholders such as `ACXXXXXXXX…` or all-zero values are not findings. A warning on its
-    /// own; an error when an auth token or API key secret is in the same scope.
+    /// own; an error when an auth token or API key secret is in the same scope. Only in code that
+    /// ships to the browser (plugin code, public Serverless assets): in a Function, a test or a
+    /// script a SID is an identifier, and the secrets beside it are reported on their own.
     ///
     /// ## Why it matters in a Flex plugin
     /// Everything in a plugin bundle is served to every agent's browser. A SID alone is not a
@@ -30,6 +32,7 @@ declare_rule! {
         severity: Warning,
         kind: Credential,
         shape: Some(&SHAPE),
+        runtimes: &[crate::Runtime::Plugin, crate::Runtime::Asset],
         error_when_paired_with: &["api-key-secret", "auth-token"],
     }
 }

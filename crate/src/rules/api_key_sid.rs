@@ -9,6 +9,9 @@ declare_rule! {
     /// a warning on its own and an error when the key's secret is in the same scope.
     /// Placeholders such as `SKXXXXXXXX…` are not findings.
     ///
+    /// Only in code that ships to the browser (plugin code, public Serverless assets): elsewhere
+    /// a key SID is an identifier, and its secret is reported on its own.
+    ///
     /// ## Why it matters in a Flex plugin
     /// The SID names the key; with its secret it is a full credential for the account's REST API.
     /// A SID in a plugin bundle almost always means the secret is shipped next to it, to every
@@ -31,6 +34,7 @@ declare_rule! {
         severity: Warning,
         kind: Credential,
         shape: Some(&SHAPE),
+        runtimes: &[crate::Runtime::Plugin, crate::Runtime::Asset],
         error_when_paired_with: &["api-key-secret"],
     }
 }

@@ -165,6 +165,12 @@ mod tests {
 
     /// Each send form, without the token.
     const FLAGS: &[&str] = &[
+        // The host in a static class field, from an env var named for the Serverless service.
+        "class Conference { static base = `https://${process.env.REACT_APP_SERVERLESS_BASE_DOMAIN}`; static remove = (sid) => fetch(`${this.base}/conference/remove`, { method: 'POST', body: JSON.stringify({ sid }) }); }",
+        // A URL built in a local that other functions declare too, all on the same host.
+        "const BASE = 'https://svc-1234.twil.io'; function a() { const url = `${BASE}/a`; return fetch(url, { method: 'POST', body: '{}' }); } function b() { const url = `${BASE}/b`; return url; }",
+        // Flex's own runtime domain.
+        "fetch(`https://${manager.serviceConfiguration.runtime_domain}/list`, { method: 'POST', body: '{}' });",
         // fetch, JSON body.
         r#"fetch("https://example-1234.twil.io/send-sms", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ to: "+15555550100" }) });"#,
         // fetch, form body.

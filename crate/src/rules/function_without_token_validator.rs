@@ -18,7 +18,12 @@ declare_rule! {
     /// `context.getTwilioClient()`) when the handler is not wrapped by
     /// `twilio-flex-token-validator`'s `functionValidator`, or by a helper whose name says it
     /// validates (`withTokenValidation(…)`), and the file does not load the validator at all.
-    /// `*.protected.js` (Twilio-signature) and `*.private.js` files are not flagged.
+    /// `*.protected.js` (Twilio-signature) and `*.private.js` files are not flagged, nor handlers
+    /// that answer Twilio webhooks (TwiML, `new Twilio.twiml.VoiceResponse()`, or parameters only
+    /// Twilio sends: `event.StatusCallbackEvent`, `event.AccountSid`, …): Twilio calls those, not
+    /// an agent's browser, so they need Twilio's request signature (`.protected`), not the Flex
+    /// token. Nor are liveness checks (`health.js`, `ping.js`), and handlers that authenticate
+    /// the caller by the caller's own Twilio credentials (`twilio(event.apiKey, event.apiSecret)`).
     ///
     /// ## Why it matters in a Flex plugin
     /// A Flex plugin calls its Functions from every agent's browser, so they are public URLs.
@@ -62,6 +67,12 @@ fn finding() -> (String, &'static str) {
 
 /// Noted when the file uses the Twilio Functions runtime.
 const RUNTIME: &str = "runtime";
+/// Noted when the file answers with TwiML (`Twilio.twiml.VoiceResponse`) or reads parameters
+/// only Twilio sends: a webhook that Twilio calls, which the Flex token cannot protect (Twilio's
+/// request signature does).
+const WEBHOOK: &str = "webhook";
+/// Noted when the file checks the caller's own Twilio credentials.
+const CALLER_CREDENTIALS: &str = "caller-credentials";
 /// Noted when the file loads `twilio-flex-token-validator`.
 const VALIDATOR: &str = "validator-module";
 const VALIDATOR_MODULE: &str = "twilio-flex-token-validator";
@@ -70,6 +81,47 @@ const VALIDATOR_MODULE: &str = "twilio-flex-token-validator";
 fn not_public(file: &str) -> bool {
     let name = file.rsplit(['/', '\\']).next().unwrap_or(file);
     name.contains(".protected.") || name.contains(".private.")
+}
+
+/// Liveness endpoints (`health.js`, `ping.js`) are public by design and hold nothing.
+fn is_liveness_check(file: &str) -> bool {
+    let name = file.rsplit(['/', '\\']).next().unwrap_or(file);
+    let stem = name.split('.').next().unwrap_or(name).to_ascii_lowercase();
+    matches!(
+        stem.as_str(),
+        "health" | "healthz" | "healthcheck" | "health-check" | "ping" | "liveness"
+    )
+}
+
+/// Parameters only Twilio sends to a webhook (status callbacks, TaskRouter and Studio events):
+/// a handler that reads one answers Twilio, not an agent's browser.
+const WEBHOOK_PARAMETERS: &[&str] = &[
+    "AccountSid",
+    "StatusCallbackEvent",
+    "CallStatus",
+    "EventType",
+    "FlowSid",
+    "ExecutionSid",
+    "MessageStatus",
+    "SmsStatus",
+];
+
+/// `twilio(apiKey, apiSecret, …)` with credentials the caller sent: the Function authenticates
+/// its caller by their own Twilio credentials, which is what the Flex token would do.
+fn authenticates_with_caller_credentials(call: &CallExpr) -> bool {
+    let Callee::Expr(callee) = &call.callee else {
+        return false;
+    };
+    let is_client = matches!(&**callee, Expr::Ident(i) if i.sym == *"twilio" || i.sym == *"Twilio");
+    let from_caller = |expr: &Expr| match expr {
+        Expr::Ident(i) => {
+            let lower = i.sym.to_ascii_lowercase();
+            lower.contains("key") || lower.contains("secret") || lower.contains("password")
+        }
+        Expr::Member(m) => matches!(&*m.obj, Expr::Ident(o) if o.sym == *"event"),
+        _ => false,
+    };
+    is_client && call.args.len() >= 2 && call.args[..2].iter().all(|a| from_caller(&a.expr))
 }
 
 fn is_name(expr: &Expr, object: &str, prop: &str) -> bool {
@@ -167,13 +219,17 @@ impl super::Rule for FunctionWithoutTokenValidator {
     }
 
     fn check_assign(&self, ctx: &mut Ctx, assign: &AssignExpr) {
-        if !is_handler_export(assign) || not_public(ctx.file()) {
+        if !is_handler_export(assign) || not_public(ctx.file()) || is_liveness_check(ctx.file()) {
             return;
         }
         if is_validating_wrapper(ctx, &assign.right) {
             return;
         }
-        let mut when = vec![When::NotNoted(VALIDATOR)];
+        let mut when = vec![
+            When::NotNoted(VALIDATOR),
+            When::NotNoted(WEBHOOK),
+            When::NotNoted(CALLER_CREDENTIALS),
+        ];
         // Outside a Functions folder, only a file that uses the Functions runtime is one.
         if ctx.runtime() != Runtime::Function {
             when.push(When::Noted(RUNTIME));
@@ -188,9 +244,24 @@ impl super::Rule for FunctionWithoutTokenValidator {
             let span = ctx.span(member.span);
             ctx.note(RUNTIME, span);
         }
+        let webhook = match (&*member.obj, &member.prop) {
+            (_, MemberProp::Ident(p)) if p.sym == *"twiml" => true,
+            (Expr::Ident(o), MemberProp::Ident(p)) if o.sym == *"event" => {
+                WEBHOOK_PARAMETERS.contains(&&*p.sym)
+            }
+            _ => false,
+        };
+        if webhook {
+            let span = ctx.span(member.span);
+            ctx.note(WEBHOOK, span);
+        }
     }
 
     fn check_call(&self, ctx: &mut Ctx, call: &CallExpr) {
+        if authenticates_with_caller_credentials(call) {
+            let span = ctx.span(call.span);
+            ctx.note(CALLER_CREDENTIALS, span);
+        }
         if matches!(&call.callee, Callee::Expr(e) if matches!(&**e, Expr::Ident(i) if i.sym == *"require"))
         {
             let specifier = call.args.first().and_then(|a| ctx.fold(&a.expr));
@@ -235,6 +306,14 @@ mod tests {
         "// @file functions/x.js\nconst { withTokenValidation } = require(Runtime.getFunctions()['auth'].path);\nexports.handler = withTokenValidation(async (context, event, callback) => {});",
         // Manual validation with the package's promise API.
         "// @file functions/x.js\nconst { validator } = require('twilio-flex-token-validator');\nexports.handler = async (context, event, callback) => {\n  await validator(event.Token, context.ACCOUNT_SID, context.AUTH_TOKEN);\n};",
+        // A webhook answering Twilio with TwiML.
+        "// @file functions/join-conference.js\nexports.handler = (context, event, callback) => { const twiml = new Twilio.twiml.VoiceResponse(); callback(null, twiml); };",
+        // A status callback.
+        "// @file functions/conference-events.js\nexports.handler = (context, event, callback) => { console.log(event.StatusCallbackEvent); callback(null, {}); };",
+        // A liveness check.
+        "// @file functions/health.js\nexports.handler = (context, event, callback) => callback(null, { ok: true });",
+        // The caller's own credentials, checked.
+        "// @file functions/admin/config.js\nconst twilio = require('twilio');\nexports.handler = async (context, event, callback) => { const { apiKey, apiSecret } = event; await twilio(apiKey, apiSecret, { accountSid: context.ACCOUNT_SID }).serverless.v1.services(context.SERVICE_SID).fetch(); callback(null, {}); };",
         // Signed webhooks and private helpers.
         "// @file functions/incoming-call.protected.js\nexports.handler = (context, event, callback) => {};",
         "// @file functions/helpers.private.js\nexports.handler = (context, event, callback) => {};",

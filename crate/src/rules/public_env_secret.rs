@@ -14,7 +14,9 @@ declare_rule! {
     /// `const { FLEX_APP_… } = process.env`) when the variable's name says it holds a
     /// credential: `TOKEN`, `SECRET`, `PASSWORD`, `API_KEY`, `AUTH`, `PRIVATE`, `CREDENTIAL`, ….
     /// Names of non-secret settings (`FLEX_APP_FUNCTIONS_BASE_URL`, `FLEX_APP_ACCOUNT_SID`,
-    /// `FLEX_APP_AUTH_URL`) are not flagged.
+    /// `FLEX_APP_AUTH_URL`) are not flagged, nor keys that are made for the browser and
+    /// restricted by referrer (`FLEX_APP_GOOGLE_MAPS_API_KEY`, `FLEX_APP_RECAPTCHA_SITE_KEY`,
+    /// `FLEX_APP_STRIPE_PUBLISHABLE_KEY`).
     ///
     /// ## Why it matters in a Flex plugin
     /// The Flex build inlines every `FLEX_APP_*` and `REACT_APP_*` variable into the plugin
@@ -71,6 +73,24 @@ const SETTING_WORDS: &[&str] = &[
     "EXPIRY", "ENABLED", "TYPE", "REALM",
 ];
 
+/// Words naming keys that are made for the browser: maps, analytics and captcha site keys are
+/// restricted by referrer, not kept secret, and their vendors tell you to ship them.
+const BROWSER_KEY_WORDS: &[&str] = &[
+    "MAPS",
+    "MAPBOX",
+    "PUBLISHABLE",
+    "PUBLIC",
+    "SITE",
+    "RECAPTCHA",
+    "FIREBASE",
+    "SEGMENT",
+    "SENTRY",
+    "DSN",
+    "ALGOLIA",
+    "ANALYTICS",
+    "GTM",
+];
+
 /// `FLEX_APP_AUTH_TOKEN` → true; `FLEX_APP_FUNCTIONS_BASE_URL` → false.
 pub fn is_public_secret_name(name: &str) -> bool {
     let upper = name.to_ascii_uppercase();
@@ -82,6 +102,9 @@ pub fn is_public_secret_name(name: &str) -> bool {
     };
     let words: Vec<&str> = rest.split('_').filter(|w| !w.is_empty()).collect();
     if words.last().is_some_and(|w| SETTING_WORDS.contains(w)) {
+        return false;
+    }
+    if words.iter().any(|w| BROWSER_KEY_WORDS.contains(w)) {
         return false;
     }
     words.iter().enumerate().any(|(i, word)| {
@@ -181,6 +204,9 @@ mod tests {
         "const url = process.env.REACT_APP_TOKEN_ENDPOINT;",
         "const ws = process.env.FLEX_APP_WORKSPACE_SID;",
         "const keyboard = process.env.FLEX_APP_KEYBOARD_LAYOUT;",
+        // Keys made for the browser, restricted by referrer.
+        "const maps = process.env.FLEX_APP_GOOGLE_MAPS_API_KEY;",
+        "const site = process.env.REACT_APP_RECAPTCHA_SITE_KEY;",
         "const token = process.env.TWILIO_AUTH_TOKEN;",
         "const mode = process.env.NODE_ENV;",
         "const { FLEX_APP_FUNCTIONS_BASE_URL } = process.env;",
