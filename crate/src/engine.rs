@@ -1,7 +1,7 @@
 //! One walk over the AST that dispatches to every rule, then findings are positioned,
 //! redacted, fingerprinted, sorted and deduplicated.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use swc_common::Spanned;
@@ -114,6 +114,9 @@ pub struct Ctx<'a> {
     functions: Vec<Span>,
     /// Project values the current hook looked up, for the `related` of what it reports.
     used: RefCell<Vec<Related>>,
+    /// Set when a check met a name only the project can resolve (an imported wrapper, a URL
+    /// without a host here): the file is worth linting again with its context.
+    needs_context: Cell<bool>,
 }
 
 impl<'a> Ctx<'a> {
@@ -133,6 +136,7 @@ impl<'a> Ctx<'a> {
             hook_unused: false,
             functions: Vec::new(),
             used: RefCell::new(Vec::new()),
+            needs_context: Cell::new(false),
         }
     }
 
@@ -185,6 +189,11 @@ impl<'a> Ctx<'a> {
             used.push(related);
         }
         Some(resolved)
+    }
+
+    /// Record that a check could not finish without the project (see `FileSummary::needs_context`).
+    pub fn needs_context(&self) {
+        self.needs_context.set(true);
     }
 
     /// Where the scanned file runs.
@@ -948,12 +957,10 @@ pub fn run(source: &str, options: &Options) -> Report {
                 .visit_with(&mut Walker::new(&mut ctx, &rules, &shapes));
             ctx.resolve_deferred();
             if options.summarize {
-                summary = Some(crate::summary::summarize(
-                    &parsed.program,
-                    &ctx.folder,
-                    parsed.base,
-                    &index,
-                ));
+                let mut facts =
+                    crate::summary::summarize(&parsed.program, &ctx.folder, parsed.base, &index);
+                facts.needs_context = ctx.needs_context.get();
+                summary = Some(facts);
             }
             if ctx.folder.exhausted() {
                 diagnostics.push(Diagnostic {

@@ -333,6 +333,9 @@ pub fn url_prefix(ctx: &Ctx, src: UrlSrc) -> Option<String> {
             }
         }
     }
+    if host(&out).is_none() {
+        ctx.needs_context();
+    }
     (!out.is_empty()).then_some(out)
 }
 

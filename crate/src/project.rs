@@ -249,7 +249,7 @@ impl<'a> Resolver<'a> {
 }
 
 /// Lint a whole project in one process: every file once with its summary, the project phase,
-/// then again, with its context, each file that has one. Hosts with worker threads run the
+/// then again, with its context, each file that has one and needs it. Hosts with worker threads run the
 /// same three steps themselves. `sources` are (project path, text); `options` apply to all.
 pub fn lint(
     sources: &[(String, String)],
@@ -265,7 +265,7 @@ pub fn lint(
         .iter()
         .map(|(path, text)| crate::scan(text, &options_for(path)))
         .collect();
-    let files = sources
+    let files: Vec<ProjectFile> = sources
         .iter()
         .zip(&mut reports)
         .map(|((path, _), report)| ProjectFile {
@@ -273,9 +273,10 @@ pub fn lint(
             summary: report.summary.take().unwrap_or_default(),
         })
         .collect();
+    let needs: Vec<bool> = files.iter().map(|f| f.summary.needs_context).collect();
     let project = resolve(&ProjectInput { files, env_files });
-    for ((path, text), report) in sources.iter().zip(&mut reports) {
-        if let Some(context) = project.contexts.get(path) {
+    for (((path, text), report), needed) in sources.iter().zip(&mut reports).zip(needs) {
+        if let (true, Some(context)) = (needed, project.contexts.get(path)) {
             let options = crate::Options {
                 context: context.clone(),
                 summarize: false,

@@ -82,6 +82,7 @@ pub struct Import {
 
 /// The facts of one file that other files can use.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 #[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
 pub struct FileSummary {
     /// Where the file runs.
@@ -90,6 +91,11 @@ pub struct FileSummary {
     #[cfg_attr(target_arch = "wasm32", tsify(type = "Record<string, Export>"))]
     pub exports: BTreeMap<String, Export>,
     pub imports: Vec<Import>,
+    /// A check met what only the project can resolve (a request URL without a host in this
+    /// file, a handler wrapper defined elsewhere): linting the file again with its context may
+    /// change its findings. Files without it keep their first report.
+    #[serde(default)]
+    pub needs_context: bool,
 }
 
 const VALIDATOR_MODULE: &str = "twilio-flex-token-validator";

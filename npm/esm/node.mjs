@@ -33,6 +33,7 @@ export const {
   ConfigError,
   clip,
   resolveProject,
+  envFiles,
   applyConfig,
   globToRegExp,
   verifyCredentials,

@@ -11,7 +11,7 @@ import { applyBaseline, Baseline, withoutFingerprints } from "./baseline";
 import { globsFromRoot, ignoreMatcher, loadConfig, LoadedConfig, readConfigFile } from "./config";
 import { displayPath, expandPaths } from "./files";
 import { gitRoot } from "./glob";
-import { lintInWorkers, worthWorkers } from "./pool";
+import { WorkerPool, worthWorkers } from "./pool";
 
 export * from "./core";
 export * from "./config";
@@ -196,6 +196,8 @@ export interface LintFilesOptions extends Omit<ProjectOptions, "displayRoot"> {
   parallelThreshold?: number;
   /** Called after each file with (done, total), in completion order. */
   onProgress?: (done: number, total: number) => void;
+  /** Follow URLs, helpers and env values across files (default true); false lints file by file. */
+  project?: boolean;
   /** Called once with where each file runs and the imports the project stage could not follow. */
   onProject?: (overview: ProjectOverview) => void;
 }
@@ -220,9 +222,18 @@ export async function lintFiles(paths: string[], options: LintFilesOptions = {})
   let done = 0;
   const onDone = () => options.onProgress?.(++done, files.length);
   const workers = Math.max(1, Math.min(options.concurrency ?? Math.min(4, os.cpus().length), files.length));
-  const inWorkers = workers > 1 && worthWorkers(files, options.parallelThreshold ?? 64);
+  const pool = workers > 1 && worthWorkers(files, options.parallelThreshold ?? 64) ? await WorkerPool.start(workers) : undefined;
+  try {
+    return await lintProject(files, project, options, pool, onDone);
+  } finally {
+    await pool?.close();
+  }
+}
+
+async function lintProject(files: string[], project: Project, options: LintFilesOptions, pool: WorkerPool | undefined, onDone: () => void): Promise<Report[]> {
+  const cwd = path.resolve(options.cwd ?? process.cwd());
   const lintAll = async (batch: string[], optionsFor: (file: string) => LintOptions, progress: () => void): Promise<Report[]> => {
-    if (inWorkers && batch.length > 1) return lintInWorkers(batch, optionsFor, workers, progress);
+    if (pool && batch.length > 1) return pool.lint(batch, optionsFor, progress);
     return batch.map((file) => {
       const report = lintFileReport(file, optionsFor(file));
       progress();
@@ -232,6 +243,7 @@ export async function lintFiles(paths: string[], options: LintFilesOptions = {})
 
   // Three stages: every file once, with its summary; the project stage over the summaries; then
   // again, with its context, each file whose imports or env reads the project resolved.
+  if (options.project === false) return project.applyConfig(await lintAll(files, project.optionsFor, onDone), options.baseline);
   const reports = await lintAll(files, (file) => ({ ...project.optionsFor(file), summarize: true }), onDone);
   const projectPaths = files.map((file) => project.optionsFor(file).projectPath ?? file);
   const summaries = reports.flatMap((report, i) => (report.summary ? [{ path: projectPaths[i], summary: report.summary }] : []));
@@ -240,7 +252,7 @@ export async function lintFiles(paths: string[], options: LintFilesOptions = {})
     files: reports.flatMap((report, i) => (report.summary?.runtime ? [{ file: displayPath(files[i], cwd), runtime: report.summary.runtime }] : [])),
     unresolved,
   });
-  const again = files.flatMap((file, i) => (contexts[projectPaths[i]] ? [i] : []));
+  const again = files.flatMap((file, i) => (contexts[projectPaths[i]] && reports[i].summary?.needsContext ? [i] : []));
   const contextOf = new Map(again.map((i) => [files[i], contexts[projectPaths[i]]]));
   const second = await lintAll(
     again.map((i) => files[i]),
@@ -256,11 +268,12 @@ export async function lintFiles(paths: string[], options: LintFilesOptions = {})
 const ENV_FILE_ORDER = [".env.example", ".env.sample", ".env.template", ".env.defaults", ".env"];
 
 /**
- * The project's env files: those among the linted files, and those at the project root. Read
- * for the project stage only; their values never appear in any output.
+ * The project's env files: those among the linted files, and those at the project root (and in
+ * `extraDirs`). Read for the project stage only; their values never appear in any output.
  */
-function envFiles(files: string[], root: string): { path: string; text: string }[] {
-  const candidates = new Set([...files.filter((file) => path.basename(file).startsWith(".env")), ...ENV_FILE_ORDER.map((name) => path.join(root, name))]);
+export function envFiles(files: string[], root: string, extraDirs: string[] = []): { path: string; text: string }[] {
+  const dirs = [root, ...extraDirs];
+  const candidates = new Set([...files.filter((file) => path.basename(file).startsWith(".env")), ...dirs.flatMap((dir) => ENV_FILE_ORDER.map((name) => path.join(dir, name)))]);
   const rank = (file: string) => {
     const at = ENV_FILE_ORDER.indexOf(path.basename(file));
     return at < 0 ? ENV_FILE_ORDER.length : at;

@@ -33,34 +33,57 @@ export function worthWorkers(files: string[], minFiles: number): boolean {
   return files.length >= minFiles || totalBytes(files) >= PARALLEL_BYTES;
 }
 
-/** Lint `files` on a small pool of worker threads; reports come back in `files` order. */
-export async function lintInWorkers(files: string[], optionsFor: (file: string) => LintOptions, workers: number, onDone: () => void): Promise<Report[]> {
-  const { Worker } = await import("worker_threads");
-  const reports: Report[] = new Array(files.length);
-  // Largest first, so that no worker starts a big bundle when the others are nearly done.
-  const order = files.map((file, index) => ({ index, size: fileSize(file) })).sort((a, b) => b.size - a.size);
-  let next = 0;
-  const runOne = (worker: InstanceType<typeof Worker>) =>
-    new Promise<void>((resolve, reject) => {
-      const send = () => {
-        if (next >= order.length) return resolve();
-        const { index } = order[next++];
-        const request: WorkerRequest = { index, file: files[index], options: optionsFor(files[index]) };
-        worker.postMessage(request);
-      };
-      worker.on("message", ({ index, report }: { index: number; report: Report }) => {
-        reports[index] = report;
-        onDone();
+/**
+ * A few worker threads, each with its own engine, kept for several batches (the project stages
+ * lint twice). Reports come back in `files` order; the largest files go first, so that no worker
+ * starts a big bundle when the others are nearly done.
+ */
+export class WorkerPool {
+  private constructor(private readonly workers: import("worker_threads").Worker[]) {}
+
+  static async start(size: number): Promise<WorkerPool> {
+    const { Worker } = await import("worker_threads");
+    return new WorkerPool(Array.from({ length: size }, () => new Worker(path.join(__dirname, "worker.js"))));
+  }
+
+  async lint(files: string[], optionsFor: (file: string) => LintOptions, onDone: () => void): Promise<Report[]> {
+    const reports: Report[] = new Array(files.length);
+    const order = files.map((file, index) => ({ index, size: fileSize(file) })).sort((a, b) => b.size - a.size);
+    let next = 0;
+    const runOne = (worker: import("worker_threads").Worker) =>
+      new Promise<void>((resolve, reject) => {
+        const send = () => {
+          if (next >= order.length) {
+            worker.off("message", receive).off("error", reject);
+            return resolve();
+          }
+          const { index } = order[next++];
+          const request: WorkerRequest = { index, file: files[index], options: optionsFor(files[index]) };
+          worker.postMessage(request);
+        };
+        const receive = ({ index, report }: { index: number; report: Report }) => {
+          reports[index] = report;
+          onDone();
+          send();
+        };
+        worker.on("message", receive).on("error", reject);
         send();
       });
-      worker.on("error", reject);
-      send();
-    });
-  const pool = Array.from({ length: workers }, () => new Worker(path.join(__dirname, "worker.js")));
-  try {
-    await Promise.all(pool.map(runOne));
-  } finally {
-    await Promise.all(pool.map((w) => w.terminate()));
+    await Promise.all(this.workers.map(runOne));
+    return reports;
   }
-  return reports;
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
+
+/** Lint `files` on a pool of worker threads started for this batch alone. */
+export async function lintInWorkers(files: string[], optionsFor: (file: string) => LintOptions, workers: number, onDone: () => void): Promise<Report[]> {
+  const pool = await WorkerPool.start(workers);
+  try {
+    return await pool.lint(files, optionsFor, onDone);
+  } finally {
+    await pool.close();
+  }
 }

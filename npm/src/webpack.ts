@@ -15,11 +15,11 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import type { Finding, Report, RuleSetting, Severity } from "./core";
+import type { Finding, LintOptions, Report, RuleSetting, Severity } from "./core";
 import { baselineFingerprints, summarize, withoutFingerprints } from "./core";
 import { globToRegExp } from "./glob";
 import { formatters } from "./format";
-import { displayPath, flexguard, lint, Project, resolveProject, rules, SOURCE_EXTENSIONS } from "./node";
+import { displayPath, envFiles, flexguard, lint, Project, resolveProject, rules, SOURCE_EXTENSIONS } from "./node";
 
 const PLUGIN_NAME = "FlexguardWebpackPlugin";
 
@@ -215,8 +215,8 @@ export class FlexguardWebpackPlugin {
     return !toList(this.options.exclude).some((filter) => matches(filter, file));
   }
 
-  #lint(source: string, filename: string): Report {
-    const options = this.#project.optionsFor(filename);
+  #lint(source: string, filename: string, extra: LintOptions = {}): Report {
+    const options = { ...this.#project.optionsFor(filename), ...extra };
     try {
       return lint(source, options);
     } catch (error) {
@@ -228,6 +228,7 @@ export class FlexguardWebpackPlugin {
   /** First-party modules, from their original text on disk (real lines, before any loader). */
   #scanModules(compiler: Compiler, modules: Iterable<WebpackModule>): Report[] {
     const reports: Report[] = [];
+    const scanned: { file: string; text: string; report: Report }[] = [];
     const seen = new Set<string>();
     for (const module of modules) {
       const resource = module.resource?.split("?")[0];
@@ -246,9 +247,20 @@ export class FlexguardWebpackPlugin {
         text = original.toString();
       }
       const cached = this.#moduleCache.get(resource);
-      const report = cached && cached.text === text ? cached.report : this.#lint(text, file);
+      const report = cached && cached.text === text ? cached.report : this.#lint(text, file, { summarize: true });
       this.#moduleCache.set(resource, { text, report });
-      reports.push(withoutParseErrors(report));
+      scanned.push({ file, text, report });
+    }
+    // The project stage over the build's own modules: URLs, helpers and env values defined in
+    // one module and used in another. Modules whose checks needed that are linted again.
+    const projectPath = (file: string) => this.#project.optionsFor(file).projectPath ?? file;
+    const summaries = scanned.flatMap(({ file, report }) => (report.summary ? [{ path: projectPath(file), summary: report.summary }] : []));
+    const resources = scanned.map(({ file }) => path.resolve(compiler.context, file));
+    const { contexts } = flexguard.resolveProject({ files: summaries, envFiles: envFiles(resources, this.#project.root, [compiler.context]) });
+    for (const { file, text, report } of scanned) {
+      const context = contexts[projectPath(file)];
+      const final = context && report.summary?.needsContext ? this.#lint(text, file, { context }) : report;
+      reports.push(withoutParseErrors({ ...final, summary: undefined }));
     }
     return reports;
   }

@@ -222,6 +222,12 @@ impl super::Rule for FunctionWithoutTokenValidator {
         if !is_handler_export(assign) || not_public(ctx.file()) || is_liveness_check(ctx.file()) {
             return;
         }
+        if let Expr::Call(call) = &*assign.right {
+            // A wrapper this file does not define may or may not validate: the project can tell.
+            if resolved_callee(ctx, call).is_none() {
+                ctx.needs_context();
+            }
+        }
         if is_validating_wrapper(ctx, &assign.right) {
             return;
         }

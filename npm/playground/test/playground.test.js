@@ -8,6 +8,7 @@ const http = require("node:http");
 const path = require("node:path");
 const { chromium } = require("playwright-core");
 const { fill } = require("../../test/testgen");
+const { run, project } = require("../../test/helpers");
 
 const DIST = path.join(__dirname, "..", "dist");
 const WEB_ENTRY = path.join(__dirname, "..", "..", "dist", "web.mjs");
@@ -208,6 +209,84 @@ test("dropping a source map lists its sources and lints each embedded source", a
     assert.deepEqual(requests.slice(loaded), []);
   } finally {
     await context.close();
+  }
+});
+
+/** Drop files on the editor as the browser dispatches a real drop: `files` is [{ name, text }]. */
+async function dropFiles(page, files) {
+  await page.evaluate((files) => {
+    const transfer = new DataTransfer();
+    for (const { name, text } of files) transfer.items.add(new File([text], name, { type: "text/javascript" }));
+    for (const type of ["dragenter", "dragover", "drop"]) {
+      document.querySelector(".cm-content").dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: transfer }));
+    }
+  }, files);
+}
+
+/** What hosts.test.js compares: rule, severity, position and fingerprint, sorted. */
+const comparable = (findings) =>
+  findings
+    .map(({ ruleId, severity, line, column, fingerprint }) => ({ ruleId, severity, line, column, fingerprint }))
+    .sort((a, b) => a.line - b.line || a.column - b.column || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));
+
+test("the playground worker reports the CLI's findings and fingerprints for the same dropped file", async () => {
+  // One plugin file; its fake credentials are generated here, so this repository holds none.
+  const source = [
+    fill("const accountSid = 'AC{hex32}';", 71),
+    fill("const authToken = '{hex32}';", 72),
+    "",
+    "export function sendSms(to) {",
+    "  return fetch(`https://api.twilio.com/2010-04-01/Accounts/${accountSid}/Messages.json`, {",
+    "    method: 'POST',",
+    "    headers: { Authorization: 'Basic ' + btoa(accountSid + ':' + authToken) },",
+    "    body: new URLSearchParams({ To: to, Body: 'Hello' }),",
+    "  });",
+    "}",
+    "",
+    "export function notify() {",
+    '  return fetch("https://svc-1234.twil.io/x", { method: "POST", body: "{}" });',
+    "}",
+    "",
+  ].join("\n");
+  const lines = source.split("\n");
+  const lineOf = (text) => lines.findIndex((l) => l.includes(text)) + 1;
+  const planted = [
+    ["account-sid", lineOf("const accountSid")],
+    ["auth-token", lineOf("const authToken")],
+    ["direct-api-call", lineOf("api.twilio.com")],
+    ["function-call-without-token", lineOf("twil.io")],
+  ];
+
+  // The CLI in a directory with no git repository and no config: the project root is that
+  // directory, so the fingerprinted path is `plugin.js`, the name the page lints the file under.
+  const dir = project({ "plugin.js": source });
+  const cli = run(["--no-config", "--format", "json", "plugin.js"], { cwd: dir });
+  assert.equal(cli.status, 1, cli.stderr);
+  const cliFindings = JSON.parse(cli.stdout).findings;
+  assert.deepEqual([...new Set(cliFindings.map((f) => f.file))], ["plugin.js"]);
+  const expected = comparable(cliFindings);
+  for (const f of expected) assert.match(f.fingerprint, /^[0-9a-f]{24}$/, `CLI: ${f.ruleId} ${f.line}:${f.column}`);
+  for (const [rule, line] of planted) assert.ok(expected.some((f) => f.ruleId === rule && f.line === line), `CLI: ${rule} on line ${line}\n${JSON.stringify(expected, null, 2)}`);
+
+  const { context, page, requests, errors } = await openPlayground();
+  try {
+    const loaded = requests.length;
+    await dropFiles(page, [{ name: "plugin.js", text: source }]);
+    // The page shows only results of the text in the editor (stale lints are dropped), so once
+    // these are listed, the export below holds the dropped file's report.
+    for (const [rule, line] of planted) await page.locator(`#findings [data-rule=${rule}][data-file="plugin.js"][data-line="${line}"]`).first().waitFor();
+    assert.equal(await editorText(page), source);
+    assert.equal(await page.locator("#status").textContent(), "done");
+
+    const [download] = await Promise.all([page.waitForEvent("download"), page.locator("#download-json").click()]);
+    const json = JSON.parse(fs.readFileSync(await download.path(), "utf8"));
+    assert.deepEqual([...new Set(json.findings.map((f) => f.file))], ["plugin.js"]);
+    assert.deepEqual(comparable(json.findings), expected);
+    assert.deepEqual(errors, []);
+    assert.deepEqual(requests.slice(loaded).filter((url) => !url.startsWith("blob:")), []);
+  } finally {
+    await context.close();
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 });
 

@@ -94,6 +94,18 @@ for (const major of [4, 5]) {
       assert.match(output, /src\/services\/api\.js\n\s+2:\d+\s+error\s+.*direct-api-call/, output);
     });
 
+    await t.test("a Function URL defined in another module is followed to the call that omits the token", () => {
+      const dir = fixtureProject({
+        "src/services/config.js": "export const config = { functionsUrl: 'https://flexguard-demo-1234.twil.io' };\nexport const ENDPOINTS = { followUp: 'https://flexguard-demo-1234.twil.io/send-follow-up' };\n",
+        "src/services/api.js": "import { ENDPOINTS } from './config';\nexport function sendFollowUp(manager, config) {\n  return fetch(ENDPOINTS.followUp, { method: 'POST', body: new URLSearchParams({ To: '+15005550006' }) });\n}\n",
+      });
+      writeConfig(dir, major);
+      const { status, output } = webpackBuild(dir, major);
+      assert.equal(status, 0, output);
+      assert.match(output, /src\/services\/api\.js\n\s+3:\d+\s+warning\s+.*function-call-without-token/, output);
+      assert.match(output, /see: src\/services\/config\.js:2/, output);
+    });
+
     await t.test("below failOn: a warning, the build passes; failOn 'warning' fails it", () => {
       const dir = fixtureProject({ "src/services/config.js": plantedConfig });
       writeConfig(dir, major); // account-sid is a warning by default
