@@ -115,7 +115,7 @@ bench: build ## Measure speed, memory, linearity and cold start (docs/performanc
 	node bench/run.js
 
 # Fuzzing needs nightly + cargo-fuzz (tools/fuzz.sh installs them).
-fuzz-smoke: ## Both fuzz targets for 25 s each
+fuzz-smoke: ## Every fuzz target for 25 s each
 	tools/fuzz.sh smoke
 
 TARGET ?= scan_js

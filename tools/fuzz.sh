@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fuzz `flexguard::scan` with cargo-fuzz (libFuzzer, nightly). Targets live in crate/fuzz/.
-#   tools/fuzz.sh smoke            both targets, 25 s each (make fuzz-smoke)
+#   tools/fuzz.sh smoke            every target, 25 s each (make fuzz-smoke)
 #   tools/fuzz.sh run TARGET SECS  one target for SECS seconds (make fuzz TARGET=scan_js SECS=1800)
 # The corpus is seeded from tests/fixtures and examples/ and kept in $HOME/.cache/flexguard/fuzz
 # between runs; crashes land in crate/fuzz/artifacts/TARGET/ and the run fails.
@@ -45,7 +45,7 @@ run() {
 }
 
 case "${1:-smoke}" in
-  smoke) (cd crate && RUSTFLAGS="${RUSTFLAGS:-} -C overflow-checks=on" nice -n 19 cargo +nightly fuzz build -O -s none >&2); run scan_bytes 25; run scan_js 25 ;;
+  smoke) (cd crate && RUSTFLAGS="${RUSTFLAGS:-} -C overflow-checks=on" nice -n 19 cargo +nightly fuzz build -O -s none >&2); run scan_bytes 25; run scan_js 25; run project 25 ;;
   run) run "${2:?target}" "${3:?seconds}" ;;
   *) echo "usage: $0 smoke | run TARGET SECONDS" >&2; exit 2 ;;
 esac

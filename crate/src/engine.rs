@@ -117,6 +117,9 @@ pub struct Ctx<'a> {
     /// Set when a check met a name only the project can resolve (an imported wrapper, a URL
     /// without a host here): the file is worth linting again with its context.
     needs_context: Cell<bool>,
+    /// The env variable the current hook read a project value of: messages name it, never
+    /// show its value.
+    env_used: RefCell<Option<String>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -137,6 +140,7 @@ impl<'a> Ctx<'a> {
             functions: Vec::new(),
             used: RefCell::new(Vec::new()),
             needs_context: Cell::new(false),
+            env_used: RefCell::new(None),
         }
     }
 
@@ -188,7 +192,19 @@ impl<'a> Ctx<'a> {
         if !used.contains(&related) {
             used.push(related);
         }
+        if name.starts_with("process.env.") {
+            *self.env_used.borrow_mut() = Some(name.to_string());
+        }
         Some(resolved)
+    }
+
+    /// How a message names a host: by the env variable it came from when the current hook read
+    /// one from the project's `.env` files (values from there are never shown), else as is.
+    pub fn shown_host(&self, host: &str) -> String {
+        self.env_used
+            .borrow()
+            .clone()
+            .unwrap_or_else(|| host.to_string())
     }
 
     /// Record that a check could not finish without the project (see `FileSummary::needs_context`).
@@ -392,6 +408,7 @@ impl<'c, 'a> Walker<'c, 'a> {
             self.ctx.rule = rule.meta();
             self.ctx.hook_unused = false;
             self.ctx.used.borrow_mut().clear();
+            self.ctx.env_used.borrow_mut().take();
             call(rule, self.ctx);
             if self.ctx.hook_unused {
                 rules.remove(i);

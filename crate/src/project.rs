@@ -4,6 +4,7 @@
 //! variable that the repository's `.env` files document as a Functions host). The rules then
 //! judge the file with those values, as if they were written in it.
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
@@ -79,7 +80,10 @@ pub fn resolve(input: &ProjectInput) -> Project {
         .iter()
         .map(|f| (f.path.as_str(), &f.summary))
         .collect();
-    let resolver = Resolver { by_path };
+    let resolver = Resolver {
+        by_path,
+        validates: RefCell::new(HashMap::new()),
+    };
     let env = env_values(&input.env_files);
     let mut project = Project::default();
     for file in &input.files {
@@ -132,6 +136,9 @@ pub fn resolve(input: &ProjectInput) -> Project {
 
 struct Resolver<'a> {
     by_path: HashMap<&'a str, &'a FileSummary>,
+    /// Whether an export (file, name) applies the validator, once known: wrappers that call
+    /// several wrappers each would otherwise be followed exponentially often.
+    validates: RefCell<HashMap<(String, String), bool>>,
 }
 
 impl<'a> Resolver<'a> {
@@ -196,10 +203,24 @@ impl<'a> Resolver<'a> {
     fn export(&self, target: &str, name: &str, depth: u32) -> Option<Resolved> {
         let export = self.by_path.get(target)?.exports.get(name)?;
         let value = match &export.value {
-            Value::Wrapper { validates, through } => Value::Wrapper {
-                validates: *validates || self.validates_through(target, through, depth),
-                through: Vec::new(),
-            },
+            Value::Wrapper { validates, through } => {
+                let key = (target.to_string(), name.to_string());
+                let known = self.validates.borrow().get(&key).copied();
+                let validates = match known {
+                    Some(known) => known,
+                    None => {
+                        // Provisionally false, so a cycle back to this export ends here.
+                        self.validates.borrow_mut().insert(key.clone(), false);
+                        let found = *validates || self.validates_through(target, through, depth);
+                        self.validates.borrow_mut().insert(key, found);
+                        found
+                    }
+                };
+                Value::Wrapper {
+                    validates,
+                    through: Vec::new(),
+                }
+            }
             other => other.clone(),
         };
         Some(Resolved {
@@ -550,6 +571,23 @@ mod tests {
             .find(|(f, ..)| f == "svc/functions/flex/open.js")
             .unwrap();
         assert_eq!(open.2, ["svc/functions/common/helper.private.js:3"]);
+    }
+
+    #[test]
+    fn values_from_env_files_are_named_never_shown() {
+        let sources = vec![(
+            "src/api.js".to_string(),
+            "export const go = () => fetch(`${process.env.FLEX_APP_BACKEND}/tasks`, { method: 'POST' });\n".to_string(),
+        )];
+        let env_files = vec![EnvFile {
+            path: ".env".into(),
+            text: "FLEX_APP_BACKEND=https://hidden-host-4321.twil.io\n".into(),
+        }];
+        let reports = lint(&sources, env_files, &Options::default());
+        let text = serde_json::to_string(&reports).unwrap();
+        assert!(text.contains("function-call-without-token"), "{text}");
+        assert!(text.contains("process.env.FLEX_APP_BACKEND"), "{text}");
+        assert!(!text.contains("hidden-host-4321"), "{text}");
     }
 
     #[test]

@@ -53,7 +53,6 @@ const TEST_DIRECTORIES: &[&str] = &[
     "e2e",
     "cypress",
 ];
-/// Directories whose files are tooling.
 /// Directories whose files are tooling: scripts, CI, provisioning and infrastructure code, and
 /// the Flex configuration deploy step of Twilio's project template.
 const TOOLING_DIRECTORIES: &[&str] = &[

@@ -34,6 +34,7 @@ export const {
   clip,
   resolveProject,
   envFiles,
+  withRelatedFrom,
   applyConfig,
   globToRegExp,
   verifyCredentials,

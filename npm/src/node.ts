@@ -259,9 +259,19 @@ async function lintProject(files: string[], project: Project, options: LintFiles
     (file) => ({ ...project.optionsFor(file), context: contextOf.get(file) }),
     () => undefined,
   );
-  again.forEach((index, j) => (reports[index] = second[j]));
+  again.forEach((index, j) => (reports[index] = withRelatedFrom(second[j], project.root, cwd)));
   for (const report of reports) delete report.summary;
   return project.applyConfig(reports, options.baseline);
+}
+
+/**
+ * The engine names related places by their project path; show them as findings' files are
+ * shown (relative to `displayRoot`), so both read from the same directory.
+ */
+export function withRelatedFrom(report: Report, root: string, displayRoot: string): Report {
+  if (!report.findings.some((f) => f.related?.length)) return report;
+  const shown = (file: string) => displayPath(path.join(root, file), displayRoot);
+  return { ...report, findings: report.findings.map((f) => (f.related?.length ? { ...f, related: f.related.map((r) => ({ ...r, file: shown(r.file) })) } : f)) };
 }
 
 /** Env files that document `FLEX_APP_*` values: templates first, then `.env` itself. */
@@ -269,7 +279,7 @@ const ENV_FILE_ORDER = [".env.example", ".env.sample", ".env.template", ".env.de
 
 /**
  * The project's env files: those among the linted files, and those at the project root (and in
- * `extraDirs`). Read for the project stage only; their values never appear in any output.
+ * `extraDirs`). Read for the project stage only; findings name the variables, never their values.
  */
 export function envFiles(files: string[], root: string, extraDirs: string[] = []): { path: string; text: string }[] {
   const dirs = [root, ...extraDirs];

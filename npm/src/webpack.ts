@@ -19,7 +19,7 @@ import type { Finding, LintOptions, Report, RuleSetting, Severity } from "./core
 import { baselineFingerprints, summarize, withoutFingerprints } from "./core";
 import { globToRegExp } from "./glob";
 import { formatters } from "./format";
-import { displayPath, envFiles, flexguard, lint, Project, resolveProject, rules, SOURCE_EXTENSIONS } from "./node";
+import { displayPath, envFiles, flexguard, lint, Project, resolveProject, rules, SOURCE_EXTENSIONS, withRelatedFrom } from "./node";
 
 const PLUGIN_NAME = "FlexguardWebpackPlugin";
 
@@ -259,7 +259,7 @@ export class FlexguardWebpackPlugin {
     const { contexts } = flexguard.resolveProject({ files: summaries, envFiles: envFiles(resources, this.#project.root, [compiler.context]) });
     for (const { file, text, report } of scanned) {
       const context = contexts[projectPath(file)];
-      const final = context && report.summary?.needsContext ? this.#lint(text, file, { context }) : report;
+      const final = context && report.summary?.needsContext ? withRelatedFrom(this.#lint(text, file, { context }), this.#project.root, compiler.context) : report;
       reports.push(withoutParseErrors({ ...final, summary: undefined }));
     }
     return reports;

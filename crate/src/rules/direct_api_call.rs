@@ -79,7 +79,7 @@ fn check_request(ctx: &mut Ctx, request: &Request, span: Span) {
         // Headers set elsewhere: trust a user-token construction anywhere in the file.
         when.push(When::NotNoted(USER_TOKEN));
     }
-    let (message, help) = finding(&host);
+    let (message, help) = finding(&ctx.shown_host(&host));
     ctx.report_when(when, span, message, help, &url, false);
 }
 

@@ -87,7 +87,7 @@ fn check_request(ctx: &mut Ctx, request: &Request, span: Span) {
     if !(http::is_functions_host(&host) || configured) || is_asset(&url) {
         return;
     }
-    let (message, help) = finding(&host);
+    let (message, help) = finding(&ctx.shown_host(&host));
     ctx.report_when(
         vec![When::NotNotedWithin(TOKEN, within)],
         span,

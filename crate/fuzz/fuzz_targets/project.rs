@@ -1,0 +1,57 @@
+//! Random small projects from generated files (`flexguard::jsgen`), with imports, re-exports,
+//! Twilio Runtime requires and env files drawn from the input → `project::lint`; every report
+//! must satisfy `flexguard::invariants`, and nothing may panic or hang.
+#![no_main]
+
+use flexguard::project::{lint, EnvFile};
+use flexguard::{invariants, jsgen, Options};
+use libfuzzer_sys::fuzz_target;
+
+const PATHS: &[&str] = &[
+    "src/index.js",
+    "src/config.js",
+    "src/api/index.ts",
+    "src/__tests__/a.test.js",
+    "functions/common/helper.private.js",
+    "functions/flex/op.js",
+    "functions/hook.protected.js",
+    "scripts/deploy.js",
+];
+
+/// One import line per byte: which file imports which, and in which form.
+fn import_line(byte: u8) -> String {
+    let target = PATHS[(byte as usize >> 3) % PATHS.len()];
+    let stem = target.trim_end_matches(".js").trim_end_matches(".ts");
+    let key = stem.strip_prefix("functions/").unwrap_or(stem).trim_end_matches(".private");
+    match byte % 6 {
+        0 => format!("import {{ ENDPOINTS, wrap }} from '../{stem}';\n"),
+        1 => format!("import * as ns from './{stem}';\n"),
+        2 => format!("const {{ wrap }} = require(Runtime.getFunctions()['{key}'].path);\n"),
+        3 => format!("export {{ wrap }} from '../../{stem}';\n"),
+        4 => "exports.handler = wrap(async (context, event, callback) => callback(null, {}));\n".into(),
+        _ => "export const ENDPOINTS = { a: `${process.env.FLEX_APP_FUNCTIONS}/a` };\n".into(),
+    }
+}
+
+fuzz_target!(|data: &[u8]| {
+    let chunks: Vec<&[u8]> = data.chunks(data.len() / PATHS.len() + 1).collect();
+    let sources: Vec<(String, String)> = chunks
+        .iter()
+        .enumerate()
+        .map(|(i, chunk)| {
+            let header: String = chunk.iter().take(4).map(|b| import_line(*b)).collect();
+            (PATHS[i % PATHS.len()].to_string(), header + &jsgen::program(chunk))
+        })
+        .collect();
+    let env = EnvFile {
+        path: ".env.example".into(),
+        text: String::from_utf8_lossy(data.get(..64).unwrap_or(data)).into_owned(),
+    };
+    let reports = lint(&sources, vec![env], &Options::default());
+    for ((path, source), report) in sources.iter().zip(&reports) {
+        assert!(report.diagnostics.iter().all(|d| d.code != "internal-error"), "{path}: internal error");
+        if let Err(violation) = invariants::check(source, path, report) {
+            panic!("{path}: {violation}");
+        }
+    }
+});
