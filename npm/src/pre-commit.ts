@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { formatters } from "./format";
-import { flexguard, ProjectOptions, resolveProject, SOURCE_EXTENSIONS } from "./node";
+import { envFiles, flexguard, ProjectOptions, resolveProject, SOURCE_EXTENSIONS, withRelatedFrom } from "./node";
 import type { Baseline } from "./baseline";
 import type { Fact, Report } from "./core";
 import { summarize } from "./core";
@@ -205,12 +205,24 @@ export function lintStaged(options: StagedOptions = {}): StagedResult {
   const manifests = ["package.json", ...entries.map((e) => e.path).filter((p) => p !== "package.json" && path.posix.basename(p) === "package.json" && !p.includes("\n"))];
   const objects = readObjects(root, [...toScan.map((e) => e.oid), ...manifests.map((m) => `:${m}`)]);
 
+  // The staged files are one project: URLs, helpers and env values defined in one staged file
+  // and used in another are followed (env files are read from the work tree: git ignores them).
+  const staged: { path: string; text: string; report: Report }[] = [];
   toScan.forEach((entry, i) => {
     const content = objects[i];
     if (!content) return note(entry.path, "unreadable", "the staged content could not be read from the index; not scanned");
     if (isBinary(content)) return note(entry.path, "binary", "binary content; not scanned");
-    reports.push(flexguard.lint(content.toString("utf8"), optionsFor(entry.path)));
+    const text = content.toString("utf8");
+    staged.push({ path: entry.path, text, report: flexguard.lint(text, { ...optionsFor(entry.path), summarize: true }) });
   });
+  const projectPath = (repoPath: string) => optionsFor(repoPath).projectPath ?? repoPath;
+  const summaries = staged.flatMap(({ path: p, report }) => (report.summary ? [{ path: projectPath(p), summary: report.summary }] : []));
+  const { contexts } = flexguard.resolveProject({ files: summaries, envFiles: envFiles([], root) });
+  for (const { path: repoPath, text, report } of staged) {
+    const context = contexts[projectPath(repoPath)];
+    const final = context && report.summary?.needsContext ? withRelatedFrom(flexguard.lint(text, { ...optionsFor(repoPath), context }), project.root, root) : report;
+    reports.push({ ...final, summary: undefined });
+  }
 
   const pluginDirs = manifests.filter((m, i) => isFlexPluginManifest(objects[toScan.length + i])).map((m) => path.posix.dirname(m).replace(/^\.$/, ""));
   if (pluginDirs.length > 0) {

@@ -178,6 +178,23 @@ test("lint-staged style paths: only those files, as staged (absolute or relative
   assert.equal(flexguard(dir, "--staged", "/definitely/outside").status, 2);
 });
 
+test("staged files are one project: a Function URL from a staged config module, and from .env, reaches the call", () => {
+  const dir = tempRepo();
+  write(dir, ".gitignore", ".env\n");
+  write(dir, ".env", "FLEX_APP_BACKEND=https://private-host-7777.twil.io\n");
+  write(dir, "src/config.js", "export const ENDPOINTS = { pause: 'https://tasks-1234.twil.io/pause' };\n");
+  write(dir, "src/api.js", "import { ENDPOINTS } from './config';\nexport const pause = () => fetch(ENDPOINTS.pause, { method: 'POST', body: '{}' });\nexport const list = () => fetch(`${process.env.FLEX_APP_BACKEND}/list`, { method: 'POST' });\n");
+  git(dir, "add", ".");
+  const result = flexguard(dir, "--staged", "-f", "json");
+  const found = json(result).findings.map((f) => [f.file, f.line, f.ruleId, (f.related ?? []).map((r) => `${r.file}:${r.line}`).join()]);
+  assert.deepEqual(found, [
+    ["src/api.js", 2, "function-call-without-token", "src/config.js:1"],
+    ["src/api.js", 3, "function-call-without-token", ".env:1"],
+  ]);
+  // The value in the ignored .env is named, never shown.
+  assert.ok(!result.stdout.includes("private-host-7777"), result.stdout);
+});
+
 test("a staged .env is blocked; .env.example is scanned for real-looking values", () => {
   const dir = tempRepo();
   write(dir, ".env", "FLEX_APP_TOKEN_URL=https://example.invalid\n");
