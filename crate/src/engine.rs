@@ -974,8 +974,13 @@ pub fn run(source: &str, options: &Options) -> Report {
                 .visit_with(&mut Walker::new(&mut ctx, &rules, &shapes));
             ctx.resolve_deferred();
             if options.summarize {
-                let mut facts =
-                    crate::summary::summarize(&parsed.program, &ctx.folder, parsed.base, &index);
+                let mut facts = crate::summary::summarize(
+                    &parsed.program,
+                    &ctx.folder,
+                    parsed.base,
+                    &index,
+                    runtime == crate::Runtime::Function,
+                );
                 facts.needs_context = ctx.needs_context.get();
                 summary = Some(facts);
             }

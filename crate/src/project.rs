@@ -31,10 +31,13 @@ pub struct EnvFile {
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
-#[cfg_attr(target_arch = "wasm32", tsify(from_wasm_abi))]
 pub struct ProjectInput {
     pub files: Vec<ProjectFile>,
     pub env_files: Vec<EnvFile>,
+    /// Resolve contexts only for the files whose summary says they need one (the others keep
+    /// their first report, so their contexts would be built for nothing).
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub only_needed: bool,
 }
 
 /// What a name in a file stands for, and where that was defined (`path:line`), so a finding can
@@ -87,6 +90,7 @@ pub fn resolve(input: &ProjectInput) -> Project {
     let env = env_values(&input.env_files);
     let mut project = Project::default();
     for file in &input.files {
+        let wanted = !input.only_needed || file.summary.needs_context;
         let mut context = BTreeMap::new();
         for import in &file.summary.imports {
             let Some(target) = resolver.target(&file.path, &import.specifier) else {
@@ -112,6 +116,9 @@ pub fn resolve(input: &ProjectInput) -> Project {
                 }
                 continue;
             };
+            if !wanted {
+                continue;
+            }
             if let Some(resolved) = resolver.imported(target, &import.imported, 0) {
                 // A namespace's members by their dotted name too, each with its own line.
                 if let Value::Object { fields } = &resolved.value {
@@ -123,6 +130,9 @@ pub fn resolve(input: &ProjectInput) -> Project {
                 }
                 context.insert(import.local.clone(), resolved);
             }
+        }
+        if !wanted {
+            continue;
         }
         for (name, resolved) in &env {
             context.insert(format!("process.env.{name}"), resolved.clone());
@@ -295,7 +305,11 @@ pub fn lint(
         })
         .collect();
     let needs: Vec<bool> = files.iter().map(|f| f.summary.needs_context).collect();
-    let project = resolve(&ProjectInput { files, env_files });
+    let project = resolve(&ProjectInput {
+        files,
+        env_files,
+        only_needed: true,
+    });
     for (((path, text), report), needed) in sources.iter().zip(&mut reports).zip(needs) {
         if let (true, Some(context)) = (needed, project.contexts.get(path)) {
             let options = crate::Options {
@@ -417,6 +431,7 @@ mod tests {
         let project = resolve(&ProjectInput {
             files: vec![helper, handler],
             env_files: vec![],
+            only_needed: false,
         });
         let context = &project.contexts["svc/functions/flex/pause.js"];
         assert!(matches!(
@@ -455,6 +470,7 @@ mod tests {
                 path: ".env.example".into(),
                 text: "# where the functions are\nFLEX_APP_SERVERLESS_DOMAIN=svc-1234-dev.twil.io\nFLEX_APP_TOKEN=xyz\n".into(),
             }],
+            only_needed: false,
         });
         let context = &project.contexts["src/api/tasks.js"];
         let Value::Object { fields } = &context["ENDPOINTS"].value else {
@@ -592,17 +608,18 @@ mod tests {
 
     #[test]
     fn cycles_and_missing_files_end() {
-        let a = summary("src/a.js", "const { f } = require('./b');\nexports.f = (x) => f(x);\nconst m = require('./missing');\n");
+        let a = summary("functions/a.js", "const { f } = require('./b');\nexports.f = (x) => f(x);\nconst m = require('./missing');\n");
         let b = summary(
-            "src/b.js",
+            "functions/b.js",
             "const { f } = require('./a');\nexports.f = (x) => f(x);\n",
         );
         let project = resolve(&ProjectInput {
             files: vec![a, b],
             env_files: vec![],
+            only_needed: false,
         });
         assert!(matches!(
-            project.contexts["src/a.js"]["f"].value,
+            project.contexts["functions/a.js"]["f"].value,
             Value::Wrapper {
                 validates: false,
                 ..

@@ -118,12 +118,14 @@ fn url_like(value: &str) -> bool {
         && !value.contains('@')
 }
 
-/// Summarise a parsed file. `folder` folds constants as the rules saw them.
+/// Summarise a parsed file. `folder` folds constants as the rules saw them. Handler wrappers are
+/// recorded only for Function code (`functions`): only Function handlers are wrapped.
 pub fn summarize(
     program: &swc_ecma_ast::Program,
     folder: &Folder,
     base: u32,
     index: &LineIndex,
+    functions: bool,
 ) -> FileSummary {
     let mut collector = Collector {
         folder,
@@ -137,6 +139,9 @@ pub fn summarize(
         calls: Vec::new(),
     };
     program.visit_with(&mut collector);
+    if !functions {
+        collector.exported_functions.clear();
+    }
     collector.finish()
 }
 
@@ -269,6 +274,14 @@ impl Collector<'_, '_> {
     }
 
     fn import(&mut self, local: &str, specifier: String, imported: Imported, line: u32) {
+        // Packages are not files of the project: only paths and Runtime requires are followed.
+        let followed = specifier.starts_with('.')
+            || specifier.starts_with('/')
+            || specifier.starts_with("functions:")
+            || specifier.starts_with("assets:");
+        if specifier != VALIDATOR_MODULE && !followed {
+            return;
+        }
         if specifier == VALIDATOR_MODULE {
             let is_validator = match &imported {
                 Imported::Named { name } => name == "functionValidator" || name == "validator",

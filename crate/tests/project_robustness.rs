@@ -104,6 +104,7 @@ fn imports_outside_the_project_and_broken_env_files_are_not_errors() {
     let project = flexguard::project::resolve(&flexguard::project::ProjectInput {
         files: vec![],
         env_files: vec![],
+        only_needed: true,
     });
     assert!(project.contexts.is_empty());
 }

@@ -14,7 +14,7 @@ export interface Engine {
   lintAfterFailure(source: string, options: Options | null | undefined, reason: string): Report;
   failureReport(options: Options | null | undefined, reason: string): Report;
   judgeFacts(facts: Fact[], options?: Options | null): Report;
-  resolveProject(input: ProjectInput): Project;
+  resolveProjectJson(input: string): string;
   rules(): RuleInfo[];
   version(): string;
 }
@@ -106,7 +106,7 @@ export class Flexguard {
    * other. Lint each file that gets a context again, with `options.context`.
    */
   resolveProject(input: ProjectInput): Project {
-    return this.engine.resolveProject(input);
+    return JSON.parse(this.engine.resolveProjectJson(JSON.stringify(input))) as Project;
   }
 
   #notScannedReport(file: string, reason: string): Report {

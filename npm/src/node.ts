@@ -247,7 +247,7 @@ async function lintProject(files: string[], project: Project, options: LintFiles
   const reports = await lintAll(files, (file) => ({ ...project.optionsFor(file), summarize: true }), onDone);
   const projectPaths = files.map((file) => project.optionsFor(file).projectPath ?? file);
   const summaries = reports.flatMap((report, i) => (report.summary ? [{ path: projectPaths[i], summary: report.summary }] : []));
-  const { contexts, unresolved } = flexguard.resolveProject({ files: summaries, envFiles: envFiles(files, project.root) });
+  const { contexts, unresolved } = flexguard.resolveProject({ files: summaries, envFiles: envFiles(files, project.root), onlyNeeded: true });
   options.onProject?.({
     files: reports.flatMap((report, i) => (report.summary?.runtime ? [{ file: displayPath(files[i], cwd), runtime: report.summary.runtime }] : [])),
     unresolved,

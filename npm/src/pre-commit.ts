@@ -217,7 +217,7 @@ export function lintStaged(options: StagedOptions = {}): StagedResult {
   });
   const projectPath = (repoPath: string) => optionsFor(repoPath).projectPath ?? repoPath;
   const summaries = staged.flatMap(({ path: p, report }) => (report.summary ? [{ path: projectPath(p), summary: report.summary }] : []));
-  const { contexts } = flexguard.resolveProject({ files: summaries, envFiles: envFiles([], root) });
+  const { contexts } = flexguard.resolveProject({ files: summaries, envFiles: envFiles([], root), onlyNeeded: true });
   for (const { path: repoPath, text, report } of staged) {
     const context = contexts[projectPath(repoPath)];
     const final = context && report.summary?.needsContext ? withRelatedFrom(flexguard.lint(text, { ...optionsFor(repoPath), context }), project.root, root) : report;

@@ -256,7 +256,7 @@ export class FlexguardWebpackPlugin {
     const projectPath = (file: string) => this.#project.optionsFor(file).projectPath ?? file;
     const summaries = scanned.flatMap(({ file, report }) => (report.summary ? [{ path: projectPath(file), summary: report.summary }] : []));
     const resources = scanned.map(({ file }) => path.resolve(compiler.context, file));
-    const { contexts } = flexguard.resolveProject({ files: summaries, envFiles: envFiles(resources, this.#project.root, [compiler.context]) });
+    const { contexts } = flexguard.resolveProject({ files: summaries, envFiles: envFiles(resources, this.#project.root, [compiler.context]), onlyNeeded: true });
     for (const { file, text, report } of scanned) {
       const context = contexts[projectPath(file)];
       const final = context && report.summary?.needsContext ? withRelatedFrom(this.#lint(text, file, { context }), this.#project.root, compiler.context) : report;
