@@ -81,6 +81,13 @@ impl Consts {
     pub fn field(&self, name: &Atom) -> Option<&Expr> {
         self.fields.get(name).and_then(|e| e.as_deref())
     }
+
+    /// Every class field of the file with a single initialiser.
+    pub fn fields(&self) -> impl Iterator<Item = (&Atom, &Expr)> {
+        self.fields
+            .iter()
+            .filter_map(|(name, init)| Some((name, init.as_deref()?)))
+    }
 }
 
 impl Visit for Consts {
@@ -97,6 +104,25 @@ impl Visit for Consts {
             }
         }
         prop.visit_children_with(self);
+    }
+
+    /// `this.baseUrl = …` (in a constructor, typically) is a field of the class too.
+    fn visit_assign_expr(&mut self, assign: &swc_ecma_ast::AssignExpr) {
+        use swc_ecma_ast::{AssignTarget, SimpleAssignTarget};
+        if let AssignTarget::Simple(SimpleAssignTarget::Member(member)) = &assign.left {
+            if let (Expr::This(_), MemberProp::Ident(name)) = (&*member.obj, &member.prop) {
+                let value = &assign.right;
+                let string_like = matches!(&**value, Expr::Lit(Lit::Str(_)) | Expr::Tpl(_))
+                    || matches!(&**value, Expr::Bin(bin) if bin.op == BinaryOp::Add);
+                if string_like {
+                    self.fields
+                        .entry(name.sym.clone())
+                        .and_modify(|seen| *seen = None)
+                        .or_insert_with(|| Some(value.clone()));
+                }
+            }
+        }
+        assign.visit_children_with(self);
     }
 
     fn visit_var_decl(&mut self, decl: &VarDecl) {

@@ -434,6 +434,14 @@ fn prefix_into(ctx: &Ctx, expr: &Expr, depth: u32, steps: &mut u32, out: &mut St
                 if let Some(init) = ctx.field(&prop.sym) {
                     return prefix_into(ctx, init, depth + 1, steps, out);
                 }
+                // A field a base class in another module sets.
+                if let Some(Value::Url { value }) = ctx
+                    .imported(&format!("this.{}", prop.sym))
+                    .map(|r| &r.value)
+                {
+                    out.push_str(value);
+                    return true;
+                }
             }
             if let Some(host) = functions_host_by_name(expr) {
                 if out.is_empty() {

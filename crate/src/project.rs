@@ -119,6 +119,12 @@ pub fn resolve(input: &ProjectInput) -> Project {
             if !wanted {
                 continue;
             }
+            // A base class's URL fields, for `this.x` in a subclass.
+            for name in resolver.field_names(target) {
+                if let Some(field) = resolver.export(target, &name, 0) {
+                    context.entry(name).or_insert(field);
+                }
+            }
             if let Some(resolved) = resolver.imported(target, &import.imported, 0) {
                 // A namespace's members by their dotted name too, each with its own line.
                 if let Value::Object { fields } = &resolved.value {
@@ -195,12 +201,24 @@ impl<'a> Resolver<'a> {
         }
     }
 
+    /// The `this.*` fields a module's classes give their subclasses.
+    fn field_names(&self, target: &str) -> Vec<String> {
+        self.by_path.get(target).map_or(Vec::new(), |summary| {
+            summary
+                .exports
+                .keys()
+                .filter(|name| name.starts_with("this."))
+                .cloned()
+                .collect()
+        })
+    }
+
     fn namespace(&self, target: &str, depth: u32) -> Option<Resolved> {
         let summary = self.by_path.get(target)?;
         let fields: BTreeMap<String, Value> = summary
             .exports
             .keys()
-            .filter(|name| *name != "default")
+            .filter(|name| *name != "default" && !name.starts_with("this."))
             .filter_map(|name| Some((name.clone(), self.export(target, name, depth)?.value)))
             .collect();
         (!fields.is_empty()).then(|| Resolved {

@@ -142,6 +142,17 @@ pub fn summarize(
     if !functions {
         collector.exported_functions.clear();
     }
+    // Class fields that hold a URL (`this.functionsBase = "https://…"`): a subclass in another
+    // module reads them as `this.functionsBase`.
+    for (name, init) in folder.consts.fields() {
+        if let Some(value) = collector.value_of(init, 0) {
+            let line = 1;
+            collector
+                .summary
+                .exports
+                .insert(format!("this.{name}"), Export { value, line });
+        }
+    }
     collector.finish()
 }
 

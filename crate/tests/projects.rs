@@ -19,14 +19,6 @@ const SEED: u64 = 1;
 /// the reason. The test fails when one of them starts to match: then remove it from this list.
 const KNOWN_GAPS: &[(&str, &str)] = &[
     (
-        "function-client-base-class",
-        "`this.functionsBase`, set in a base class in another module, is not followed",
-    ),
-    (
-        "rest-api-class-field",
-        "`this.baseUrl`, set in the constructor, is not followed to the `fetch` in a method",
-    ),
-    (
         "rest-client-instance-calls",
         "calls through an `axios.create` instance are not requests to the engine (only the `create` is reported), in its file or another",
     ),

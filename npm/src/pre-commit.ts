@@ -49,17 +49,11 @@ const SUBMODULE = "160000";
 const SYMLINK = "120000";
 
 /**
- * Env templates are meant to be committed; they are scanned for real-looking values instead.
- * (Whether a staged file is a `.env` that must not be committed is the engine's call.)
+ * Source files, and env files: a `.env` that must not be committed is the engine's call
+ * (`env-file-committed`), and every env file is scanned for credential shapes either way.
  */
-const ENV_TEMPLATES = new Set([".env.example", ".env.sample", ".env.template", ".env.dist"]);
-
-function isEnvTemplate(file: string): boolean {
-  return ENV_TEMPLATES.has(path.posix.basename(file).toLowerCase());
-}
-
 function isScannable(file: string): boolean {
-  return isEnvTemplate(file) || SOURCE_EXTENSIONS.includes(path.posix.extname(file).toLowerCase());
+  return path.posix.basename(file).startsWith(".env") || SOURCE_EXTENSIONS.includes(path.posix.extname(file).toLowerCase());
 }
 
 /**
