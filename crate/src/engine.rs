@@ -86,6 +86,8 @@ pub enum When {
     NotNoted(&'static str),
     /// The rule noted `fact` somewhere in the file.
     Noted(&'static str),
+    /// The rule did not note both facts in the file (one, or neither, is fine).
+    NotBoth(&'static str, &'static str),
 }
 
 /// Scope of hits that pair with nothing (comments).
@@ -277,6 +279,7 @@ impl<'a> Ctx<'a> {
                 }),
                 When::NotNoted(fact) => noted(fact).is_none(),
                 When::Noted(fact) => noted(fact).is_some(),
+                When::NotBoth(a, b) => noted(a).is_none() || noted(b).is_none(),
             });
             if holds {
                 self.hits.push(hit);

@@ -73,6 +73,9 @@ const RUNTIME: &str = "runtime";
 const WEBHOOK: &str = "webhook";
 /// Noted when the file checks the caller's own Twilio credentials.
 const CALLER_CREDENTIALS: &str = "caller-credentials";
+/// Noted at calls of something named like a validator (`functionValidator(…)`,
+/// `TokenValidator(…)`, `validator(event.Token, …)`): loading the package is not enough.
+const VALIDATOR_CALL: &str = "validator-call";
 /// Noted when the file loads `twilio-flex-token-validator`.
 const VALIDATOR: &str = "validator-module";
 const VALIDATOR_MODULE: &str = "twilio-flex-token-validator";
@@ -232,7 +235,7 @@ impl super::Rule for FunctionWithoutTokenValidator {
             return;
         }
         let mut when = vec![
-            When::NotNoted(VALIDATOR),
+            When::NotBoth(VALIDATOR, VALIDATOR_CALL),
             When::NotNoted(WEBHOOK),
             When::NotNoted(CALLER_CREDENTIALS),
         ];
@@ -264,6 +267,10 @@ impl super::Rule for FunctionWithoutTokenValidator {
     }
 
     fn check_call(&self, ctx: &mut Ctx, call: &CallExpr) {
+        if callee_name(call).is_some_and(|name| name.to_ascii_lowercase().contains("valid")) {
+            let span = ctx.span(call.span);
+            ctx.note(VALIDATOR_CALL, span);
+        }
         if authenticates_with_caller_credentials(call) {
             let span = ctx.span(call.span);
             ctx.note(CALLER_CREDENTIALS, span);
@@ -290,6 +297,8 @@ mod tests {
     use crate::rules::testing::{assert_clean, assert_flags, snapshot};
 
     const FLAGS: &[&str] = &[
+        // The validator is loaded, but nothing calls it.
+        "// @file functions/reassign.js\nconst TokenValidator = require('twilio-flex-token-validator').functionValidator;\nexports.handler = async (context, event, callback) => callback(null, {});",
         "// @file functions/send-sms.js\nexports.handler = async (context, event, callback) => {\n  callback(null, {});\n};",
         "// @file serverless/functions/hangup.js\nexports.handler = function (context, event, callback) { callback(null, 'ok'); };",
         "// @file functions/x.js\nmodule.exports.handler = (context, event, callback) => callback(null, {});",
