@@ -73,6 +73,19 @@ impl Consts {
         self.url_declarations.get(name).map_or(&[], Vec::as_slice)
     }
 
+    /// Record a class field's initialiser. A URL is often partly unknown
+    /// (`https://${process.env.X}`): any string form is kept.
+    fn record_field(&mut self, name: &Atom, value: &Expr) {
+        let string_like = matches!(value, Expr::Lit(Lit::Str(_)) | Expr::Tpl(_))
+            || matches!(value, Expr::Bin(bin) if bin.op == BinaryOp::Add);
+        if string_like {
+            self.fields
+                .entry(name.clone())
+                .and_modify(|seen| *seen = None)
+                .or_insert_with(|| Some(Box::new(value.clone())));
+        }
+    }
+
     fn get(&self, name: &Atom) -> Option<&Expr> {
         self.bindings.get(name).and_then(|e| e.as_deref())
     }
@@ -93,15 +106,7 @@ impl Consts {
 impl Visit for Consts {
     fn visit_class_prop(&mut self, prop: &swc_ecma_ast::ClassProp) {
         if let (swc_ecma_ast::PropName::Ident(name), Some(value)) = (&prop.key, &prop.value) {
-            // A URL is often partly unknown (`https://${process.env.X}`): keep any string form.
-            let string_like = matches!(&**value, Expr::Lit(Lit::Str(_)) | Expr::Tpl(_))
-                || matches!(&**value, Expr::Bin(bin) if bin.op == BinaryOp::Add);
-            if string_like {
-                self.fields
-                    .entry(name.sym.clone())
-                    .and_modify(|seen| *seen = None)
-                    .or_insert_with(|| Some(value.clone()));
-            }
+            self.record_field(&name.sym, value);
         }
         prop.visit_children_with(self);
     }
@@ -111,15 +116,7 @@ impl Visit for Consts {
         use swc_ecma_ast::{AssignTarget, SimpleAssignTarget};
         if let AssignTarget::Simple(SimpleAssignTarget::Member(member)) = &assign.left {
             if let (Expr::This(_), MemberProp::Ident(name)) = (&*member.obj, &member.prop) {
-                let value = &assign.right;
-                let string_like = matches!(&**value, Expr::Lit(Lit::Str(_)) | Expr::Tpl(_))
-                    || matches!(&**value, Expr::Bin(bin) if bin.op == BinaryOp::Add);
-                if string_like {
-                    self.fields
-                        .entry(name.sym.clone())
-                        .and_modify(|seen| *seen = None)
-                        .or_insert_with(|| Some(value.clone()));
-                }
+                self.record_field(&name.sym, &assign.right);
             }
         }
         assign.visit_children_with(self);

@@ -24,6 +24,36 @@ fn is_token(c: char) -> bool {
 }
 
 /// Check `report` against `source`; the first violated property, described without source text.
+/// Panics when the engine failed on the file (an `internal-error` diagnostic): a test helper.
+pub fn assert_no_internal_error(report: &Report) {
+    assert!(
+        report
+            .diagnostics
+            .iter()
+            .all(|d| d.code != "internal-error"),
+        "{:?}",
+        report.diagnostics
+    );
+}
+
+/// The credential findings of a stored test input (`file:line rule`): a repository that passes
+/// its own scanner stores templates with holes, so there must be none.
+pub fn stored_credentials(source: &str, filename: &str) -> Vec<String> {
+    let options = crate::Options {
+        filename: Some(filename.into()),
+        ..Default::default()
+    };
+    crate::scan(source, &options)
+        .findings
+        .iter()
+        .filter(|f| {
+            crate::rules::find(&f.rule_id).map(|r| r.meta().kind)
+                == Some(crate::rules::RuleKind::Credential)
+        })
+        .map(|f| format!("{}:{} {}", f.file, f.line, f.rule_id))
+        .collect()
+}
+
 pub fn check(source: &str, file: &str, report: &Report) -> Result<(), String> {
     let mut positions = Vec::new();
     for (i, f) in report.findings.iter().enumerate() {

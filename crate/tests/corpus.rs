@@ -4,9 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
-use flexguard::rules::{self, RuleKind};
 use flexguard::testgen::fill;
-use flexguard::{scan, Options};
+use flexguard::{invariants, scan, Options};
 use serde::{Deserialize, Serialize};
 
 /// The seed every fixture template is filled with (the npm tests use the same).
@@ -44,20 +43,6 @@ fn input_of(case: &Path) -> PathBuf {
     inputs.pop().unwrap()
 }
 
-fn credential_findings(source: &str, filename: &str) -> usize {
-    scan(
-        source,
-        &Options {
-            filename: Some(filename.into()),
-            ..Default::default()
-        },
-    )
-    .findings
-    .iter()
-    .filter(|f| rules::find(&f.rule_id).map(|r| r.meta().kind) == Some(RuleKind::Credential))
-    .count()
-}
-
 #[test]
 fn fixtures() {
     let bless = std::env::var_os("FLEXGUARD_BLESS").is_some();
@@ -76,7 +61,7 @@ fn fixtures() {
         let raw = std::fs::read_to_string(&input).unwrap();
         // The repository itself must stay clean: the stored text holds holes, not credentials.
         assert_eq!(
-            credential_findings(&raw, &file_name),
+            invariants::stored_credentials(&raw, &file_name).len(),
             0,
             "{name}: the stored input contains a credential; use a template with holes"
         );

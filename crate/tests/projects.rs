@@ -7,9 +7,8 @@
 use std::path::{Path, PathBuf};
 
 use flexguard::project::{lint, EnvFile};
-use flexguard::rules::{self, RuleKind};
 use flexguard::testgen::fill;
-use flexguard::{scan, Options, Report};
+use flexguard::{Options, Report};
 use serde::{Deserialize, Serialize};
 
 /// The seed every template is filled with (the same as `corpus.rs`).
@@ -59,22 +58,6 @@ fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// Credential findings in a stored (unfilled) file: there must be none.
-fn credential_findings(source: &str, filename: &str) -> Vec<String> {
-    scan(
-        source,
-        &Options {
-            filename: Some(filename.into()),
-            ..Default::default()
-        },
-    )
-    .findings
-    .iter()
-    .filter(|f| rules::find(&f.rule_id).map(|r| r.meta().kind) == Some(RuleKind::Credential))
-    .map(|f| format!("{}:{} {}", f.file, f.line, f.rule_id))
-    .collect()
-}
-
 /// Walk a case: sources by path relative to the case (templates filled, `.template` dropped),
 /// and `.env*` files, the templates first.
 fn read_case(dir: &Path) -> Case {
@@ -106,7 +89,7 @@ fn read_case(dir: &Path) -> Case {
             continue;
         }
         // The repository itself must stay clean: stored text holds holes, not credentials.
-        let stored = credential_findings(&text, &relative);
+        let stored = flexguard::invariants::stored_credentials(&text, &relative);
         assert!(
             stored.is_empty(),
             "{relative}: the stored file contains a credential ({stored:?}); use a \

@@ -17,14 +17,7 @@ fn scan_checked(source: &str, file: &str) -> (Report, Duration) {
     );
     let elapsed = started.elapsed();
     invariants::check(source, file, &report).unwrap_or_else(|e| panic!("{file}: {e}"));
-    assert!(
-        report
-            .diagnostics
-            .iter()
-            .all(|d| d.code != "internal-error"),
-        "{:?}",
-        report.diagnostics
-    );
+    invariants::assert_no_internal_error(&report);
     (report, elapsed)
 }
 

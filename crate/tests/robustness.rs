@@ -3,7 +3,7 @@
 use std::time::Instant;
 
 use flexguard::testgen::fill;
-use flexguard::{scan, Options};
+use flexguard::{invariants, scan, Options};
 
 fn timed_scan(source: &str) -> flexguard::Report {
     let started = Instant::now();
@@ -14,14 +14,7 @@ fn timed_scan(source: &str) -> flexguard::Report {
         started.elapsed(),
         source.len()
     );
-    assert!(
-        report
-            .diagnostics
-            .iter()
-            .all(|d| d.code != "internal-error"),
-        "{:?}",
-        report.diagnostics
-    );
+    invariants::assert_no_internal_error(&report);
     report
 }
 
