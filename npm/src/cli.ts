@@ -35,6 +35,7 @@ Options:
   --stdin                      lint standard input
   --stdin-filename <name>      file name for --stdin (reported, and picks the syntax)
   --no-gitignore               do not honour .gitignore files when walking directories
+  --no-cache                   do not read or write node_modules/.cache/flexguard
   --verify                     check found credential pairs against Twilio's API (read-only GET)
   --list-rules                 print every rule and exit (--format json: the registry as JSON)
   --print-project              print where each file runs and the imports that lead nowhere
@@ -55,6 +56,7 @@ const CLI_OPTIONS = {
   stdin: { long: "stdin" },
   stdinFilename: { long: "stdin-filename", value: true },
   noGitignore: { long: "no-gitignore" },
+  noCache: { long: "no-cache" },
   verify: { long: "verify" },
   listRules: { long: "list-rules" },
   printProject: { long: "print-project" },
@@ -74,6 +76,7 @@ interface CliArgs {
   stdin: boolean;
   stdinFilename?: string;
   gitignore: boolean;
+  cache: boolean;
   verify: boolean;
   listRules: boolean;
   printProject: boolean;
@@ -110,6 +113,7 @@ function parseCliArgs(argv: string[]): CliArgs {
     stdin: options.stdin === true,
     stdinFilename: options.stdinFilename,
     gitignore: options.noGitignore !== true,
+    cache: options.noCache !== true,
     verify: options.verify === true,
     listRules: options.listRules === true,
     printProject: options.printProject === true,
@@ -213,7 +217,7 @@ async function run(argv: string[], { stdout, stderr, stdin }: Streams): Promise<
     const bar = progress(stderr);
     try {
       let overview: ProjectOverview | undefined;
-      reports = await lintFiles(args.paths, { cwd, config: project.loaded, rules: args.rules, baseline: accepted, gitignore: args.gitignore, onProgress: bar.update, onProject: (o) => (overview = o) });
+      reports = await lintFiles(args.paths, { cwd, config: project.loaded, rules: args.rules, baseline: accepted, gitignore: args.gitignore, cache: args.cache, onProgress: bar.update, onProject: (o) => (overview = o) });
       if (args.printProject && overview) return stdout.write(printProject(overview, args.format)), 0;
     } finally {
       bar.clear();

@@ -12,6 +12,7 @@ import { globsFromRoot, ignoreMatcher, loadConfig, LoadedConfig, readConfigFile 
 import { displayPath, expandPaths } from "./files";
 import { gitRoot } from "./glob";
 import { WorkerPool, worthWorkers } from "./pool";
+import { ReportCache } from "./cache";
 
 export * from "./core";
 export * from "./config";
@@ -198,6 +199,12 @@ export interface LintFilesOptions extends Omit<ProjectOptions, "displayRoot"> {
   onProgress?: (done: number, total: number) => void;
   /** Follow URLs, helpers and env values across files (default true); false lints file by file. */
   project?: boolean;
+  /**
+   * Reuse each unchanged file's first-pass report from `node_modules/.cache/flexguard` at the
+   * project root (default true; only where `node_modules` exists). Cross-file findings are
+   * computed every run.
+   */
+  cache?: boolean;
   /** Called once with where each file runs and the imports the project stage could not follow. */
   onProject?: (overview: ProjectOverview) => void;
 }
@@ -222,18 +229,21 @@ export async function lintFiles(paths: string[], options: LintFilesOptions = {})
   let done = 0;
   const onDone = () => options.onProgress?.(++done, files.length);
   const workers = Math.max(1, Math.min(options.concurrency ?? Math.min(4, os.cpus().length), files.length));
-  const pool = workers > 1 && worthWorkers(files, options.parallelThreshold ?? 64) ? await WorkerPool.start(workers) : undefined;
+  // Started on first use: with a warm cache, a run may have nothing worth the start-up.
+  let pool: Promise<WorkerPool> | undefined;
+  const poolFor = (batch: string[]) => (workers > 1 && worthWorkers(batch, options.parallelThreshold ?? 64) ? (pool ??= WorkerPool.start(workers)) : undefined);
   try {
-    return await lintProject(files, project, options, pool, onDone);
+    return await lintProject(files, project, options, poolFor, onDone);
   } finally {
-    await pool?.close();
+    await (await pool)?.close();
   }
 }
 
-async function lintProject(files: string[], project: Project, options: LintFilesOptions, pool: WorkerPool | undefined, onDone: () => void): Promise<Report[]> {
+async function lintProject(files: string[], project: Project, options: LintFilesOptions, poolFor: (batch: string[]) => Promise<WorkerPool> | undefined, onDone: () => void): Promise<Report[]> {
   const cwd = path.resolve(options.cwd ?? process.cwd());
-  const lintAll = async (batch: string[], optionsFor: (file: string) => LintOptions, progress: () => void): Promise<Report[]> => {
-    if (pool && batch.length > 1) return pool.lint(batch, optionsFor, progress);
+  const lintAll: LintAll = async (batch, optionsFor, progress) => {
+    const pool = batch.length > 1 ? poolFor(batch) : undefined;
+    if (pool) return (await pool).lint(batch, optionsFor, progress);
     return batch.map((file) => {
       const report = lintFileReport(file, optionsFor(file));
       progress();
@@ -244,7 +254,9 @@ async function lintProject(files: string[], project: Project, options: LintFiles
   // Three stages: every file once, with its summary; the project stage over the summaries; then
   // again, with its context, each file whose imports or env reads the project resolved.
   if (options.project === false) return project.applyConfig(await lintAll(files, project.optionsFor, onDone), options.baseline);
-  const reports = await lintAll(files, (file) => ({ ...project.optionsFor(file), summarize: true }), onDone);
+  const cache = options.cache === false ? undefined : ReportCache.open(project.root, flexguard.version());
+  const firstPass = (file: string): LintOptions => ({ ...project.optionsFor(file), summarize: true });
+  const reports = await lintCached(files, firstPass, cache, lintAll, onDone);
   const projectPaths = files.map((file) => project.optionsFor(file).projectPath ?? file);
   const summaries = reports.flatMap((report, i) => (report.summary ? [{ path: projectPaths[i], summary: report.summary }] : []));
   const { contexts, unresolved } = flexguard.resolveProject({ files: summaries, envFiles: envFiles(files, project.root), onlyNeeded: true });
@@ -254,14 +266,61 @@ async function lintProject(files: string[], project: Project, options: LintFiles
   });
   const again = files.flatMap((file, i) => (contexts[projectPaths[i]] && reports[i].summary?.needsContext ? [i] : []));
   const contextOf = new Map(again.map((i) => [files[i], contexts[projectPaths[i]]]));
-  const second = await lintAll(
+  // Keyed by the file and its context too: a change in another file changes the key.
+  const second = await lintCached(
     again.map((i) => files[i]),
     (file) => ({ ...project.optionsFor(file), context: contextOf.get(file) }),
+    cache,
+    lintAll,
     () => undefined,
   );
+  cache?.save();
   again.forEach((index, j) => (reports[index] = withRelatedFrom(second[j], project.root, cwd)));
   for (const report of reports) delete report.summary;
   return project.applyConfig(reports, options.baseline);
+}
+
+type LintAll = (batch: string[], optionsFor: (file: string) => LintOptions, progress: () => void) => Promise<Report[]>;
+
+/**
+ * The first pass, through the cache: files whose bytes, options and engine are unchanged get
+ * their stored report; the others are linted (in the pool) and stored. Bundles with an external
+ * source map depend on a second file, and unreadable files on the moment: neither is cached.
+ */
+async function lintCached(files: string[], optionsFor: (file: string) => LintOptions, cache: ReportCache | undefined, lintAll: LintAll, onDone: () => void): Promise<Report[]> {
+  if (!cache) return lintAll(files, optionsFor, onDone);
+  const reports: Report[] = new Array(files.length);
+  const keys: (string | undefined)[] = new Array(files.length);
+  const misses: number[] = [];
+  files.forEach((file, i) => {
+    let bytes: Buffer | undefined;
+    try {
+      bytes = fs.readFileSync(file);
+    } catch {
+      // An io-error, reported by the lint below.
+    }
+    const mapped = bytes !== undefined && (fs.existsSync(`${file}.map`) || bytes.subarray(-2048).includes("sourceMappingURL"));
+    const key = bytes !== undefined && !mapped ? cache.key(bytes, optionsFor(file)) : undefined;
+    const hit = key ? cache.get(key) : undefined;
+    if (hit) {
+      reports[i] = hit;
+      onDone();
+    } else {
+      keys[i] = key;
+      misses.push(i);
+    }
+  });
+  const linted = await lintAll(
+    misses.map((i) => files[i]),
+    optionsFor,
+    onDone,
+  );
+  misses.forEach((index, j) => {
+    reports[index] = linted[j];
+    const key = keys[index];
+    if (key) cache.set(key, linted[j]);
+  });
+  return reports;
 }
 
 /**
