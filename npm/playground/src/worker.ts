@@ -3,7 +3,7 @@
  * (the engine expands source maps), so that a 10 MB bundle never blocks the page. One request at
  * a time, in order.
  */
-import { loadFlexguard, type BrowserFlexguard } from "../../src/web";
+import { loadFlexguard, type BrowserFlexguard, type Report } from "../../src/web";
 import { MAX_EDITOR_BYTES, type FromWorker, type Input, type LintedDocument, type ToWorker } from "./protocol";
 
 const post = (message: FromWorker) => (self as unknown as Worker).postMessage(message);
@@ -34,24 +34,34 @@ const encoder = new TextEncoder();
 async function lint(flexguard: BrowserFlexguard, request: ToWorker) {
   const documents: LintedDocument[] = [];
   const maps: { name: string; sources: string[] }[] = [];
+  const read: { name: string; text: string; bytes: number; report: Report }[] = [];
   for (const [index, input] of request.inputs.entries()) {
     const text = input.text ?? (await input.file!.text());
     const bytes = encoder.encode(text).length;
     post({ type: "progress", id: request.id, done: index, total: request.inputs.length, current: input.name, bytes });
     await flexguard.ready(); // after a trap, the replacement instance may still be loading
-    const report = flexguard.lint(text, { filename: input.name, rules: request.rules });
-    const sources = mapSources(input.name, text);
+    read.push({ name: input.name, text, bytes, report: flexguard.lint(text, { filename: input.name, rules: request.rules, summarize: true }) });
+  }
+  // Files dropped together are one project: URLs, wrappers and env values defined in one are
+  // followed to the others, as the CLI does. Nothing leaves the page.
+  const summaries = read.flatMap(({ name, report }) => (report.summary ? [{ path: name, summary: report.summary }] : []));
+  const envFiles = read.filter(({ name }) => name.startsWith(".env")).map(({ name, text }) => ({ path: name, text }));
+  const { contexts } = flexguard.resolveProject({ files: summaries, envFiles, onlyNeeded: true });
+  for (const file of read) {
+    const context = contexts[file.name];
+    const { summary: _summary, ...report } = context && file.report.summary?.needsContext ? flexguard.lint(file.text, { filename: file.name, rules: request.rules, context }) : file.report;
+    const sources = mapSources(file.name, file.text);
     if (!sources) {
-      documents.push({ name: input.name, bytes, text: bytes <= MAX_EDITOR_BYTES ? text : undefined, report });
+      documents.push({ name: file.name, bytes: file.bytes, text: file.bytes <= MAX_EDITOR_BYTES ? file.text : undefined, report });
       continue;
     }
-    maps.push({ name: input.name, sources: sources.map((source) => source.name) });
+    maps.push({ name: file.name, sources: sources.map((source) => source.name) });
     // One document per embedded source, holding the findings the engine reported in it.
     for (const source of sources.filter((source) => source.text !== undefined)) {
       const findings = report.findings.filter((finding) => finding.file === source.name);
       const diagnostics = report.diagnostics.filter((diagnostic) => diagnostic.file === source.name);
       const size = encoder.encode(source.text!).length;
-      documents.push({ name: source.name, map: input.name, bytes: size, text: size <= MAX_EDITOR_BYTES ? source.text : undefined, report: { findings, diagnostics } });
+      documents.push({ name: source.name, map: file.name, bytes: size, text: size <= MAX_EDITOR_BYTES ? source.text : undefined, report: { findings, diagnostics } });
     }
   }
   post({ type: "result", id: request.id, documents, maps });

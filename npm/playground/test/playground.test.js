@@ -229,6 +229,20 @@ const comparable = (findings) =>
     .map(({ ruleId, severity, line, column, fingerprint }) => ({ ruleId, severity, line, column, fingerprint }))
     .sort((a, b) => a.line - b.line || a.column - b.column || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));
 
+test("files dropped together are one project: a Function URL from one reaches the call in another", async () => {
+  const { context, page, errors } = await openPlayground();
+  try {
+    await dropFiles(page, [
+      { name: "config.js", text: "export const ENDPOINTS = { pause: 'https://tasks-1234.twil.io/pause' };\n" },
+      { name: "api.js", text: "import { ENDPOINTS } from './config';\nexport const pause = () => fetch(ENDPOINTS.pause, { method: 'POST', body: '{}' });\n" },
+    ]);
+    await page.locator('#findings [data-rule=function-call-without-token][data-file="api.js"][data-line="2"]').waitFor();
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
 test("the playground worker reports the CLI's findings and fingerprints for the same dropped file", async () => {
   // One plugin file; its fake credentials are generated here, so this repository holds none.
   const source = [
