@@ -341,17 +341,13 @@ pub fn lint(
     reports
 }
 
-/// `serverless/src/functions/a/b.js` → `serverless/src/functions/`.
+/// `serverless/src/functions/a/b.js` → `serverless/src/functions/`. The innermost `functions`
+/// directory: a service kept in a `functions/` folder has its own `src/functions/`.
 fn functions_root(path: &str) -> Option<String> {
-    let mut root = String::new();
-    for segment in path.split('/') {
-        root.push_str(segment);
-        root.push('/');
-        if segment == "functions" {
-            return Some(root);
-        }
-    }
-    None
+    let directory = parent(path);
+    let segments: Vec<&str> = directory.split('/').collect();
+    let at = segments.iter().rposition(|s| *s == "functions")?;
+    Some(format!("{}/", segments[..=at].join("/")))
 }
 
 fn parent(path: &str) -> &str {
@@ -552,6 +548,16 @@ mod tests {
                      exports.prepareOpenFunction = (p, fn) => (c, e, cb) => fn(c, e, cb);\n",
                 ),
                 (
+                    "svc/functions/common/auth.private.ts",
+                    "import { validator } from 'twilio-flex-token-validator';\n\
+                     export const isAgent = async (event: any, context: any) => validator(event.Token, context.ACCOUNT_SID, context.AUTH_TOKEN);\n",
+                ),
+                (
+                    "svc/functions/flex/checked.ts",
+                    "const { isAgent } = <any>require(Runtime.getFunctions()['common/auth'].path);\n\
+                     export const handler = async (context: any, event: any, callback: any) => { await isAgent(event, context); callback(null, {}); };\n",
+                ),
+                (
                     "svc/functions/flex/validated.js",
                     "const { prepareFlexFunction } = require(Runtime.getFunctions()['common/helper'].path);\n\
                      exports.handler = prepareFlexFunction([], async (context, event, callback) => callback(null, {}));\n",
@@ -579,6 +585,7 @@ mod tests {
                 .collect()
         };
         assert_eq!(of("svc/functions/flex/validated.js"), Vec::<&str>::new());
+        assert_eq!(of("svc/functions/flex/checked.ts"), Vec::<&str>::new());
         assert_eq!(
             of("svc/functions/flex/open.js"),
             ["function-without-token-validator"]

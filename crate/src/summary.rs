@@ -413,6 +413,9 @@ fn unparen(expr: &Expr) -> &Expr {
     match expr {
         Expr::Paren(p) => unparen(&p.expr),
         Expr::TsAs(e) => unparen(&e.expr),
+        // `<typeof Helpers>require(…)`.
+        Expr::TsTypeAssertion(e) => unparen(&e.expr),
+        Expr::TsNonNull(e) => unparen(&e.expr),
         _ => expr,
     }
 }

@@ -118,7 +118,8 @@ function isBinary(content: Buffer): boolean {
   return content.subarray(0, 8000).includes(0);
 }
 
-const FLEX_PLUGIN_PACKAGES = ["@twilio/flex-plugin", "@twilio/flex-plugin-scripts"];
+/** Dependencies that make a package a Flex plugin (`flex-plugin-scripts` unscoped is version 4). */
+const FLEX_PLUGIN_PACKAGES = ["@twilio/flex-plugin", "@twilio/flex-plugin-scripts", "@twilio/flex-ui", "flex-plugin-scripts"];
 
 function isFlexPluginManifest(content: Buffer | undefined): boolean {
   if (!content) return false;

@@ -30,8 +30,8 @@ declare_rule! {
     /// A Flex plugin repository whose `.gitignore` does not ignore `.env`.
     ///
     /// ## What it flags
-    /// A repository (or package directory) whose `package.json` depends on `@twilio/flex-plugin`
-    /// or `@twilio/flex-plugin-scripts`, where `git check-ignore` says a `.env` file next to that
+    /// A repository (or package directory) whose `package.json` depends on `@twilio/flex-plugin`,
+    /// `@twilio/flex-plugin-scripts`, `@twilio/flex-ui` or (version 4) `flex-plugin-scripts`, where `git check-ignore` says a `.env` file next to that
     /// `package.json` would not be ignored. Personal global ignore files do not count: they do not
     /// protect your teammates. This is a repository rule: `flexguard --staged` reports it from git.
     ///

@@ -1,5 +1,6 @@
 use swc_ecma_ast::{
-    AssignExpr, AssignTarget, CallExpr, Callee, Expr, MemberExpr, MemberProp, SimpleAssignTarget,
+    AssignExpr, AssignTarget, CallExpr, Callee, Expr, MemberExpr, MemberProp, Pat,
+    SimpleAssignTarget, VarDeclarator,
 };
 
 use swc_common::Spanned;
@@ -22,7 +23,9 @@ declare_rule! {
     /// that answer Twilio webhooks (TwiML, `new Twilio.twiml.VoiceResponse()`, or parameters only
     /// Twilio sends: `event.StatusCallbackEvent`, `event.AccountSid`, …): Twilio calls those, not
     /// an agent's browser, so they need Twilio's request signature (`.protected`), not the Flex
-    /// token. Nor are liveness checks (`health.js`, `ping.js`), and handlers that authenticate
+    /// token. Nor are Functions named `*.public.js` (marked public on purpose: a login page),
+    /// handlers that call a shared helper which validates the token (`await isSupervisor(event,
+    /// context)`, resolved across files), liveness checks (`health.js`, `ping.js`), and handlers that authenticate
     /// the caller by the caller's own Twilio credentials (`twilio(event.apiKey, event.apiSecret)`).
     ///
     /// ## Why it matters in a Flex plugin
@@ -84,6 +87,12 @@ const VALIDATOR_MODULE: &str = "twilio-flex-token-validator";
 fn not_public(file: &str) -> bool {
     let name = file.rsplit(['/', '\\']).next().unwrap_or(file);
     name.contains(".protected.") || name.contains(".private.")
+}
+
+/// `*.public.js`: the author marked the Function public on purpose (a login or a landing page).
+fn declared_public(file: &str) -> bool {
+    let name = file.rsplit(['/', '\\']).next().unwrap_or(file);
+    name.contains(".public.")
 }
 
 /// Liveness endpoints (`health.js`, `ping.js`) are public by design and hold nothing.
@@ -197,6 +206,30 @@ fn is_validating_wrapper(ctx: &Ctx, value: &Expr) -> bool {
     })
 }
 
+/// A Function's handler (`value`, exported at `span`): reported unless something validates it.
+fn check_handler(ctx: &mut Ctx, value: &Expr, span: crate::finding::Span) {
+    if not_public(ctx.file()) || declared_public(ctx.file()) || is_liveness_check(ctx.file()) {
+        return;
+    }
+    // A wrapper, or a helper the handler calls, that this file does not define may validate:
+    // the project can tell.
+    ctx.needs_context();
+    if is_validating_wrapper(ctx, value) {
+        return;
+    }
+    let mut when = vec![
+        When::NotBoth(VALIDATOR, VALIDATOR_CALL),
+        When::NotNoted(WEBHOOK),
+        When::NotNoted(CALLER_CREDENTIALS),
+    ];
+    // Outside a Functions folder, only a file that uses the Functions runtime is one.
+    if ctx.runtime() != Runtime::Function {
+        when.push(When::Noted(RUNTIME));
+    }
+    let (message, help) = finding();
+    ctx.report_when(when, span, message, help, "exports.handler", false);
+}
+
 /// What the project says a call's callee is: `wrap(…)` or `helpers.wrap(…)` for an import.
 fn resolved_callee<'c>(ctx: &'c Ctx, call: &CallExpr) -> Option<&'c Value> {
     let Callee::Expr(callee) = &call.callee else {
@@ -222,30 +255,20 @@ impl super::Rule for FunctionWithoutTokenValidator {
     }
 
     fn check_assign(&self, ctx: &mut Ctx, assign: &AssignExpr) {
-        if !is_handler_export(assign) || not_public(ctx.file()) || is_liveness_check(ctx.file()) {
+        if is_handler_export(assign) {
+            check_handler(ctx, &assign.right, ctx.span(assign.left.span()));
+        }
+    }
+
+    /// TypeScript Functions: `export const handler = …` (any top-level `handler` in Function
+    /// code; twilio-run loads the module's `handler` export).
+    fn check_var_declarator(&self, ctx: &mut Ctx, declarator: &VarDeclarator) {
+        let (Pat::Ident(name), Some(init)) = (&declarator.name, &declarator.init) else {
             return;
+        };
+        if name.id.sym == *"handler" && ctx.runtime() == Runtime::Function {
+            check_handler(ctx, init, ctx.span(name.span));
         }
-        if let Expr::Call(call) = &*assign.right {
-            // A wrapper this file does not define may or may not validate: the project can tell.
-            if resolved_callee(ctx, call).is_none() {
-                ctx.needs_context();
-            }
-        }
-        if is_validating_wrapper(ctx, &assign.right) {
-            return;
-        }
-        let mut when = vec![
-            When::NotBoth(VALIDATOR, VALIDATOR_CALL),
-            When::NotNoted(WEBHOOK),
-            When::NotNoted(CALLER_CREDENTIALS),
-        ];
-        // Outside a Functions folder, only a file that uses the Functions runtime is one.
-        if ctx.runtime() != Runtime::Function {
-            when.push(When::Noted(RUNTIME));
-        }
-        let span = ctx.span(assign.left.span());
-        let (message, help) = finding();
-        ctx.report_when(when, span, message, help, "exports.handler", false);
     }
 
     fn check_member(&self, ctx: &mut Ctx, member: &MemberExpr) {
@@ -269,6 +292,15 @@ impl super::Rule for FunctionWithoutTokenValidator {
     fn check_call(&self, ctx: &mut Ctx, call: &CallExpr) {
         if callee_name(call).is_some_and(|name| name.to_ascii_lowercase().contains("valid")) {
             let span = ctx.span(call.span);
+            ctx.note(VALIDATOR_CALL, span);
+        }
+        // A shared helper that validates (`await isSupervisor(event, context)`), called here.
+        if let Some(Value::Wrapper {
+            validates: true, ..
+        }) = resolved_callee(ctx, call)
+        {
+            let span = ctx.span(call.span);
+            ctx.note(VALIDATOR, span);
             ctx.note(VALIDATOR_CALL, span);
         }
         if authenticates_with_caller_credentials(call) {
@@ -297,6 +329,8 @@ mod tests {
     use crate::rules::testing::{assert_clean, assert_flags, snapshot};
 
     const FLAGS: &[&str] = &[
+        // A TypeScript Function's handler.
+        "// @file functions/op.ts\nexport const handler = async (context: any, event: any, callback: any) => callback(null, {});",
         // The validator is loaded, but nothing calls it.
         "// @file functions/reassign.js\nconst TokenValidator = require('twilio-flex-token-validator').functionValidator;\nexports.handler = async (context, event, callback) => callback(null, {});",
         "// @file functions/send-sms.js\nexports.handler = async (context, event, callback) => {\n  callback(null, {});\n};",
@@ -321,6 +355,8 @@ mod tests {
         "// @file functions/x.js\nconst { withTokenValidation } = require(Runtime.getFunctions()['auth'].path);\nexports.handler = withTokenValidation(async (context, event, callback) => {});",
         // Manual validation with the package's promise API.
         "// @file functions/x.js\nconst { validator } = require('twilio-flex-token-validator');\nexports.handler = async (context, event, callback) => {\n  await validator(event.Token, context.ACCOUNT_SID, context.AUTH_TOKEN);\n};",
+        // A TypeScript Function's handler, wrapped.
+        "// @file functions/op.ts\nimport { functionValidator } from 'twilio-flex-token-validator';\nexport const handler = functionValidator(async (context, event, callback) => callback(null, {}));",
         // A webhook answering Twilio with TwiML.
         "// @file functions/join-conference.js\nexports.handler = (context, event, callback) => { const twiml = new Twilio.twiml.VoiceResponse(); callback(null, twiml); };",
         // A status callback.
