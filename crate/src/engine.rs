@@ -122,6 +122,8 @@ pub struct Ctx<'a> {
     /// The env variable the current hook read a project value of: messages name it, never
     /// show its value.
     env_used: RefCell<Option<String>>,
+    /// Where the file runs (resolved once: configured globs are matched per call otherwise).
+    runtime: crate::Runtime,
 }
 
 impl<'a> Ctx<'a> {
@@ -143,6 +145,7 @@ impl<'a> Ctx<'a> {
             used: RefCell::new(Vec::new()),
             needs_context: Cell::new(false),
             env_used: RefCell::new(None),
+            runtime: options.runtime(),
         }
     }
 
@@ -216,7 +219,7 @@ impl<'a> Ctx<'a> {
 
     /// Where the scanned file runs.
     pub fn runtime(&self) -> crate::Runtime {
-        self.options.runtime()
+        self.runtime
     }
 
     pub fn file(&self) -> &str {

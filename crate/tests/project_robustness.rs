@@ -14,16 +14,9 @@ fn findings_of(reports: &[Report], rule: &str) -> usize {
 }
 
 fn no_internal_errors(reports: &[Report]) {
-    for report in reports {
-        assert!(
-            report
-                .diagnostics
-                .iter()
-                .all(|d| d.code != "internal-error"),
-            "{:?}",
-            report.diagnostics
-        );
-    }
+    reports
+        .iter()
+        .for_each(flexguard::invariants::assert_no_internal_error);
 }
 
 #[test]

@@ -2,9 +2,9 @@
  * The one JS API over the flexguard wasm engine. The CLI, the webpack plugin, the pre-commit
  * script and the playground all go through `Flexguard`; none of them touches wasm directly.
  */
-import type { Diagnostic, Fact, FileSummary, Finding, Options, Project, ProjectInput, Related, Report, RuleInfo, RuleSetting, Runtime, Severity } from "../wasm/nodejs/flexguard";
+import type { Diagnostic, EnvFile, Fact, FileSummary, Finding, Options, Project, ProjectInput, Related, Report, RuleInfo, RuleSetting, Runtime, Severity } from "../wasm/nodejs/flexguard";
 
-export type { Diagnostic, Fact, FileSummary, Finding, Options, Project, ProjectInput, Related, Report, RuleInfo, RuleSetting, Runtime, Severity };
+export type { Diagnostic, EnvFile, Fact, FileSummary, Finding, Options, Project, ProjectInput, Related, Report, RuleInfo, RuleSetting, Runtime, Severity };
 // Baselines and allowlists are pure functions of reports: every client (web included) shares them.
 export * from "./baseline";
 
@@ -107,6 +107,17 @@ export class Flexguard {
    */
   resolveProject(input: ProjectInput): Project {
     return JSON.parse(this.engine.resolveProjectJson(JSON.stringify(input))) as Project;
+  }
+
+  /**
+   * The project stage as every host runs it: `files` are first-pass reports (linted with
+   * `summarize: true`) by project path. `contexts[i]` is set only when file `i` must be linted
+   * again with `options.context`: the project resolved something and the file's checks needed it.
+   */
+  contextsFor(files: { path: string; report: Report }[], envFiles: EnvFile[]): { contexts: (Project["contexts"][string] | undefined)[]; unresolved: Project["unresolved"] } {
+    const summaries = files.flatMap(({ path, report }) => (report.summary ? [{ path, summary: report.summary }] : []));
+    const { contexts, unresolved } = this.resolveProject({ files: summaries, envFiles, onlyNeeded: true });
+    return { contexts: files.map(({ path, report }) => (report.summary?.needsContext ? contexts[path] : undefined)), unresolved };
   }
 
   #notScannedReport(file: string, reason: string): Report {

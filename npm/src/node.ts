@@ -258,14 +258,16 @@ async function lintProject(files: string[], project: Project, options: LintFiles
   const firstPass = (file: string): LintOptions => ({ ...project.optionsFor(file), summarize: true });
   const reports = await lintCached(files, firstPass, cache, lintAll, onDone);
   const projectPaths = files.map((file) => project.optionsFor(file).projectPath ?? file);
-  const summaries = reports.flatMap((report, i) => (report.summary ? [{ path: projectPaths[i], summary: report.summary }] : []));
-  const { contexts, unresolved } = flexguard.resolveProject({ files: summaries, envFiles: envFiles(files, project.root), onlyNeeded: true });
+  const { contexts, unresolved } = flexguard.contextsFor(
+    reports.map((report, i) => ({ path: projectPaths[i], report })),
+    envFiles(files, project.root),
+  );
   options.onProject?.({
     files: reports.flatMap((report, i) => (report.summary?.runtime ? [{ file: displayPath(files[i], cwd), runtime: report.summary.runtime }] : [])),
     unresolved,
   });
-  const again = files.flatMap((file, i) => (contexts[projectPaths[i]] && reports[i].summary?.needsContext ? [i] : []));
-  const contextOf = new Map(again.map((i) => [files[i], contexts[projectPaths[i]]]));
+  const again = files.flatMap((file, i) => (contexts[i] ? [i] : []));
+  const contextOf = new Map(again.map((i) => [files[i], contexts[i]]));
   // Keyed by the file and its context too: a change in another file changes the key.
   const second = await lintCached(
     again.map((i) => files[i]),

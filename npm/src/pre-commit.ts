@@ -211,11 +211,13 @@ export function lintStaged(options: StagedOptions = {}): StagedResult {
     staged.push({ path: entry.path, text, report: flexguard.lint(text, { ...optionsFor(entry.path), summarize: true }) });
   });
   const projectPath = (repoPath: string) => optionsFor(repoPath).projectPath ?? repoPath;
-  const summaries = staged.flatMap(({ path: p, report }) => (report.summary ? [{ path: projectPath(p), summary: report.summary }] : []));
-  const { contexts } = flexguard.resolveProject({ files: summaries, envFiles: envFiles([], root), onlyNeeded: true });
-  for (const { path: repoPath, text, report } of staged) {
-    const context = contexts[projectPath(repoPath)];
-    const final = context && report.summary?.needsContext ? withRelatedFrom(flexguard.lint(text, { ...optionsFor(repoPath), context }), project.root, root) : report;
+  const { contexts } = flexguard.contextsFor(
+    staged.map(({ path: repoPath, report }) => ({ path: projectPath(repoPath), report })),
+    envFiles([], root),
+  );
+  for (const [i, { path: repoPath, text, report }] of staged.entries()) {
+    const context = contexts[i];
+    const final = context ? withRelatedFrom(flexguard.lint(text, { ...optionsFor(repoPath), context }), project.root, root) : report;
     reports.push({ ...final, summary: undefined });
   }
 

@@ -254,12 +254,14 @@ export class FlexguardWebpackPlugin {
     // The project stage over the build's own modules: URLs, helpers and env values defined in
     // one module and used in another. Modules whose checks needed that are linted again.
     const projectPath = (file: string) => this.#project.optionsFor(file).projectPath ?? file;
-    const summaries = scanned.flatMap(({ file, report }) => (report.summary ? [{ path: projectPath(file), summary: report.summary }] : []));
     const resources = scanned.map(({ file }) => path.resolve(compiler.context, file));
-    const { contexts } = flexguard.resolveProject({ files: summaries, envFiles: envFiles(resources, this.#project.root, [compiler.context]), onlyNeeded: true });
-    for (const { file, text, report } of scanned) {
-      const context = contexts[projectPath(file)];
-      const final = context && report.summary?.needsContext ? withRelatedFrom(this.#lint(text, file, { context }), this.#project.root, compiler.context) : report;
+    const { contexts } = flexguard.contextsFor(
+      scanned.map(({ file, report }) => ({ path: projectPath(file), report })),
+      envFiles(resources, this.#project.root, [compiler.context]),
+    );
+    for (const [i, { file, text, report }] of scanned.entries()) {
+      const context = contexts[i];
+      const final = context ? withRelatedFrom(this.#lint(text, file, { context }), this.#project.root, compiler.context) : report;
       reports.push(withoutParseErrors({ ...final, summary: undefined }));
     }
     return reports;

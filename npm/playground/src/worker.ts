@@ -44,12 +44,14 @@ async function lint(flexguard: BrowserFlexguard, request: ToWorker) {
   }
   // Files dropped together are one project: URLs, wrappers and env values defined in one are
   // followed to the others, as the CLI does. Nothing leaves the page.
-  const summaries = read.flatMap(({ name, report }) => (report.summary ? [{ path: name, summary: report.summary }] : []));
   const envFiles = read.filter(({ name }) => name.startsWith(".env")).map(({ name, text }) => ({ path: name, text }));
-  const { contexts } = flexguard.resolveProject({ files: summaries, envFiles, onlyNeeded: true });
-  for (const file of read) {
-    const context = contexts[file.name];
-    const { summary: _summary, ...report } = context && file.report.summary?.needsContext ? flexguard.lint(file.text, { filename: file.name, rules: request.rules, context }) : file.report;
+  const { contexts } = flexguard.contextsFor(
+    read.map(({ name, report }) => ({ path: name, report })),
+    envFiles,
+  );
+  for (const [i, file] of read.entries()) {
+    const context = contexts[i];
+    const { summary: _summary, ...report } = context ? flexguard.lint(file.text, { filename: file.name, rules: request.rules, context }) : file.report;
     const sources = mapSources(file.name, file.text);
     if (!sources) {
       documents.push({ name: file.name, bytes: file.bytes, text: file.bytes <= MAX_EDITOR_BYTES ? file.text : undefined, report });
