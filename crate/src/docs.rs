@@ -62,7 +62,8 @@ pub fn rules_index() -> String {
     out.push_str(
         "\n`credential` rules report a secret wherever it is; `api-call` rules judge the team's own code \
          (see `firstParty` in [configuration](../configuration.md)); `repository` and `build` rules \
-         judge what git and the build report, not source text.\n\n\
+         judge what git and the build report, not source text; `account` rules judge a live Twilio \
+         account, read by [`flexguard audit`](../audit.md).\n\n\
          Runs on: where a file's code runs decides which rules check it. `plugin` is code bundled \
          for the agent's browser; `function` a Twilio Serverless Function; `asset` a public \
          Serverless asset; `test` tests, mocks and fixtures; `tooling` build, deploy and setup \
@@ -84,6 +85,9 @@ pub fn generated_files() -> Vec<(String, String)> {
 
 /// The runtimes a rule checks, or "every file" when it checks them all.
 fn runtimes(meta: &RuleMeta) -> String {
+    if meta.kind == crate::rules::RuleKind::Account {
+        return "the Twilio account".into();
+    }
     if meta.kind.judges_facts() {
         return "the repository".into();
     }

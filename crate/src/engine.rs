@@ -1331,6 +1331,7 @@ fn finish(
                 module: None,
                 original: None,
                 via_map: None,
+                resource: None,
             })
         })
         .collect()

@@ -1,9 +1,11 @@
 //! Facts that hosts observe outside source text, judged by the rules that own them. Git says
-//! what a commit stages and what it ignores; the build says what it defines on `process.env`.
+//! what a commit stages and what it ignores; the build says what it defines on `process.env`;
+//! `flexguard audit` says what a live Twilio account holds (see `account`).
 //! Hosts hand the facts over and receive `Finding`s: they never build a finding themselves.
 
 use serde::{Deserialize, Serialize};
 
+use crate::account::{AccountResource, ApiKeyInfo, DialingCountry, UsageTrigger, Visibility};
 use crate::finding::{Finding, Report, Span};
 use crate::redact::fingerprint;
 use crate::Options;
@@ -25,6 +27,43 @@ pub enum Fact {
     /// What a build defines on `process.env` for the bundle (webpack's DefinePlugin), reported
     /// in the pseudo-file [`DEFINED_ENV_FILE`], one line per entry.
     DefinedEnv { entries: Vec<EnvEntry> },
+    /// A live account's API keys, from one key list (`list`: `api-v2010` or `iam-v1`).
+    ApiKeys {
+        account_sid: String,
+        list: String,
+        keys: Vec<ApiKeyInfo>,
+    },
+    /// A live account's voice dialling permissions per country, and whether its subaccounts
+    /// inherit them (`None`: the setting could not be read).
+    VoiceDialing {
+        account_sid: String,
+        countries: Vec<DialingCountry>,
+        #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+        inheritance: Option<bool>,
+    },
+    /// A live account's usage triggers.
+    UsageTriggers {
+        account_sid: String,
+        triggers: Vec<UsageTrigger>,
+    },
+    /// Code or attributes deployed to a live account (a plugin bundle, a Function's content,
+    /// a public asset, Flex `ui_attributes`), linted as a file of `runtime` named by the resource.
+    DeployedText {
+        resource: AccountResource,
+        runtime: crate::Runtime,
+        #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+        visibility: Option<Visibility>,
+        text: String,
+    },
+    /// A check (`rule`) that could not run on a resource: why, and what credential would let it.
+    NotChecked {
+        rule: String,
+        resource: AccountResource,
+        reason: String,
+        needs: String,
+    },
+    /// An audited account: the settings no public API shows are listed for a manual check.
+    ManualChecks { account_sid: String },
 }
 
 /// One `process.env` key a build defines, with its value as a string.
@@ -89,6 +128,7 @@ pub fn judge(facts: &[Fact], options: &Options) -> Report {
                     .filter(|d| d.code != "parse-error"),
             );
         }
+        crate::account::judge(fact, options, &mut report);
         for rule in crate::rules::ALL {
             let meta = rule.meta();
             let Some(severity) = options.severity_of(meta) else {
@@ -115,6 +155,7 @@ pub fn judge(facts: &[Fact], options: &Options) -> Report {
                     module: None,
                     original: None,
                     via_map: None,
+                    resource: None,
                 });
             }
         }

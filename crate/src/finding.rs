@@ -102,6 +102,11 @@ pub struct Finding {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub via_map: Option<String>,
+    /// For a finding about a live Twilio account (`flexguard audit`): the resource it names.
+    /// `file` is then its `twilio://<AccountSid>/<kind>/<id>` URI.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub resource: Option<crate::account::AccountResource>,
 }
 
 /// A place in another file that a finding depends on (1-based line).

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+pub mod account;
 pub mod bundle;
 pub mod docs;
 pub mod engine;
@@ -104,6 +105,9 @@ pub struct Options {
     /// engine failed on (after a wasm trap), which cannot itself recurse or fold.
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub text_only: bool,
+    /// Thresholds of the `account` rules (`flexguard audit`).
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub audit: Option<account::AuditSettings>,
 }
 
 impl Options {

@@ -14,6 +14,7 @@ import { clip } from "./config";
 import { baselineOption, formatOption, maxWarningsOption, parseArgs, REPORT_OPTIONS, UsageError } from "./args";
 import { verifyCredentials } from "./verify";
 import { isPreCommitCommand, runPreCommit, PRE_COMMIT_USAGE } from "./pre-commit";
+import { isAuditCommand, runAudit } from "./audit/cli";
 
 const USAGE = `Usage: flexguard [options] <file|directory|glob>...
        flexguard --stdin [--stdin-filename <name>] [options]
@@ -43,6 +44,10 @@ Options:
   -h, --help                   print this help
 
 ${PRE_COMMIT_USAGE}
+Account audit:
+  flexguard audit [options]                check a live Twilio account against Twilio's Flex
+                                           security advice, with GET requests only (--help)
+
 Exit codes: 0 no error-severity findings; 1 error-severity findings (or more warnings than
 --max-warnings); 2 usage, config or I/O error.
 `;
@@ -179,6 +184,8 @@ interface Streams {
 export async function main(argv: string[], stdout: NodeJS.WritableStream = process.stdout, stderr: NodeJS.WritableStream = process.stderr, stdin: NodeJS.ReadableStream = process.stdin): Promise<number> {
   // Pre-commit mode (--staged, install-hook, uninstall-hook) lives in pre-commit.ts.
   if (isPreCommitCommand(argv)) return runPreCommit(argv, stdout, stderr);
+  // `flexguard audit` (a live Twilio account) lives in audit/cli.ts.
+  if (isAuditCommand(argv)) return runAudit(argv, stdout, stderr);
   const streams: Streams = { stdout, stderr, stdin };
   try {
     return await run(argv, streams);

@@ -8,13 +8,14 @@
  *   "ignore": ["examples/**", "**\/*.test.js"],
  *   "allow": ["3f1c0e5a9b7d2c4e6f8a0b1c"],
  *   "functionDomains": ["my-service-1234.twil.io"],
- *   "firstParty": ["src/**"]
+ *   "firstParty": ["src/**"],
+ *   "audit": { "keyMaxAgeDays": 180, "voiceCountries": ["US", "CA"] }
  * }
  * ```
  */
 import * as fs from "fs";
 import * as path from "path";
-import type { RuleInfo, RuleSetting, Runtime } from "./core";
+import type { AuditSettings, RuleInfo, RuleSetting, Runtime } from "./core";
 import { isRuleSetting, RULE_SETTINGS } from "./core";
 import { globToRegExp } from "./glob";
 
@@ -37,6 +38,8 @@ export interface FlexguardConfig {
    * conventions classify wrongly; the engine checks each file by where it runs.
    */
   runtimes?: Partial<Record<Runtime, string[]>>;
+  /** Thresholds of `flexguard audit` (the `account` rules). */
+  audit?: AuditSettings;
 }
 
 /** A loaded config and where it came from (`undefined` when none was found). */
@@ -64,7 +67,9 @@ export function clip(text: string): string {
   return text.length > 24 ? `${text.slice(0, 4)}…` : text;
 }
 
-const KEYS: readonly string[] = ["rules", "ignore", "allow", "functionDomains", "firstParty", "runtimes"];
+const KEYS: readonly string[] = ["rules", "ignore", "allow", "functionDomains", "firstParty", "runtimes", "audit"];
+const AUDIT_KEYS: readonly string[] = ["keyMaxAgeDays", "voiceCountries"];
+const ISO_COUNTRY = /^[A-Z]{2}$/i;
 const RUNTIMES: readonly Runtime[] = ["plugin", "function", "asset", "test", "tooling"];
 /** Fingerprints are 24 hex digits (96 bits of SHA-256). Anything else is refused, never echoed. */
 const FINGERPRINT = /^[0-9a-f]{24}$/;
@@ -120,11 +125,30 @@ export function validateConfig(raw: unknown, rules: RuleInfo[], source = "config
       config.functionDomains = stringList(input.functionDomains, "functionDomains", (item, at) => {
         if (!HOSTNAME.test(item)) throw new ConfigError(`"${at}" must be a host name such as my-service-1234.twil.io`);
       });
+    if (input.audit !== undefined) config.audit = auditSettings(input.audit);
   } catch (error) {
     if (error instanceof ConfigError) throw new ConfigError(where(error.message));
     throw error;
   }
   return config;
+}
+
+/** `audit`: `{ "keyMaxAgeDays": 180, "voiceCountries": ["US", "CA"] }`. */
+function auditSettings(raw: unknown): AuditSettings {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw new ConfigError(`"audit" must be an object`);
+  const input = raw as Record<string, unknown>;
+  for (const key of Object.keys(input)) if (!AUDIT_KEYS.includes(key)) throw new ConfigError(`unknown key "audit.${clip(key)}" (expected one of ${AUDIT_KEYS.join(", ")})`);
+  const settings: AuditSettings = {};
+  if (input.keyMaxAgeDays !== undefined) {
+    const days = input.keyMaxAgeDays;
+    if (typeof days !== "number" || !Number.isInteger(days) || days < 1 || days > 36_500) throw new ConfigError(`"audit.keyMaxAgeDays" must be a whole number of days (1 to 36500)`);
+    settings.keyMaxAgeDays = days;
+  }
+  if (input.voiceCountries !== undefined)
+    settings.voiceCountries = stringList(input.voiceCountries, "audit.voiceCountries", (item, at) => {
+      if (!ISO_COUNTRY.test(item)) throw new ConfigError(`"${at}" must be a two-letter ISO country code such as US`);
+    }).map((code) => code.toUpperCase());
+  return settings;
 }
 
 /** Read and validate one config file (`flexguard.config.json`, or package.json's `flexguard` key). */

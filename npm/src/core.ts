@@ -2,9 +2,9 @@
  * The one JS API over the flexguard wasm engine. The CLI, the webpack plugin, the pre-commit
  * script and the playground all go through `Flexguard`; none of them touches wasm directly.
  */
-import type { Diagnostic, EnvFile, Fact, FileSummary, Finding, Options, Project, ProjectInput, Related, Report, RuleInfo, RuleSetting, Runtime, Severity } from "../wasm/nodejs/flexguard";
+import type { AccountResource, AuditSettings, Diagnostic, EnvFile, Fact, FileSummary, Finding, Options, Project, ProjectInput, Related, Report, RuleInfo, RuleSetting, Runtime, Severity } from "../wasm/nodejs/flexguard";
 
-export type { Diagnostic, EnvFile, Fact, FileSummary, Finding, Options, Project, ProjectInput, Related, Report, RuleInfo, RuleSetting, Runtime, Severity };
+export type { AccountResource, AuditSettings, Diagnostic, EnvFile, Fact, FileSummary, Finding, Options, Project, ProjectInput, Related, Report, RuleInfo, RuleSetting, Runtime, Severity };
 // Baselines and allowlists are pure functions of reports: every client (web included) shares them.
 export * from "./baseline";
 

@@ -48,6 +48,8 @@ export function json(reports: Report[]): string {
       ...(f.module === undefined ? {} : { module: f.module }),
       ...(f.original === undefined ? {} : { original: f.original }),
       ...(f.viaMap === undefined ? {} : { viaMap: f.viaMap }),
+      // `flexguard audit`: the account resource (`file` is its twilio:// URI).
+      ...(f.resource === undefined ? {} : { resource: f.resource }),
     })),
   );
   const errors = reports.flatMap((r) => r.diagnostics);
@@ -97,7 +99,9 @@ export function stylish(reports: Report[], options: FormatOptions = {}): string 
       const severity = f.severity === "error" ? red("error  ") : f.severity === "warning" ? yellow("warning") : blue("info   ");
       const verified = verificationOf(f);
       const badge = verified ? ` ${verified === "live" ? red(bold("[live]")) : verified === "rejected" ? green("[rejected]") : dim("[unverified]")}` : "";
-      out += `  ${`${f.line}:${f.column}`.padEnd(7)}  ${severity}  ${f.message}${badge}  ${dim(f.ruleId)}\n`;
+      // An account finding names a resource, not a place in a file (unless it is in deployed code).
+      const position = isWholeResource(f) ? "" : `${f.line}:${f.column}`;
+      out += `  ${position.padEnd(7)}  ${severity}  ${f.message}${badge}  ${dim(f.ruleId)}\n`;
       if (f.excerpt) {
         // A one-line code frame: the (redacted) source line, and a marker under the credential.
         const gutter = ` ${String(f.line)} │ `;
@@ -118,6 +122,9 @@ export function stylish(reports: Report[], options: FormatOptions = {}): string 
   const line = `✖ ${plural(total, "problem")} (${plural(errors, "error")}, ${plural(warnings, "warning")}${infos ? `, ${infos} info` : ""}) in ${plural(files, "file")}`;
   return out + "\n" + (errors ? red(bold(line)) : yellow(bold(line))) + "\n";
 }
+
+/** An account finding about a whole resource (a key, a country), not a position in deployed code. */
+const isWholeResource = (f: Finding) => f.resource !== undefined && f.span.end === 0 && !f.excerpt;
 
 const SARIF_LEVEL = { error: "error", warning: "warning", info: "note" } as const;
 
@@ -158,10 +165,16 @@ export function sarif(reports: Report[], options: FormatOptions = {}): string {
       message: { text: `${f.message}\n${f.help}` },
       locations: [
         {
-          physicalLocation: {
-            artifactLocation: { uri: uriOf(f.file), uriBaseId: "%SRCROOT%" },
-            region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn, snippet: { text: f.excerpt } },
-          },
+          ...(isWholeResource(f)
+            ? {}
+            : {
+                physicalLocation: {
+                  artifactLocation: f.resource ? { uri: f.file } : { uri: uriOf(f.file), uriBaseId: "%SRCROOT%" },
+                  region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn, snippet: { text: f.excerpt } },
+                },
+              }),
+          // `flexguard audit`: the account resource the finding names.
+          ...(f.resource ? { logicalLocations: [{ name: f.resource.id, fullyQualifiedName: f.file, kind: "resource" }] } : {}),
         },
       ],
       ...(f.related?.length
@@ -174,7 +187,7 @@ export function sarif(reports: Report[], options: FormatOptions = {}): string {
           }
         : {}),
       partialFingerprints: { "flexguard/v1": f.fingerprint },
-      ...(verified ? { properties: { verification: verified } } : {}),
+      ...(verified || f.resource ? { properties: { ...(verified ? { verification: verified } : {}), ...(f.resource ? { resource: f.resource } : {}) } } : {}),
     };
   });
   const notifications = reports
@@ -221,8 +234,13 @@ export function github(reports: Report[]): string {
       out += `::warning file=${escapeProperty(d.file)},line=${d.line},col=${d.column},title=${escapeProperty(`flexguard ${d.code}`)}::${escapeData(d.message)}\n`;
     }
     for (const f of report.findings) {
-      const props = [`file=${escapeProperty(f.file)}`, `line=${f.line}`, `col=${f.column}`, `endLine=${f.endLine}`, `endColumn=${f.endColumn}`, `title=${escapeProperty(`flexguard ${f.ruleId}`)}`];
-      out += `::${GITHUB_COMMAND[f.severity]} ${props.join(",")}::${escapeData(`${f.message}\n${f.help}`)}\n`;
+      const title = `title=${escapeProperty(`flexguard ${f.ruleId}`)}`;
+      // An account resource is no file of the repository: the annotation names it in its text.
+      if (f.resource) out += `::${GITHUB_COMMAND[f.severity]} ${title}::${escapeData(`${f.file}: ${f.message}\n${f.help}`)}\n`;
+      else {
+        const props = [`file=${escapeProperty(f.file)}`, `line=${f.line}`, `col=${f.column}`, `endLine=${f.endLine}`, `endColumn=${f.endColumn}`, title];
+        out += `::${GITHUB_COMMAND[f.severity]} ${props.join(",")}::${escapeData(`${f.message}\n${f.help}`)}\n`;
+      }
     }
   }
   return out;

@@ -12,6 +12,7 @@
 import type * as https from "https";
 import type { Finding } from "./core";
 import type { Verification } from "./format";
+import { TwilioUrls } from "./twilio-hosts";
 
 export const DEFAULT_TWILIO_API_BASE = "https://api.twilio.com";
 
@@ -33,7 +34,7 @@ export interface CredentialPair {
 }
 
 export interface VerifyOptions {
-  /** Base URL of the REST API (default: `FLEXGUARD_TWILIO_API_BASE` or https://api.twilio.com). */
+  /** Base URL of the REST API, or a JSON map of host → URL (default: `FLEXGUARD_TWILIO_API_BASE`, else https://api.twilio.com). */
   baseUrl?: string;
   /** Per-request timeout in milliseconds (default 10 000). */
   timeoutMs?: number;
@@ -74,10 +75,10 @@ export function credentialPairs(sourceText: string, findings: Finding[]): Creden
 
 /** One read-only GET of the account resource. Never throws; never rejects on doubt. */
 export function verifyPair(pair: CredentialPair, options: VerifyOptions = {}): Promise<Verification> {
-  const base = (options.baseUrl ?? process.env.FLEXGUARD_TWILIO_API_BASE ?? DEFAULT_TWILIO_API_BASE).replace(/\/+$/, "");
   let url: URL;
   try {
-    url = new URL(`${base}/2010-04-01/Accounts/${encodeURIComponent(pair.accountSid)}.json`);
+    // The shared override (one URL, or a host → URL map); HTTPS to Twilio otherwise.
+    url = new TwilioUrls(options.baseUrl === undefined ? {} : { override: options.baseUrl }).api("api", `/2010-04-01/Accounts/${encodeURIComponent(pair.accountSid)}.json`);
   } catch {
     return Promise.resolve("unknown");
   }

@@ -9,7 +9,13 @@ use crate::facts::{Fact, FactFinding};
 use crate::finding::Severity;
 
 mod access_token_jwt;
+mod account_api_key_age;
+mod account_manual_checks;
+mod account_not_checked;
 mod account_sid;
+mod account_usage_triggers;
+mod account_voice_dialing_countries;
+mod account_voice_high_risk_dialing;
 mod api_key_secret;
 mod api_key_sid;
 mod auth_token;
@@ -41,6 +47,9 @@ pub enum RuleKind {
     /// A fact about a build (what it defines on `process.env`), which the webpack plugin hands
     /// to the engine. Never found in source text.
     Build,
+    /// A fact about a live Twilio account (keys, dialling permissions, usage triggers), which
+    /// `flexguard audit` reads with GET requests and hands to the engine. Never found in source text.
+    Account,
 }
 
 impl RuleKind {
@@ -50,6 +59,7 @@ impl RuleKind {
             RuleKind::ApiCall => "api-call",
             RuleKind::Repository => "repository",
             RuleKind::Build => "build",
+            RuleKind::Account => "account",
         }
     }
 
@@ -64,7 +74,10 @@ impl RuleKind {
 
     /// Rules of these kinds judge facts that hosts hand over, never source text.
     pub fn judges_facts(self) -> bool {
-        matches!(self, RuleKind::Repository | RuleKind::Build)
+        matches!(
+            self,
+            RuleKind::Repository | RuleKind::Build | RuleKind::Account
+        )
     }
 }
 
@@ -152,6 +165,15 @@ pub trait Rule: Sync {
     fn check_fact(&self, _fact: &Fact) -> Vec<FactFinding> {
         Vec::new()
     }
+    /// A fact about a live account (see `account`), judged with the audit's thresholds. Only
+    /// account rules implement it.
+    fn check_account(
+        &self,
+        _fact: &Fact,
+        _settings: &crate::account::AuditSettings,
+    ) -> Vec<crate::account::AccountFinding> {
+        Vec::new()
+    }
     /// The message for a match of the rule's shape (default: the summary and the redacted value).
     /// Must not contain the value itself.
     fn describe_shape(&self, _value: &str) -> Option<String> {
@@ -202,7 +224,13 @@ pub(crate) use declare_rule;
 /// Every rule, sorted by id.
 pub static ALL: &[&dyn Rule] = &[
     &access_token_jwt::AccessTokenJwt,
+    &account_api_key_age::AccountApiKeyAge,
+    &account_manual_checks::AccountManualChecks,
+    &account_not_checked::AccountNotChecked,
     &account_sid::AccountSid,
+    &account_usage_triggers::AccountUsageTriggers,
+    &account_voice_dialing_countries::AccountVoiceDialingCountries,
+    &account_voice_high_risk_dialing::AccountVoiceHighRiskDialing,
     &api_key_secret::ApiKeySecret,
     &api_key_sid::ApiKeySid,
     &auth_token::AuthToken,

@@ -1,0 +1,72 @@
+/**
+ * `flexguard audit`: check a live Twilio account against Twilio's Flex security advice, with GET
+ * requests only. The checks read the account and hand facts to the engine; the engine's rules
+ * judge them and return findings, which the CLI's formats, baselines and exit codes handle as
+ * they handle `lint`'s.
+ */
+import type { AuditSettings, Diagnostic, Fact, Report, RuleSetting } from "../core";
+import { flexguard } from "../node";
+import { TwilioUrls } from "../twilio-hosts";
+import { CHECKS, CheckContext } from "./checks";
+import { TwilioClient, ClientOptions } from "./client";
+import { Credentials } from "./credentials";
+
+export { CHECKS } from "./checks";
+export type { Check } from "./checks";
+export { resolveCredentials, CredentialError } from "./credentials";
+export type { Credentials } from "./credentials";
+
+/** The audit cannot start: the credentials are refused, or Twilio cannot be reached. */
+export class AuditError extends Error {}
+
+export interface AuditOptions extends ClientOptions {
+  credentials: Credentials;
+  /** Check names to run (default: all). */
+  only?: string[];
+  /** Rule levels (the config's `rules`, `--rule`). */
+  rules?: Record<string, RuleSetting>;
+  /** Thresholds (the config's `audit`). */
+  audit?: AuditSettings;
+  /** Today, for key ages (default: now). */
+  now?: Date;
+  /** The override of Twilio's hosts (default: `FLEXGUARD_TWILIO_API_BASE`). */
+  override?: string;
+}
+
+export interface AuditResult {
+  /** One report: every finding, and notes that are not findings. */
+  reports: Report[];
+  /** Every request sent: method and URL without query. */
+  sent: { method: string; url: string }[];
+}
+
+/** Check names for `--only`, and a clear error for one that does not exist. */
+export function checkNames(only: string[] | undefined): string[] {
+  const known = CHECKS.map((c) => c.name);
+  if (!only) return known;
+  for (const name of only) if (!known.includes(name)) throw new AuditError(`unknown check "${name.length > 24 ? name.slice(0, 4) + "…" : name}" (expected ${known.join(", ")})`);
+  return known.filter((name) => only.includes(name));
+}
+
+export async function audit(options: AuditOptions): Promise<AuditResult> {
+  const { credentials } = options;
+  const names = checkNames(options.only);
+  const urls = new TwilioUrls({ region: credentials.region, edge: credentials.edge, ...(options.override === undefined ? {} : { override: options.override }) });
+  const client = new TwilioClient(credentials, urls, options);
+  // One request first, so refused credentials are one clear error rather than a finding per check.
+  const account = await client.json<{ status?: string }>("api", `/2010-04-01/Accounts/${credentials.accountSid}.json`);
+  if (!account.ok) {
+    if (account.status === 401) throw new AuditError(`Twilio refused the credentials from the ${credentials.source} (401)`);
+    if (account.status === undefined || account.status === 429 || account.status >= 500) throw new AuditError(`cannot reach Twilio's API at ${urls.host("api")}: ${account.reason}`);
+    // 403 and the like: a restricted key may not read the account, yet pass other checks.
+  }
+  const notes: Diagnostic[] = [];
+  const context: CheckContext = { client, credentials, now: options.now ?? new Date(), notes };
+  const facts: Fact[] = [];
+  for (const check of CHECKS) {
+    if (names.includes(check.name)) facts.push(...(await check.run(context)));
+  }
+  const report = flexguard.judgeFacts(facts, { rules: options.rules ?? {}, ...(options.audit ? { audit: options.audit } : {}) });
+  report.diagnostics.push(...notes);
+  return { reports: [report], sent: client.sent };
+}

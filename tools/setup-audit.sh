@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Idempotent setup for the audit tests (make test-audit). Installs into $HOME/.cache/flexguard/audit/:
+#   @twilio-alpha/mcp@0.7.0     for Twilio's OpenAPI specs (twilio-oai/spec/json/*.json)
+#   @stoplight/prism-cli@5.14.2 the proxy that validates every request and response against them
+#                               (later Prism releases need Node 24; this one runs on Node 20)
+# Prints the install directory on stdout.
+set -euo pipefail
+say() { echo "setup-audit: $*" >&2; }
+CACHE="${FLEXGUARD_CACHE:-$HOME/.cache/flexguard}"
+DIR="$CACHE/audit"
+WANT="@twilio-alpha/mcp@0.7.0 @stoplight/prism-cli@5.14.2"
+if [ -f "$DIR/.flexguard-installed" ] && [ "$(cat "$DIR/.flexguard-installed")" = "$WANT" ]; then
+  say "present ($WANT)"
+else
+  say "installing $WANT"
+  rm -rf "$DIR.tmp" && mkdir -p "$DIR.tmp"
+  echo '{"name":"flexguard-audit-env","version":"0.0.0","private":true}' > "$DIR.tmp/package.json"
+  # shellcheck disable=SC2086
+  (cd "$DIR.tmp" && npm install --no-audit --no-fund --loglevel=error --save-exact $WANT >&2)
+  echo "$WANT" > "$DIR.tmp/.flexguard-installed"
+  rm -rf "$DIR" && mv "$DIR.tmp" "$DIR"
+fi
+# Prism must start on this machine's Node.
+"$DIR/node_modules/.bin/prism" --version >/dev/null || { say "prism does not run on $(node --version)"; exit 1; }
+test -f "$DIR/node_modules/@twilio-alpha/mcp/twilio-oai/spec/json/twilio_api_v2010.json"
+echo "$DIR"
