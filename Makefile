@@ -14,7 +14,7 @@ PLAYGROUND_SOURCES := $(shell find npm/playground/src -name '*.ts') npm/playgrou
   npm/playground/style.css npm/playground/favicon.svg npm/playground/build.mjs npm/playground/tsconfig.json
 
 .PHONY: help setup wasm js build example playground screenshot \
-  test test-rust test-npm lint-self test-bundles test-hardening test-precommit test-webpack test-playground \
+  test test-rust test-npm lint-self test-bundles test-hardening test-precommit test-webpack test-playground test-audit \
   test-hardening-release bench fuzz fuzz-smoke docs ecosystem
 
 ##@ Help
@@ -59,7 +59,7 @@ example: build ## Build, then lint the example plugin in examples/ (its findings
 
 ##@ Test
 
-test: test-rust test-npm lint-self test-bundles test-hardening test-precommit test-webpack test-playground ## Every test; CI (.ci/run) runs exactly this
+test: test-rust test-npm lint-self test-bundles test-hardening test-precommit test-webpack test-playground test-audit ## Every test; CI (.ci/run) runs exactly this
 
 test-rust: setup ## cargo fmt --check, clippy -D warnings, cargo test
 	cargo fmt --all --check
@@ -100,6 +100,12 @@ test-playground: build playground ## The playground in headless Chromium
 	tools/setup-playground.sh
 	node npm/bin/flexguard.js --max-warnings 0 npm/playground/src npm/playground/test npm/playground/build.mjs
 	cd npm && node --test playground/test/*.test.js
+
+# Twilio's OpenAPI specs (@twilio-alpha/mcp) served by Stoplight Prism in proxy mode in front of
+# fixture accounts; tools/setup-audit.sh installs both once under $HOME/.cache/flexguard/audit/.
+test-audit: build ## flexguard audit against fixture accounts, every request validated by Prism against Twilio's specs
+	tools/setup-audit.sh >/dev/null
+	cd npm && node --test --test-timeout=300000 test/audit/*.test.js
 
 # The 50 MB single-line bundle: too slow unoptimised for every `make test`.
 test-hardening-release: ## The adversarial suite optimised, with the 50 MB bundle (not in `make test`)
