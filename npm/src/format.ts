@@ -117,9 +117,11 @@ export function stylish(reports: Report[], options: FormatOptions = {}): string 
   const { errors, warnings, infos } = summarize(reports);
   const total = errors + warnings + infos;
   const files = new Set(reports.flatMap((r) => r.findings.map((f) => f.file))).size;
+  // `flexguard audit` reports on account resources, not files.
+  const where = reports.every((r) => r.findings.every((f) => f.resource)) ? "resource" : "file";
   if (total === 0) return out + (out ? "\n" : "") + green("No problems found.") + "\n";
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
-  const line = `✖ ${plural(total, "problem")} (${plural(errors, "error")}, ${plural(warnings, "warning")}${infos ? `, ${infos} info` : ""}) in ${plural(files, "file")}`;
+  const line = `✖ ${plural(total, "problem")} (${plural(errors, "error")}, ${plural(warnings, "warning")}${infos ? `, ${infos} info` : ""}) in ${plural(files, where)}`;
   return out + "\n" + (errors ? red(bold(line)) : yellow(bold(line))) + "\n";
 }
 
