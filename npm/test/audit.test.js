@@ -133,3 +133,52 @@ test("--verify shares the override: a host map sends its one GET to the local se
     server.close();
   }
 });
+
+test("account findings in every format: SARIF 2.1.0 valid with logicalLocations, JSON with the resource, github without a file", () => {
+  const Ajv = require("ajv-draft-04");
+  const addFormats = require("ajv-formats");
+  const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
+  addFormats(ajv);
+  const validate = ajv.compile(require("./vendor/sarif-2.1.0-rtm.5.json"));
+  const token = fill("{hex32}", 78);
+  const report = api.flexguard.judgeFacts([
+    { kind: "apiKeys", accountSid: AC, list: "iam-v1", keys: [{ sid: SK, friendlyName: "ci", ageDays: 300 }] },
+    { kind: "deployedText", resource: { accountSid: AC, kind: "flex-configuration", id: "ui_attributes" }, runtime: "plugin", text: `const ui_attributes = {\n  "authToken": "${token}"\n};\n` },
+  ]);
+  const log = JSON.parse(api.formatters.sarif([report], { rules: api.rules(), version: api.flexguard.version() }));
+  assert.ok(validate(log), JSON.stringify(validate.errors, null, 2));
+  const results = log.runs[0].results;
+  const key = results.find((r) => r.ruleId === "account-api-key-age");
+  assert.deepEqual(key.locations[0].logicalLocations, [{ name: SK, fullyQualifiedName: `twilio://${AC}/key/${SK}`, kind: "resource" }]);
+  const inConfig = results.find((r) => r.ruleId === "auth-token");
+  assert.equal(inConfig.locations[0].physicalLocation.artifactLocation.uri, `twilio://${AC}/flex-configuration/ui_attributes`);
+  assert.equal(inConfig.locations[0].physicalLocation.region.startLine, 2);
+  const json = JSON.parse(api.formatters.json([report]));
+  assert.deepEqual(json.findings.find((f) => f.ruleId === "account-api-key-age").resource, { accountSid: AC, kind: "key", id: SK });
+  const github = api.formatters.github([report]);
+  assert.match(github, new RegExp(`^::warning title=flexguard account-api-key-age::twilio://${AC}/key/${SK}: `, "m"));
+  for (const text of [JSON.stringify(log), JSON.stringify(json), github, api.formatters.stylish([report])]) assert.ok(!text.includes(token));
+});
+
+test("responses unlike Twilio's cost their check, never the audit: each is reported as not checked", async () => {
+  const server = http.createServer((req, res) => {
+    if (req.url === `/2010-04-01/Accounts/${AC}.json`) return res.writeHead(200, { "content-type": "application/json" }).end("{}");
+    // Lists without their items, a page that links to itself, and text that is not JSON.
+    if (req.url.startsWith("/v1/DialingPermissions/Countries")) return res.writeHead(200).end(JSON.stringify({ content: [], meta: { next_page_url: `https://voice.twilio.com${req.url}` } }));
+    if (req.url.startsWith("/v1/Services")) return res.writeHead(200).end(JSON.stringify({ services: [{ sid: 7 }], meta: { next_page_url: "::not a url" } }));
+    res.writeHead(200).end(req.url.includes("Keys") ? "null" : "<html>");
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  try {
+    const result = await runAudit(["--no-config", "--format", "json"], { TWILIO_ACCOUNT_SID: AC, TWILIO_API_KEY: SK, TWILIO_API_SECRET: SECRET, FLEXGUARD_TWILIO_API_BASE: `http://127.0.0.1:${server.address().port}` });
+    assert.equal(result.status, 0, result.stderr);
+    const findings = JSON.parse(result.stdout).findings;
+    const notChecked = findings.filter((f) => f.message.startsWith("not checked"));
+    const rules = new Set(notChecked.map((f) => f.ruleId));
+    for (const rule of ["account-api-key-age", "account-voice-high-risk-dialing", "account-voice-dialing-countries", "account-usage-triggers", "account-not-checked"]) assert.ok(rules.has(rule), `${rule}: ${JSON.stringify(notChecked)}`);
+    assert.ok(notChecked.some((f) => /same page/.test(f.message)));
+    assert.ok(findings.some((f) => f.ruleId === "account-manual-checks"));
+  } finally {
+    server.close();
+  }
+});

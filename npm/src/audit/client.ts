@@ -97,7 +97,10 @@ export class TwilioClient {
       items.push(...(pageItems as T[]));
       const meta = body.meta as { next_page_url?: string | null } | undefined;
       const link = meta?.next_page_url ?? (body.next_page_uri as string | null | undefined);
-      next = link ? new URL(link, `https://${this.urls.host(product)}`) : undefined;
+      const following: URL | undefined = link ? new URL(link, `https://${this.urls.host(product)}`) : undefined;
+      // A next page that is this page again would loop forever.
+      if (following && following.href === next.href) return { ok: false, reason: "the list's next page is the same page" };
+      next = following;
     }
     return { ok: true, value: items };
   }

@@ -148,6 +148,19 @@ test("a standard key that may not list keys: the check says it did not run, and 
   assert.equal(finding.severity, "warning");
 });
 
+test("a twilio-cli profile: --profile picks it over the active one; a region still reaches the mapped hosts", async () => {
+  const scenario = healthy();
+  scenario.keysStatus = 403; // twilio-cli profiles hold a Standard key
+  scenario.homeFiles = { ".twilio-cli/config.json": JSON.stringify({ profiles: { flex: { accountSid: scenario.accountSid, apiKey: scenario.credentials.apiKey, apiSecret: scenario.credentials.apiSecret } }, activeProject: "other" }) };
+  const result = await harness.audit(scenario, ["--format", "json", "--only", "keys,voice", "--profile", "flex"], { TWILIO_ACCOUNT_SID: undefined, TWILIO_API_KEY: undefined, TWILIO_API_SECRET: undefined, TWILIO_REGION: "ie1", TWILIO_EDGE: "dublin" });
+  assertClean(result, scenario, { undocumentedStatuses: 2 });
+  assert.equal(result.status, 0, result.stderr);
+  assert.match(findingsOf(result, "account-api-key-age")[0].message, /not checked: .*Standard key/);
+  // Regional hosts (voice.dublin.ie1.twilio.com) reach the Prism mapped for voice.twilio.com
+  // (how regional hosts are built is tested in test/audit.test.js).
+  assert.ok(result.requests.some((r) => r.server === "voice"));
+});
+
 test("high-risk geo permissions are errors naming the country; many countries without a list are a warning", async () => {
   const scenario = healthy();
   scenario.countries.push({ iso: "LV", name: "Latvia", low: true, tollfraud: true }, { iso: "GB", name: "United Kingdom", low: true }, { iso: "FR", name: "France", low: true }, { iso: "DE", name: "Germany", low: true }, { iso: "MX", name: "Mexico", low: true });

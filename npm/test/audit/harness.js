@@ -171,6 +171,10 @@ class Harness {
     this.requests = [];
     const mark = this.mark();
     const home = fs.mkdtempSync(path.join(os.tmpdir(), "flexguard-audit-home-"));
+    for (const [name, content] of Object.entries(scenario.homeFiles ?? {})) {
+      fs.mkdirSync(path.dirname(path.join(home, name)), { recursive: true });
+      fs.writeFileSync(path.join(home, name), content);
+    }
     const childEnv = {
       PATH: process.env.PATH,
       HOME: home,
