@@ -17,15 +17,14 @@ export interface CheckContext {
   now: Date;
   /** Notes that are not findings (no Flex on the account, no active plugin release). */
   notes: Diagnostic[];
+  /** What the Serverless services deploy, read once for the Function and asset checks. */
+  deployed?: Promise<DeployedOutcome>;
 }
 
+/** One check: what it reads, and the facts it hands the engine (docs/audit.md lists them). */
 export interface Check {
   /** The name `--only` takes. */
   name: string;
-  /** The rules judging what it reads (for `--list-rules`-style listings and docs). */
-  rules: string[];
-  /** The least-privilege credential that lets it run. */
-  needs: string;
   run(context: CheckContext): Promise<Fact[]>;
 }
 
@@ -61,8 +60,6 @@ interface KeyItem {
 
 const keys: Check = {
   name: "keys",
-  rules: ["account-api-key-age"],
-  needs: AUTH_TOKEN_OR_MAIN_KEY,
   async run(context) {
     const sid = context.credentials.accountSid;
     const lists = [
@@ -108,8 +105,6 @@ interface CountryItem {
 
 const voice: Check = {
   name: "voice",
-  rules: ["account-voice-high-risk-dialing", "account-voice-dialing-countries"],
-  needs: "a Standard API key",
   async run(context) {
     const countries = await context.client.list<CountryItem>("voice", `/v1/DialingPermissions/Countries?${PAGE}`, "content");
     if (!countries.ok) {
@@ -146,8 +141,6 @@ interface TriggerItem {
 
 const usageTriggers: Check = {
   name: "usage-triggers",
-  rules: ["account-usage-triggers"],
-  needs: "a Standard API key",
   async run(context) {
     const sid = context.credentials.accountSid;
     const triggers = await context.client.list<TriggerItem>("api", `/2010-04-01/Accounts/${sid}/Usage/Triggers.json?${PAGE}`, "usage_triggers");
@@ -167,8 +160,6 @@ const BROWSER_VISIBLE = ["ui_attributes", "public_attributes", "ui_dependencies"
 
 const flexConfiguration: Check = {
   name: "flex-configuration",
-  rules: ["account-not-checked", "(credential rules)"],
-  needs: "a Standard API key",
   async run(context) {
     const configuration = await context.client.json<Record<string, unknown>>("flex-api", "/v1/Configuration");
     if (!configuration.ok) {
@@ -207,8 +198,6 @@ async function pooled<T, R>(items: T[], limit: number, work: (item: T) => Promis
 
 const plugins: Check = {
   name: "plugins",
-  rules: ["account-not-checked", "(credential and api-call rules)"],
-  needs: "a Standard API key; private bundles: the auth token",
   async run(context) {
     const release = await context.client.json<{ configuration_sid?: string | null }>("flex-api", "/v1/PluginService/Releases/Active");
     if (!release.ok) {
@@ -268,45 +257,44 @@ interface Deployed {
   assets: VersionItem[];
 }
 
+type DeployedOutcome = { ok: true; value: Deployed[]; facts: Fact[] } | Failure;
+
 /** Services → environments → their deployed builds, read once for the Function and asset checks. */
-async function deployed(context: CheckContext): Promise<{ ok: true; value: Deployed[]; facts: Fact[] } | Failure> {
-  const cached = (context as CheckContext & { deployed?: ReturnType<typeof deployed> }).deployed;
-  if (cached) return cached;
-  const work = (async () => {
-    const services = await context.client.list<ServiceItem>("serverless", `/v1/Services?${PAGE}`, "services");
-    if (!services.ok) return services;
-    const out: Deployed[] = [];
-    const facts: Fact[] = [];
-    for (const service of services.value) {
-      if (!service.sid) continue;
-      const name = service.unique_name ?? service.sid;
-      const environments = await context.client.list<EnvironmentItem>("serverless", `/v1/Services/${service.sid}/Environments?${PAGE}`, "environments");
-      if (!environments.ok) {
-        facts.push(notChecked(context, "account-not-checked", "function", `${name}/*`, `the service's environments could not be read (${environments.reason})`, needsFor(environments, AUTH_TOKEN_OR_MAIN_KEY)));
+function deployed(context: CheckContext): Promise<DeployedOutcome> {
+  context.deployed ??= readDeployed(context);
+  return context.deployed;
+}
+
+async function readDeployed(context: CheckContext): Promise<DeployedOutcome> {
+  const services = await context.client.list<ServiceItem>("serverless", `/v1/Services?${PAGE}`, "services");
+  if (!services.ok) return services;
+  const out: Deployed[] = [];
+  const facts: Fact[] = [];
+  for (const service of services.value) {
+    if (!service.sid) continue;
+    const name = service.unique_name ?? service.sid;
+    const environments = await context.client.list<EnvironmentItem>("serverless", `/v1/Services/${service.sid}/Environments?${PAGE}`, "environments");
+    if (!environments.ok) {
+      facts.push(notChecked(context, "account-not-checked", "serverless", name, `the service's environments could not be read (${environments.reason})`, needsFor(environments, AUTH_TOKEN_OR_MAIN_KEY)));
+      continue;
+    }
+    for (const environment of environments.value) {
+      if (!environment.build_sid) continue;
+      const build = await context.client.json<{ function_versions?: VersionItem[] | null; asset_versions?: VersionItem[] | null }>("serverless", `/v1/Services/${service.sid}/Builds/${environment.build_sid}`);
+      if (!build.ok) {
+        facts.push(notChecked(context, "account-not-checked", "serverless", `${name}/${environment.unique_name ?? environment.sid}`, `the deployed build could not be read (${build.reason})`, needsFor(build, AUTH_TOKEN_OR_MAIN_KEY)));
         continue;
       }
-      for (const environment of environments.value) {
-        if (!environment.build_sid) continue;
-        const build = await context.client.json<{ function_versions?: VersionItem[] | null; asset_versions?: VersionItem[] | null }>("serverless", `/v1/Services/${service.sid}/Builds/${environment.build_sid}`);
-        if (!build.ok) {
-          facts.push(notChecked(context, "account-not-checked", "function", `${name}/${environment.unique_name ?? environment.sid}/*`, `the deployed build could not be read (${build.reason})`, needsFor(build, AUTH_TOKEN_OR_MAIN_KEY)));
-          continue;
-        }
-        out.push({ service, environment, functions: build.value.function_versions ?? [], assets: build.value.asset_versions ?? [] });
-      }
+      out.push({ service, environment, functions: build.value.function_versions ?? [], assets: build.value.asset_versions ?? [] });
     }
-    return { ok: true as const, value: out, facts };
-  })();
-  (context as CheckContext & { deployed?: ReturnType<typeof deployed> }).deployed = work;
-  return work;
+  }
+  return { ok: true, value: out, facts };
 }
 
 const where = (d: Deployed, version: VersionItem) => `${d.service.unique_name ?? d.service.sid}/${d.environment.unique_name ?? d.environment.sid}${(version.path ?? "").startsWith("/") ? "" : "/"}${version.path ?? "?"}`;
 
 const functions: Check = {
   name: "functions",
-  rules: ["function-without-token-validator", "account-not-checked", "(credential and api-call rules)"],
-  needs: "a Standard API key",
   async run(context) {
     const all = await deployed(context);
     if (!all.ok) return [notChecked(context, "account-not-checked", "function", "*", `the Serverless services could not be read (${all.reason})`, needsFor(all, AUTH_TOKEN_OR_MAIN_KEY))];
@@ -328,8 +316,6 @@ const SCANNED_ASSET = /\.(?:m?js|cjs|json|txt|map|html?|env|ya?ml|xml|csv)$/i;
 
 const assets: Check = {
   name: "assets",
-  rules: ["account-not-checked", "(credential rules)"],
-  needs: "a Standard API key",
   async run(context) {
     const all = await deployed(context);
     if (!all.ok) return [notChecked(context, "account-not-checked", "asset", "*", `the Serverless services could not be read (${all.reason})`, needsFor(all, AUTH_TOKEN_OR_MAIN_KEY))];
@@ -342,7 +328,8 @@ const assets: Check = {
         picked.push({ d, version });
       }
     }
-    return pooled(picked, 4, async ({ d, version }): Promise<Fact> => {
+    // Services whose builds could not be read: the Function check reports them too (deduplicated).
+    return [...all.facts, ...(await pooled(picked, 4, async ({ d, version }): Promise<Fact> => {
       const id = where(d, version);
       let url: URL;
       try {
@@ -354,14 +341,12 @@ const assets: Check = {
       const body = await context.client.get(url, { auth: false });
       if (!body.ok) return notChecked(context, "account-not-checked", "asset", id, `the asset could not be downloaded (${body.reason})`, "the same credentials, once the host answers");
       return { kind: "deployedText", resource: resource(context, "asset", id), runtime: "asset", visibility: "public", text: body.text };
-    });
+    }))];
   },
 };
 
 const manual: Check = {
   name: "manual",
-  rules: ["account-manual-checks"],
-  needs: "none",
   async run(context) {
     return [{ kind: "manualChecks", accountSid: context.credentials.accountSid }];
   },

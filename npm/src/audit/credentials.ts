@@ -19,13 +19,14 @@ export interface Credentials {
   accountSid: string;
   /** The Basic-auth user: an API key SID, or the Account SID with the auth token. */
   username: string;
-  /** Read through `authorization()`; kept off enumerable properties so it never gets logged. */
+  /** What authenticates: an API key (key SID + secret) or the auth token. */
   readonly kind: "api-key" | "auth-token";
   /** Where they came from, for messages: `environment` or `twilio-cli profile "<id>"`. */
   source: string;
   region?: string;
   edge?: string;
-  /** The `Authorization` header value. */
+  /** The `Authorization` header value. The secret lives in this closure only, so neither
+   * `JSON.stringify` nor `util.inspect` of the object can show it. */
   authorization(): string;
   /** HMAC-SHA1 request signature (`X-Twilio-Signature`) of a URL, when the auth token is known. */
   sign?(url: string): string;
@@ -51,11 +52,10 @@ function make(accountSid: string, username: string, secret: string, kind: Creden
   if (kind === "auth-token") {
     credentials.sign = (url: string) => (require("crypto") as typeof import("crypto")).createHmac("sha1", secret).update(url).digest("base64");
   }
-  // The objects holding the secret are closures: JSON.stringify and util.inspect never show it.
   return credentials;
 }
 
-/** The twilio-cli config directory: `TWILIO_CONFIG_DIR`'s twin for tests is `HOME`. */
+/** twilio-cli's config file, under `HOME` (which the tests point elsewhere). */
 function twilioCliConfig(env: NodeJS.ProcessEnv): string {
   return path.join(env.HOME || os.homedir(), ".twilio-cli", "config.json");
 }

@@ -73,7 +73,9 @@ export async function audit(options: AuditOptions): Promise<AuditResult> {
       facts.push({ kind: "notChecked", rule: "account-not-checked", resource: { accountSid: credentials.accountSid, kind: "check", id: check.name }, reason: `the ${check.name} check failed on an unexpected response (${reason})`, needs: "the same credentials; please report this" });
     }
   }
-  const report = flexguard.judgeFacts(facts, { rules: options.rules ?? {}, ...(options.audit ? { audit: options.audit } : {}) });
+  // Checks that share a read (Functions and assets) may report the same unread resource.
+  const unique = [...new Map(facts.map((fact) => [JSON.stringify(fact), fact])).values()];
+  const report = flexguard.judgeFacts(unique, { rules: options.rules ?? {}, ...(options.audit ? { audit: options.audit } : {}) });
   report.diagnostics.push(...notes);
   return { reports: [report], sent: client.sent };
 }
