@@ -28,6 +28,8 @@ export interface Check {
   run(context: CheckContext): Promise<Fact[]>;
 }
 
+/** Where Twilio serves deployed files: Serverless domains and Twilio's own hosts. */
+const TWILIO_FILE_HOST = /^(?:[a-z0-9-]+\.)+(?:twil\.io|twilio\.com)$/;
 const AUTH_TOKEN_OR_MAIN_KEY = "the auth token (TWILIO_AUTH_TOKEN) or a Main API key";
 const PAGE = "PageSize=100";
 
@@ -221,6 +223,8 @@ const plugins: Check = {
       if (plugin.private) {
         const sign = context.credentials.sign;
         if (!sign) return notChecked(context, "account-not-checked", "plugin", id, "the bundle is private: downloading it needs an X-Twilio-Signature, which only the auth token can make", "the auth token (TWILIO_AUTH_TOKEN)");
+        // A signature made with the auth token goes to Twilio's hosts only.
+        if (url.protocol !== "https:" || !TWILIO_FILE_HOST.test(url.hostname.toLowerCase())) return notChecked(context, "account-not-checked", "plugin", id, `the bundle is private but hosted outside Twilio (${url.hostname}): flexguard signs requests to Twilio's hosts only`, "nothing: check the bundle where it is hosted");
         headers["X-Twilio-Signature"] = sign(url.href);
       }
       const bundle = await context.client.get(url, { auth: false, headers });
