@@ -14,7 +14,6 @@ import { clip } from "./config";
 import { baselineOption, formatOption, maxWarningsOption, parseArgs, REPORT_OPTIONS, UsageError } from "./args";
 import { verifyCredentials } from "./verify";
 import { isPreCommitCommand, runPreCommit, PRE_COMMIT_USAGE } from "./pre-commit";
-import { isAuditCommand, runAudit } from "./audit/cli";
 
 const USAGE = `Usage: flexguard [options] <file|directory|glob>...
        flexguard --stdin [--stdin-filename <name>] [options]
@@ -184,8 +183,8 @@ interface Streams {
 export async function main(argv: string[], stdout: NodeJS.WritableStream = process.stdout, stderr: NodeJS.WritableStream = process.stderr, stdin: NodeJS.ReadableStream = process.stdin): Promise<number> {
   // Pre-commit mode (--staged, install-hook, uninstall-hook) lives in pre-commit.ts.
   if (isPreCommitCommand(argv)) return runPreCommit(argv, stdout, stderr);
-  // `flexguard audit` (a live Twilio account) lives in audit/cli.ts.
-  if (isAuditCommand(argv)) return runAudit(argv, stdout, stderr);
+  // `flexguard audit` (a live Twilio account) lives in audit/cli.ts, loaded only for it.
+  if (argv[0] === "audit") return (require("./audit/cli") as typeof import("./audit/cli")).runAudit(argv, stdout, stderr);
   const streams: Streams = { stdout, stderr, stdin };
   try {
     return await run(argv, streams);

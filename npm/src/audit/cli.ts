@@ -41,10 +41,6 @@ const AUDIT_OPTIONS = {
   writeBaseline: { long: "write-baseline", value: true },
 } as const;
 
-export function isAuditCommand(argv: string[]): boolean {
-  return argv[0] === "audit";
-}
-
 export async function runAudit(argv: string[], stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): Promise<number> {
   try {
     return await run(argv.slice(1), stdout, stderr);
