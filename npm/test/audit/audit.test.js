@@ -239,6 +239,12 @@ test("a private plugin bundle: not checked without the auth token, fetched with 
   assertClean(result, scenario);
   assert.deepEqual(findingsOf(result, "account-not-checked"), []);
   assert.ok(result.requests.some((r) => r.server === "direct" && r.headers["x-twilio-signature"] === scenario.files[bundlePath].signedWith));
+  // A private bundle hosted outside Twilio never gets a signature made with the auth token.
+  scenario.plugins[0].host = "cdn.example.com";
+  result = await harness.audit(scenario, ["--format", "json", "--only", "plugins"], { TWILIO_AUTH_TOKEN: scenario.authToken });
+  assertClean(result, scenario);
+  assert.match(findingsOf(result, "account-not-checked")[0].message, /hosted outside Twilio \(cdn\.example\.com\)/);
+  assert.ok(!result.requests.some((r) => r.server === "direct"));
 });
 
 test("an unvalidated public Function is a finding; a protected one is not", async () => {

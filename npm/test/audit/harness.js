@@ -329,7 +329,7 @@ function routes(product, url, s) {
       return {
         body: pageV1(
           url,
-          s.plugins.map((pl) => ({ account_sid: sid, configuration_sid: s.release.configurationSid, plugin_sid: pl.sid, plugin_version_sid: pl.versionSid, phase: 3, plugin_url: `https://${PLUGIN_HOST}${pl.path}`, unique_name: pl.name, friendly_name: pl.name, description: "", plugin_archived: false, version: pl.version, changelog: "", plugin_version_archived: false, private: pl.private ?? false, date_created: "2024-05-01T00:00:00Z", url: `https://flex-api.twilio.com/v1/PluginService/Configurations/${s.release.configurationSid}/Plugins/${pl.sid}` })),
+          s.plugins.map((pl) => ({ account_sid: sid, configuration_sid: s.release.configurationSid, plugin_sid: pl.sid, plugin_version_sid: pl.versionSid, phase: 3, plugin_url: `https://${pl.host ?? PLUGIN_HOST}${pl.path}`, unique_name: pl.name, friendly_name: pl.name, description: "", plugin_archived: false, version: pl.version, changelog: "", plugin_version_archived: false, private: pl.private ?? false, date_created: "2024-05-01T00:00:00Z", url: `https://flex-api.twilio.com/v1/PluginService/Configurations/${s.release.configurationSid}/Plugins/${pl.sid}` })),
           "plugins",
           size,
         ),
