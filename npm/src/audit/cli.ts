@@ -78,7 +78,10 @@ async function run(argv: string[], stdout: NodeJS.WritableStream, stderr: NodeJS
     throw error;
   }
   const timeoutMs = Number(process.env.FLEXGUARD_AUDIT_TIMEOUT_MS) || undefined;
-  const { reports: found } = await audit({ credentials, only, rules: project.loaded.config.rules, audit: project.loaded.config.audit, timeoutMs });
+  const { reports: found, sent } = await audit({ credentials, only, rules: project.loaded.config.rules, audit: project.loaded.config.audit, timeoutMs });
+  // What was read, and as whom (on stderr: stdout stays the report).
+  const checks = only ?? CHECKS.map((c) => c.name);
+  stderr.write(`flexguard audit: ${credentials.accountSid} as the ${credentials.source} (${credentials.kind === "api-key" ? "API key" : "auth token"}): ${checks.join(", ")}; ${sent.length} GET request${sent.length === 1 ? "" : "s"}\n`);
   const reports = project.applyConfig(found, options.writeBaseline ? undefined : baseline);
 
   if (options.writeBaseline) {

@@ -108,6 +108,7 @@ test("a healthy account: every API check passes, and the manual checks are liste
   assertClean(result, scenario);
   assert.equal(result.status, 0, result.stderr);
   assert.deepEqual(rulesOf(result), ["account-manual-checks"]);
+  assert.match(result.stderr, new RegExp(`^flexguard audit: ${scenario.accountSid} as the environment \\(API key\\): keys, voice, usage-triggers, flex-configuration, plugins, functions, assets, manual; \\d+ GET requests\\n$`));
   const [manual] = result.json.findings;
   assert.equal(manual.severity, "info");
   assert.equal(manual.file, `twilio://${scenario.accountSid}/manual/console`);
