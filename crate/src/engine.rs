@@ -124,6 +124,8 @@ pub struct Ctx<'a> {
     env_used: RefCell<Option<String>>,
     /// Where the file runs (resolved once: configured globs are matched per call otherwise).
     runtime: crate::Runtime,
+    /// Client instances and request helpers the file defines (plugin code only).
+    requesters: crate::http::Requesters,
 }
 
 impl<'a> Ctx<'a> {
@@ -146,7 +148,13 @@ impl<'a> Ctx<'a> {
             needs_context: Cell::new(false),
             env_used: RefCell::new(None),
             runtime: options.runtime(),
+            requesters: crate::http::Requesters::default(),
         }
+    }
+
+    /// The client instances and request helpers this file defines.
+    pub fn requesters(&self) -> &crate::http::Requesters {
+        &self.requesters
     }
 
     /// The innermost function around the node being checked (the whole file at top level).
@@ -172,7 +180,7 @@ impl<'a> Ctx<'a> {
     /// A finding reported by the same hook names it as related.
     pub fn imported(&self, name: &str) -> Option<&crate::project::Resolved> {
         let resolved = self.options.context.get(name)?;
-        let what = match resolved.value {
+        let what = match &resolved.value {
             crate::summary::Value::Url { .. } => format!("URL `{name}` is defined here"),
             crate::summary::Value::Object { .. } => format!("`{name}` is defined here"),
             crate::summary::Value::Wrapper {
@@ -182,6 +190,12 @@ impl<'a> Ctx<'a> {
             }
             crate::summary::Value::Wrapper { .. } => {
                 format!("`{name}` is defined here, and does not validate the Flex token")
+            }
+            crate::summary::Value::Requester(requester) if requester.auth => {
+                format!("`{name}` is defined here, and adds the credentials to its requests")
+            }
+            crate::summary::Value::Requester(_) => {
+                format!("`{name}` is defined here, and sends the request")
             }
         };
         let (file, line) = resolved
@@ -224,6 +238,11 @@ impl<'a> Ctx<'a> {
 
     pub fn file(&self) -> &str {
         self.file
+    }
+
+    /// The folder of this file.
+    pub fn folder(&self) -> &Folder<'a> {
+        &self.folder
     }
 
     /// The initialiser of an unambiguous binding that may fold, if any.
@@ -975,6 +994,9 @@ pub fn run(source: &str, options: &Options) -> Report {
                 file,
                 options,
             );
+            if runtime == crate::Runtime::Plugin {
+                ctx.requesters = crate::http::requesters(&parsed.program, &ctx, &index);
+            }
             parsed
                 .program
                 .visit_with(&mut Walker::new(&mut ctx, &rules, &shapes));
@@ -982,12 +1004,12 @@ pub fn run(source: &str, options: &Options) -> Report {
             if options.summarize {
                 let mut facts = crate::summary::summarize(
                     &parsed.program,
-                    &ctx.folder,
+                    &ctx,
                     parsed.base,
                     &index,
-                    runtime == crate::Runtime::Function,
+                    matches!(runtime, crate::Runtime::Function | crate::Runtime::Asset),
                 );
-                facts.needs_context = ctx.needs_context.get();
+                facts.needs_context |= ctx.needs_context.get();
                 summary = Some(facts);
             }
             if ctx.folder.exhausted() {

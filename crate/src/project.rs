@@ -615,6 +615,38 @@ mod tests {
     }
 
     #[test]
+    fn requests_through_helpers_name_the_helper() {
+        let found = rules_per_file(
+            &[
+                (
+                    "src/http.js",
+                    "export const twilio = axios.create({ baseURL: 'https://api.twilio.com/2010-04-01', auth: { username: u, password: p } });\n\
+                     export function getJson(url, opts) { return fetch(url, { ...opts, headers: { Authorization: 'Basic ' + key } }); }\n",
+                ),
+                (
+                    "src/calls.js",
+                    "import { twilio, getJson } from './http';\n\
+                     export const a = () => twilio.get('/Accounts.json');\n\
+                     export const b = () => getJson('https://sync.twilio.com/v1/Services');\n\
+                     export const c = () => getJson('https://example.com/x');\n",
+                ),
+            ],
+            "",
+        );
+        let calls: Vec<_> = found.iter().filter(|(f, ..)| f == "src/calls.js").collect();
+        assert_eq!(calls.len(), 2, "{found:?}");
+        for (_, rule, related) in calls {
+            assert_eq!(rule, "direct-api-call");
+            assert_eq!(related.len(), 1, "{related:?}");
+        }
+        assert_eq!(
+            found.iter().filter(|(f, ..)| f == "src/http.js").count(),
+            1,
+            "{found:?}"
+        );
+    }
+
+    #[test]
     fn values_from_env_files_are_named_never_shown() {
         let sources = vec![(
             "src/api.js".to_string(),

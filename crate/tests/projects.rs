@@ -16,12 +16,7 @@ const SEED: u64 = 1;
 
 /// Cases whose `expected.json` states what flexguard should report but does not yet, each with
 /// the reason. The test fails when one of them starts to match: then remove it from this list.
-const KNOWN_GAPS: &[(&str, &str)] = &[
-    (
-        "rest-client-instance-calls",
-        "calls through an `axios.create` instance are not requests to the engine (only the `create` is reported), in its file or another",
-    ),
-];
+const KNOWN_GAPS: &[(&str, &str)] = &[];
 
 /// Source files, by extension; everything else in a case (README, package.json) is ignored.
 const SOURCE_EXTENSIONS: &[&str] = &["js", "jsx", "ts", "tsx", "mjs", "cjs"];

@@ -1,9 +1,9 @@
-use swc_ecma_ast::{CallExpr, Expr, MemberExpr, MemberProp, NewExpr};
+use swc_ecma_ast::{CallExpr, MemberExpr, NewExpr};
 
 use super::declare_rule;
 use crate::engine::{Ctx, StringSite, When};
 use crate::finding::Span;
-use crate::http::{self, Request};
+use crate::http::{self, is_user_token, Request};
 
 declare_rule! {
     /// A request from plugin code straight to a Twilio REST API host.
@@ -83,36 +83,20 @@ fn check_request(ctx: &mut Ctx, request: &Request, span: Span) {
     ctx.report_when(when, span, message, help, &url, false);
 }
 
-/// `manager.user.token`, `….ssoTokenPayload.token`, `getTokenInfo().token`.
-pub fn is_user_token(member: &MemberExpr) -> bool {
-    if !matches!(&member.prop, MemberProp::Ident(p) if p.sym == *"token") {
-        return false;
-    }
-    match &*member.obj {
-        Expr::Member(inner) => {
-            matches!(&inner.prop, MemberProp::Ident(p) if p.sym == *"user" || p.sym == *"ssoTokenPayload")
-        }
-        Expr::Ident(ident) => ident.sym == *"ssoTokenPayload",
-        Expr::Call(call) => call.callee.as_expr().is_some_and(|callee| match &**callee {
-            Expr::Ident(ident) => ident.sym == *"getTokenInfo",
-            Expr::Member(m) => {
-                matches!(&m.prop, MemberProp::Ident(p) if p.sym == *"getTokenInfo")
-            }
-            _ => false,
-        }),
-        _ => false,
-    }
-}
-
 impl super::Rule for DirectApiCall {
     fn meta(&self) -> &'static super::RuleMeta {
         &Self::META
     }
 
     fn check_call(&self, ctx: &mut Ctx, call: &CallExpr) {
+        let span = ctx.span(call.span);
         if let Some(request) = http::from_call(call) {
-            let span = ctx.span(call.span);
             check_request(ctx, &request, span);
+        } else if let Some(via) = http::via_requester(ctx, call) {
+            // Through a client instance or helper: its credentials are the request's.
+            if !via.requester.user_token {
+                check_request(ctx, &via.request(), span);
+            }
         }
     }
 

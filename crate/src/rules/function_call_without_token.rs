@@ -118,9 +118,14 @@ impl super::Rule for FunctionCallWithoutToken {
     }
 
     fn check_call(&self, ctx: &mut Ctx, call: &CallExpr) {
+        let span = ctx.span(call.span);
         if let Some(request) = http::from_call(call) {
-            let span = ctx.span(call.span);
             check_request(ctx, &request, span);
+        } else if let Some(via) = http::via_requester(ctx, call) {
+            // A helper that sets an Authorization header may be the one that sends the token.
+            if !(via.requester.auth || via.requester.user_token) {
+                check_request(ctx, &via.request(), span);
+            }
         }
     }
 
