@@ -934,6 +934,13 @@ fn jsx_namespaced_member(source: &str) -> Option<usize> {
     None
 }
 
+/// `tsconfig.json`, `jsconfig.json` (and `tsconfig.app.json`-style variants): their
+/// `baseUrl` and `paths` tell the project stage how imports resolve.
+fn is_ts_config(file: &str) -> bool {
+    let name = file.rsplit(['/', '\\']).next().unwrap_or(file);
+    (name.starts_with("tsconfig") || name.starts_with("jsconfig")) && name.ends_with(".json")
+}
+
 /// Scan one source. Never panics on any input.
 pub fn run(source: &str, options: &Options) -> Report {
     let file = options.filename.as_deref().unwrap_or("<input>");
@@ -1106,6 +1113,9 @@ pub fn run(source: &str, options: &Options) -> Report {
         suppressed,
         summary: options.summarize.then(|| crate::summary::FileSummary {
             runtime: Some(runtime),
+            aliases: is_ts_config(file)
+                .then(|| crate::summary::aliases(source))
+                .flatten(),
             ..summary.unwrap_or_default()
         }),
     };

@@ -4,12 +4,12 @@
 //! variable that the repository's `.env` files document as a Functions host). The rules then
 //! judge the file with those values, as if they were written in it.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
-use crate::summary::{FileSummary, Imported, Value};
+use crate::summary::{Aliases, FileSummary, Imported, Value};
 
 /// One file of the project: its path relative to the project root, and its summary.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -75,6 +75,11 @@ pub struct Project {
 const EXTENSIONS: &[&str] = &[".js", ".jsx", ".ts", ".tsx", ".mjs", ".cjs"];
 /// Deepest chain of wrappers (a helper wrapping a helper) followed to a validator.
 const MAX_WRAPPER_DEPTH: u32 = 16;
+/// Deepest chain of re-exports (`export * from` an index that re-exports another) followed.
+const MAX_REEXPORT_DEPTH: u32 = 32;
+/// Re-export steps followed in one project, in all: cycles of `export *` that fan out would
+/// otherwise take exponential time within the depth limit.
+const MAX_REEXPORT_STEPS: u32 = 1 << 18;
 
 /// Resolve a project. Never panics; cycles and long chains stop at fixed depths.
 pub fn resolve(input: &ProjectInput) -> Project {
@@ -83,9 +88,18 @@ pub fn resolve(input: &ProjectInput) -> Project {
         .iter()
         .map(|f| (f.path.as_str(), &f.summary))
         .collect();
+    let mut aliases: Vec<(String, &Aliases)> = input
+        .files
+        .iter()
+        .filter_map(|f| Some((parent(&f.path).to_string(), f.summary.aliases.as_ref()?)))
+        .collect();
+    // The nearest configuration applies: deepest directory first.
+    aliases.sort_by_key(|(dir, _)| std::cmp::Reverse(dir.len()));
     let resolver = Resolver {
         by_path,
+        aliases,
         validates: RefCell::new(HashMap::new()),
+        reexport_budget: Cell::new(MAX_REEXPORT_STEPS),
     };
     let env = env_values(&input.env_files);
     let mut project = Project::default();
@@ -152,6 +166,10 @@ pub fn resolve(input: &ProjectInput) -> Project {
 
 struct Resolver<'a> {
     by_path: HashMap<&'a str, &'a FileSummary>,
+    /// `tsconfig.json`/`jsconfig.json` aliases by the directory they apply to.
+    aliases: Vec<(String, &'a Aliases)>,
+    /// Re-export steps left for the whole project: `export *` chains can fan out.
+    reexport_budget: Cell<u32>,
     /// Whether an export (file, name) applies the validator, once known: wrappers that call
     /// several wrappers each would otherwise be followed exponentially often.
     validates: RefCell<HashMap<(String, String), bool>>,
@@ -172,18 +190,68 @@ impl<'a> Resolver<'a> {
                 }
             }
             candidates
-        } else if specifier.starts_with("./") || specifier.starts_with("../") {
-            let joined = join(parent(importer), specifier)?;
-            let mut candidates = vec![joined.clone()];
-            candidates.extend(EXTENSIONS.iter().map(|ext| format!("{joined}{ext}")));
-            candidates.extend(EXTENSIONS.iter().map(|ext| format!("{joined}/index{ext}")));
+        } else if let Some(key) = specifier.strip_prefix("assets:") {
+            // Assets keep their extension in the key (`/helpers.js`); a private asset's file
+            // is `helpers.private.js`.
+            let root = assets_root(importer)?;
+            let key = key.trim_start_matches('/');
+            let mut candidates = vec![format!("{root}{key}")];
+            if let Some((stem, ext)) = key.rsplit_once('.') {
+                for visibility in [".private", ".protected"] {
+                    candidates.push(format!("{root}{stem}{visibility}.{ext}"));
+                }
+            }
             candidates
+        } else if specifier.starts_with("./") || specifier.starts_with("../") {
+            with_extensions(join(parent(importer), specifier)?)
         } else {
-            return None;
+            self.aliased(importer, specifier)
         };
         candidates
             .iter()
             .find_map(|c| self.by_path.get_key_value(c.as_str()).map(|(k, _)| *k))
+    }
+
+    /// Where the nearest `tsconfig.json`/`jsconfig.json` above the importer maps a specifier:
+    /// through `paths` (`@/*` → `src/*`), then below `baseUrl`.
+    fn aliased(&self, importer: &str, specifier: &str) -> Vec<String> {
+        let Some((dir, aliases)) = self
+            .aliases
+            .iter()
+            .find(|(dir, _)| dir.is_empty() || importer.starts_with(&format!("{dir}/")))
+        else {
+            return Vec::new();
+        };
+        let base = match &aliases.base_url {
+            Some(base_url) => join(dir, base_url),
+            None => Some(dir.clone()),
+        };
+        let Some(base) = base else {
+            return Vec::new();
+        };
+        let mut candidates = Vec::new();
+        for (pattern, targets) in &aliases.paths {
+            let matched = match pattern.split_once('*') {
+                Some((prefix, suffix)) => specifier
+                    .strip_prefix(prefix)
+                    .and_then(|rest| rest.strip_suffix(suffix)),
+                None => (pattern == specifier).then_some(""),
+            };
+            let Some(matched) = matched else {
+                continue;
+            };
+            for target in targets {
+                if let Some(path) = join(&base, &target.replacen('*', matched, 1)) {
+                    candidates.extend(with_extensions(path));
+                }
+            }
+        }
+        if aliases.base_url.is_some() {
+            if let Some(path) = join(&base, specifier) {
+                candidates.extend(with_extensions(path));
+            }
+        }
+        candidates
     }
 
     /// The value an import of `target` binds.
@@ -214,10 +282,12 @@ impl<'a> Resolver<'a> {
     }
 
     fn namespace(&self, target: &str, depth: u32) -> Option<Resolved> {
-        let summary = self.by_path.get(target)?;
-        let fields: BTreeMap<String, Value> = summary
-            .exports
-            .keys()
+        let mut names = Vec::new();
+        self.export_names(target, depth, &mut names);
+        names.sort();
+        names.dedup();
+        let fields: BTreeMap<String, Value> = names
+            .iter()
             .filter(|name| *name != "default" && !name.starts_with("this."))
             .filter_map(|name| Some((name.clone(), self.export(target, name, depth)?.value)))
             .collect();
@@ -229,7 +299,10 @@ impl<'a> Resolver<'a> {
 
     /// One export, with wrappers resolved to whether they validate.
     fn export(&self, target: &str, name: &str, depth: u32) -> Option<Resolved> {
-        let export = self.by_path.get(target)?.exports.get(name)?;
+        let summary = self.by_path.get(target)?;
+        let Some(export) = summary.exports.get(name) else {
+            return self.reexported(target, name, depth);
+        };
         let value = match &export.value {
             Value::Wrapper { validates, through } => {
                 let key = (target.to_string(), name.to_string());
@@ -255,6 +328,58 @@ impl<'a> Resolver<'a> {
             value,
             from: format!("{target}:{}", export.line),
         })
+    }
+
+    /// A name a module passes on from another (`export { a } from`, `export * from`).
+    fn reexported(&self, target: &str, name: &str, depth: u32) -> Option<Resolved> {
+        if depth >= MAX_REEXPORT_DEPTH || !self.spend_reexport_step() {
+            return None;
+        }
+        let summary = self.by_path.get(target)?;
+        // Named re-exports first: they win over `export *`, as in ES modules.
+        let named = summary
+            .reexports
+            .iter()
+            .filter(|r| r.exported.as_deref() == Some(name));
+        let star = summary
+            .reexports
+            .iter()
+            .filter(|r| r.exported.is_none() && name != "default");
+        named.chain(star).find_map(|reexport| {
+            let from = self.target(target, &reexport.specifier)?;
+            match reexport.exported {
+                Some(_) => self.imported(from, &reexport.imported, depth + 1),
+                None => self.export(from, name, depth + 1),
+            }
+        })
+    }
+
+    fn spend_reexport_step(&self) -> bool {
+        let left = self.reexport_budget.get();
+        self.reexport_budget.set(left.saturating_sub(1));
+        left > 0
+    }
+
+    /// The names a module exports, its re-exports included.
+    fn export_names(&self, target: &str, depth: u32, out: &mut Vec<String>) {
+        let Some(summary) = self.by_path.get(target) else {
+            return;
+        };
+        if !self.spend_reexport_step() {
+            return;
+        }
+        out.extend(summary.exports.keys().cloned());
+        for reexport in &summary.reexports {
+            match &reexport.exported {
+                Some(name) => out.push(name.clone()),
+                None if depth < MAX_REEXPORT_DEPTH => {
+                    if let Some(from) = self.target(target, &reexport.specifier) {
+                        self.export_names(from, depth + 1, out);
+                    }
+                }
+                None => {}
+            }
+        }
     }
 
     /// Whether any of the wrappers a function calls (local names of `file`'s imports, or
@@ -348,6 +473,29 @@ fn functions_root(path: &str) -> Option<String> {
     let segments: Vec<&str> = directory.split('/').collect();
     let at = segments.iter().rposition(|s| *s == "functions")?;
     Some(format!("{}/", segments[..=at].join("/")))
+}
+
+/// The service's `assets/` directory for a file below its `functions/` (or `assets/`).
+fn assets_root(path: &str) -> Option<String> {
+    let directory = parent(path);
+    let segments: Vec<&str> = directory.split('/').collect();
+    let at = segments
+        .iter()
+        .rposition(|s| *s == "functions" || *s == "assets")?;
+    let service = segments[..at].join("/");
+    Some(if service.is_empty() {
+        "assets/".to_string()
+    } else {
+        format!("{service}/assets/")
+    })
+}
+
+/// A path as written, with each extension, and as a directory's `index` file.
+fn with_extensions(joined: String) -> Vec<String> {
+    let mut candidates = vec![joined.clone()];
+    candidates.extend(EXTENSIONS.iter().map(|ext| format!("{joined}{ext}")));
+    candidates.extend(EXTENSIONS.iter().map(|ext| format!("{joined}/index{ext}")));
+    candidates
 }
 
 fn parent(path: &str) -> &str {

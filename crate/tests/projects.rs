@@ -18,7 +18,8 @@ const SEED: u64 = 1;
 /// the reason. The test fails when one of them starts to match: then remove it from this list.
 const KNOWN_GAPS: &[(&str, &str)] = &[];
 
-/// Source files, by extension; everything else in a case (README, package.json) is ignored.
+/// Source files, by extension, and `tsconfig.json`/`jsconfig.json` (their import aliases);
+/// everything else in a case (README, package.json) is ignored.
 const SOURCE_EXTENSIONS: &[&str] = &["js", "jsx", "ts", "tsx", "mjs", "cjs"];
 /// Env files read first: the committed templates (as hosts do, see `project::env_values`).
 const ENV_TEMPLATES: &[&str] = &[".env.example", ".env.sample"];
@@ -80,7 +81,8 @@ fn read_case(dir: &Path) -> Case {
             continue;
         }
         let extension = name.rsplit('.').next().unwrap_or("");
-        if !SOURCE_EXTENSIONS.contains(&extension) {
+        let ts_config = name == "tsconfig.json" || name == "jsconfig.json";
+        if !SOURCE_EXTENSIONS.contains(&extension) && !ts_config {
             continue;
         }
         // The repository itself must stay clean: stored text holds holes, not credentials.
