@@ -240,6 +240,22 @@ impl<'a> Ctx<'a> {
         self.file
     }
 
+    /// The object literal a local name holds where it is used at `at`: its last declaration
+    /// in the innermost enclosing function, before `at` (see `Consts::local_object`).
+    pub fn local_object(
+        &self,
+        name: &swc_atoms::Atom,
+        at: swc_common::BytePos,
+    ) -> Option<&crate::fold::LocalObject> {
+        let from = self.functions.last().map_or(0, |f| f.start + self.base);
+        self.folder.consts.local_object(name, from, at.0)
+    }
+
+    /// Whether `name` is a function parameter somewhere in the file.
+    pub fn is_param(&self, name: &swc_atoms::Atom) -> bool {
+        self.folder.consts.is_param(name)
+    }
+
     /// The folder of this file.
     pub fn folder(&self) -> &Folder<'a> {
         &self.folder

@@ -258,14 +258,139 @@ const PAYLOAD_KEYS: &[&str] = &[
     "password",
 ];
 
-/// True when part of what the request sends is not visible at the call: an options argument
-/// or a body/headers value that is a variable, or an object spread into the options.
-pub fn opaque(request: &Request) -> bool {
-    request.lib.configured_elsewhere()
-        || request
-            .options
-            .iter()
-            .any(|o| opaque_options(o, PAYLOAD_KEYS))
+/// What a request's body, query and headers show of the Flex user token.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Payload {
+    /// Everything is visible here, and carries no token (a key that does is noted by the rule).
+    Visible,
+    /// Everything is visible except an object a caller passes in and this function spreads
+    /// into the payload.
+    FromCaller,
+    /// Part of it is not visible here (a variable of unknown content, a member, an import).
+    Hidden,
+    /// A local object the request sends carries a `Token` or `Authorization` key.
+    Token,
+}
+
+/// `Token`, or an `Authorization` header: a key that can carry the Flex user token.
+pub fn carries_token(key: &str) -> bool {
+    key == "Token" || key.eq_ignore_ascii_case("authorization")
+}
+
+/// Deepest chain of local objects spread into each other that is followed.
+const MAX_PAYLOAD_DEPTH: u32 = 4;
+
+/// What the request at `at` sends, looking through local objects declared in the same function
+/// (`const body = { a, b }; fetch(url, { body: JSON.stringify(body) })`).
+pub fn payload(ctx: &Ctx, request: &Request, at: swc_common::BytePos) -> Payload {
+    if request.lib.configured_elsewhere() {
+        return Payload::Hidden;
+    }
+    request
+        .options
+        .iter()
+        .map(|o| match o {
+            Expr::Object(object) => object_payload(ctx, object, at, 0, true),
+            other => value_payload(ctx, other, at, 0),
+        })
+        .max()
+        .unwrap_or(Payload::Visible)
+}
+
+/// An options object: only its payload keys matter (`options`), or every key of a body.
+fn object_payload(
+    ctx: &Ctx,
+    object: &ObjectLit,
+    at: swc_common::BytePos,
+    depth: u32,
+    options: bool,
+) -> Payload {
+    object
+        .props
+        .iter()
+        .map(|prop| match prop {
+            PropOrSpread::Spread(spread) => spread_payload(ctx, &spread.expr, at, depth),
+            PropOrSpread::Prop(prop) => match &**prop {
+                Prop::KeyValue(kv) => match key_name(&kv.key) {
+                    Some(key) if options && PAYLOAD_KEYS.contains(&&*key) => {
+                        value_payload(ctx, &kv.value, at, depth)
+                    }
+                    _ => Payload::Visible,
+                },
+                Prop::Shorthand(ident) if options && PAYLOAD_KEYS.contains(&&*ident.sym) => {
+                    value_payload(ctx, &Expr::Ident(ident.clone()), at, depth)
+                }
+                _ => Payload::Visible,
+            },
+        })
+        .max()
+        .unwrap_or(Payload::Visible)
+}
+
+fn value_payload(ctx: &Ctx, expr: &Expr, at: swc_common::BytePos, depth: u32) -> Payload {
+    if depth > MAX_PAYLOAD_DEPTH {
+        return Payload::Hidden;
+    }
+    match expr {
+        Expr::Ident(ident) => local_payload(ctx, &ident.sym, at, depth).unwrap_or(Payload::Hidden),
+        Expr::Paren(p) => value_payload(ctx, &p.expr, at, depth),
+        Expr::Call(call) => call.args.first().map_or(Payload::Visible, |a| {
+            value_payload(ctx, &a.expr, at, depth + 1)
+        }),
+        Expr::New(new) => new
+            .args
+            .as_deref()
+            .and_then(<[ExprOrSpread]>::first)
+            .map_or(Payload::Visible, |a| {
+                value_payload(ctx, &a.expr, at, depth + 1)
+            }),
+        Expr::Object(object) => object_payload(ctx, object, at, depth + 1, false),
+        Expr::Member(_) | Expr::OptChain(_) => Payload::Hidden,
+        _ => Payload::Visible,
+    }
+}
+
+fn spread_payload(ctx: &Ctx, expr: &Expr, at: swc_common::BytePos, depth: u32) -> Payload {
+    let Expr::Ident(ident) = expr else {
+        return Payload::Hidden;
+    };
+    if let Some(payload) = local_payload(ctx, &ident.sym, at, depth) {
+        return payload;
+    }
+    if ctx.is_param(&ident.sym) {
+        Payload::FromCaller
+    } else {
+        Payload::Hidden
+    }
+}
+
+/// The payload of a local object, if the name is one here.
+fn local_payload(
+    ctx: &Ctx,
+    name: &swc_atoms::Atom,
+    at: swc_common::BytePos,
+    depth: u32,
+) -> Option<Payload> {
+    let object = ctx.local_object(name, at)?;
+    if depth >= MAX_PAYLOAD_DEPTH || object.partial {
+        return Some(Payload::Hidden);
+    }
+    if object.keys.iter().any(|k| carries_token(k)) {
+        return Some(Payload::Token);
+    }
+    let spreads = object.spreads.iter().map(|spread| match spread {
+        Some(name) => spread_payload(
+            ctx,
+            &Expr::Ident(swc_ecma_ast::Ident::new_no_ctxt(
+                name.clone(),
+                swc_common::DUMMY_SP,
+            )),
+            at,
+            depth + 1,
+        ),
+        None => Payload::Hidden,
+    });
+    Some(spreads.max().unwrap_or(Payload::Visible))
 }
 
 /// Keys of request options that can carry credentials (the Flex user token included).
