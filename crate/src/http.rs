@@ -291,6 +291,14 @@ pub fn payload(ctx: &Ctx, request: &Request, at: swc_common::BytePos) -> Payload
         .iter()
         .map(|o| match o {
             Expr::Object(object) => object_payload(ctx, object, at, 0, true),
+            // Options in a local (`const options = { method, body: … }`): only their keys are
+            // kept, so a payload key there hides its value.
+            Expr::Ident(ident) => match ctx.local_object(&ident.sym, at) {
+                Some(local) if local.keys.iter().any(|k| PAYLOAD_KEYS.contains(&&**k)) => {
+                    Payload::Hidden
+                }
+                _ => value_payload(ctx, o, at, 0),
+            },
             other => value_payload(ctx, other, at, 0),
         })
         .max()
