@@ -170,9 +170,10 @@ struct Resolver<'a> {
     aliases: Vec<(String, &'a Aliases)>,
     /// Re-export steps left for the whole project: `export *` chains can fan out.
     reexport_budget: Cell<u32>,
-    /// Whether an export (file, name) applies the validator, once known: wrappers that call
-    /// several wrappers each would otherwise be followed exponentially often.
-    validates: RefCell<HashMap<(String, String), bool>>,
+    /// Whether an export (file, name) applies the validator and whether it reaches the account,
+    /// once known: wrappers that call several wrappers each would otherwise be followed
+    /// exponentially often.
+    validates: RefCell<HashMap<(String, String), (bool, bool)>>,
 }
 
 impl<'a> Resolver<'a> {
@@ -304,22 +305,44 @@ impl<'a> Resolver<'a> {
             return self.reexported(target, name, depth);
         };
         let value = match &export.value {
-            Value::Wrapper { validates, through } => {
+            Value::Wrapper {
+                validates,
+                through,
+                account,
+            } => {
                 let key = (target.to_string(), name.to_string());
                 let known = self.validates.borrow().get(&key).copied();
-                let validates = match known {
+                let (validates, account) = match known {
                     Some(known) => known,
                     None => {
                         // Provisionally false, so a cycle back to this export ends here.
-                        self.validates.borrow_mut().insert(key.clone(), false);
-                        let found = *validates || self.validates_through(target, through, depth);
-                        self.validates.borrow_mut().insert(key, found);
-                        found
+                        self.validates
+                            .borrow_mut()
+                            .insert(key.clone(), (false, false));
+                        let validates = *validates
+                            || self.through_any(target, through, depth, &|v| {
+                                matches!(
+                                    v,
+                                    Value::Wrapper {
+                                        validates: true,
+                                        ..
+                                    }
+                                )
+                            });
+                        let account = *account
+                            || self.through_any(target, through, depth, &|v| {
+                                matches!(v, Value::Wrapper { account: true, .. })
+                            });
+                        self.validates
+                            .borrow_mut()
+                            .insert(key, (validates, account));
+                        (validates, account)
                     }
                 };
                 Value::Wrapper {
                     validates,
                     through: Vec::new(),
+                    account,
                 }
             }
             other => other.clone(),
@@ -383,8 +406,15 @@ impl<'a> Resolver<'a> {
     }
 
     /// Whether any of the wrappers a function calls (local names of `file`'s imports, or
-    /// `ns.name` through a namespace) applies the validator.
-    fn validates_through(&self, file: &str, through: &[String], depth: u32) -> bool {
+    /// `ns.name` through a namespace) is one `wanted` holds for (applies the validator, reaches
+    /// the account).
+    fn through_any(
+        &self,
+        file: &str,
+        through: &[String],
+        depth: u32,
+        wanted: &dyn Fn(&Value) -> bool,
+    ) -> bool {
         if depth >= MAX_WRAPPER_DEPTH || through.is_empty() {
             return false;
         }
@@ -410,13 +440,8 @@ impl<'a> Resolver<'a> {
                         },
                         (_, imported) => imported.clone(),
                     };
-                    matches!(
-                        self.imported(target, &imported, depth + 1).map(|r| r.value),
-                        Some(Value::Wrapper {
-                            validates: true,
-                            ..
-                        })
-                    )
+                    self.imported(target, &imported, depth + 1)
+                        .is_some_and(|r| wanted(&r.value))
                 })
         })
     }
@@ -713,7 +738,7 @@ mod tests {
                 (
                     "svc/functions/flex/open.js",
                     "const helper = require(Runtime.getFunctions()['common/helper'].path);\n\
-                     exports.handler = helper.prepareOpenFunction([], async (context, event, callback) => callback(null, {}));\n",
+                     exports.handler = helper.prepareOpenFunction([], async (context, event, callback) => callback(null, await context.getTwilioClient().calls.list()));\n",
                 ),
                 ("plugin/src/config.js", "export const ENDPOINTS = { tasks: 'https://svc-1234.twil.io/tasks' };\n"),
                 (

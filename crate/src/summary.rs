@@ -40,6 +40,10 @@ pub enum Value {
         validates: bool,
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         through: Vec<String>,
+        /// It reaches the account: the Twilio client, `context` credentials, `process.env`,
+        /// Sync (see [`reaches_account`]), directly or through a function it imports.
+        #[serde(default)]
+        account: bool,
     },
     /// A client instance or request helper that sends requests for its callers.
     Requester(crate::http::Requester),
@@ -296,6 +300,7 @@ pub fn summarize(
         local_values: BTreeMap::new(),
         exported_functions: Vec::new(),
         calls: Vec::new(),
+        account_at: Vec::new(),
     };
     program.visit_with(&mut collector);
     collector.reexport_imports();
@@ -336,6 +341,8 @@ struct Collector<'a, 'f> {
     exported_functions: Vec<(String, FunctionRef, u32)>,
     /// Every call: callee (a local name, or `.functionValidator` for a member call) and position.
     calls: Vec<(String, u32)>,
+    /// Where the file reaches the account (see [`reaches_account`]).
+    account_at: Vec<u32>,
 }
 
 enum FunctionRef {
@@ -604,6 +611,7 @@ impl Collector<'_, '_> {
                             let value = Value::Wrapper {
                                 validates: false,
                                 through: vec![local.clone()],
+                                account: false,
                             };
                             self.summary
                                 .exports
@@ -623,9 +631,14 @@ impl Collector<'_, '_> {
                 .collect();
             through.sort();
             through.dedup();
+            let account = self
+                .account_at
+                .iter()
+                .any(|at| (range.0..range.1).contains(at));
             let value = Value::Wrapper {
                 validates: validates(range, &self.calls, &self.validator_names),
                 through,
+                account,
             };
             self.summary
                 .exports
@@ -651,6 +664,33 @@ fn unparen(expr: &Expr) -> &Expr {
         Expr::TsNonNull(e) => unparen(&e.expr),
         _ => expr,
     }
+}
+
+/// `context` properties that hold no credential and reach nothing of the account.
+const HARMLESS_CONTEXT: &[&str] = &["PATH", "DOMAIN_NAME", "SERVICE_SID", "ENVIRONMENT_SID"];
+
+/// Code in a Function that reaches the account: `context.getTwilioClient()` and every other
+/// `context` value but a few harmless ones (credentials and configuration live there),
+/// `process.env` (the same values), `Runtime.getSync()`, and any `…client.x` (a Twilio client
+/// handed over by a wrapper or a helper).
+pub fn reaches_account(member: &MemberExpr) -> bool {
+    let MemberProp::Ident(prop) = &member.prop else {
+        return false;
+    };
+    match unparen(&member.obj) {
+        Expr::Ident(object) if object.sym == *"context" => !HARMLESS_CONTEXT.contains(&&*prop.sym),
+        Expr::Ident(object) if object.sym == *"Runtime" => prop.sym == *"getSync",
+        Expr::Ident(object) if object.sym == *"process" => prop.sym == *"env",
+        Expr::Ident(object) => object.sym.to_ascii_lowercase().ends_with("client"),
+        _ => false,
+    }
+}
+
+/// A call that hands `context` (and so the account) to a function: `twilioExecute(context, …)`.
+pub fn passes_context(call: &CallExpr) -> bool {
+    call.args
+        .iter()
+        .any(|a| matches!(&*a.expr, Expr::Ident(i) if i.sym == *"context"))
 }
 
 /// The local name a call may send a request through: `x.get(…)` and other HTTP verbs, or
@@ -967,7 +1007,19 @@ impl Visit for Collector<'_, '_> {
         assign.visit_children_with(self);
     }
 
+    fn visit_member_expr(&mut self, member: &MemberExpr) {
+        if reaches_account(member) {
+            self.account_at
+                .push(member.span.lo.0.saturating_sub(self.base));
+        }
+        member.visit_children_with(self);
+    }
+
     fn visit_call_expr(&mut self, call: &CallExpr) {
+        if passes_context(call) {
+            self.account_at
+                .push(call.span.lo.0.saturating_sub(self.base));
+        }
         if let Some(name) = request_like(call) {
             self.request_calls.push(name);
         }

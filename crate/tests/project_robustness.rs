@@ -40,7 +40,7 @@ fn a_ten_thousand_deep_chain_of_wrappers_ends() {
     ));
     files.push((
         "svc/functions/api.js".into(),
-        "const { wrap } = require(Runtime.getFunctions()['w0'].path);\nexports.handler = wrap((context, event, callback) => callback(null, {}));\n".into(),
+        "const { wrap } = require(Runtime.getFunctions()['w0'].path);\nexports.handler = wrap((context, event, callback) => callback(null, context.getTwilioClient()));\n".into(),
     ));
     let started = std::time::Instant::now();
     let reports = lint(&files, vec![], &Options::default());
@@ -68,7 +68,7 @@ fn wide_wrappers_and_cycles_are_followed_once() {
     }
     files.push((
         "svc/functions/api.js".into(),
-        "const { a } = require(Runtime.getFunctions()['h0'].path);\nexports.handler = a((context, event, callback) => callback(null, {}));\n".into(),
+        "const { a } = require(Runtime.getFunctions()['h0'].path);\nexports.handler = a((context, event, callback) => callback(null, context.getTwilioClient()));\n".into(),
     ));
     let started = std::time::Instant::now();
     let reports = lint(&files, vec![], &Options::default());
