@@ -313,10 +313,17 @@ impl super::Rule for FunctionWithoutTokenValidator {
     }
 
     fn check_call(&self, ctx: &mut Ctx, call: &CallExpr) {
-        let helper_reaches_account = matches!(
-            resolved_callee(ctx, call),
-            Some(Value::Wrapper { account: true, .. })
-        );
+        // A wrapper a handler is passed to (`prepareStudioFunction(params, async (context…) =>
+        // …)`) hands the handler its own `context`; what the handler does is judged by itself.
+        let wraps_a_handler = call
+            .args
+            .iter()
+            .any(|a| matches!(&*a.expr, Expr::Arrow(_) | Expr::Fn(_)));
+        let helper_reaches_account = !wraps_a_handler
+            && matches!(
+                resolved_callee(ctx, call),
+                Some(Value::Wrapper { account: true, .. })
+            );
         if passes_context(call) || helper_reaches_account {
             let span = ctx.span(call.span);
             ctx.note(ACCOUNT, span);
