@@ -8,21 +8,11 @@ use libfuzzer_sys::fuzz_target;
 fuzz_target!(|data: &[u8]| {
     let source = String::from_utf8_lossy(data);
     // The first byte picks the syntax, so one input explores all three.
-    let file =
-        ["plugin.js", "plugin.ts", "Plugin.tsx"][data.first().map_or(0, |b| *b as usize % 3)];
-    let report = scan(
-        &source,
-        &Options {
-            filename: Some(file.into()),
-            ..Default::default()
-        },
-    );
+    let file = ["plugin.js", "plugin.ts", "Plugin.tsx"][data.first().map_or(0, |b| *b as usize % 3)];
+    let report = scan(&source, &Options { filename: Some(file.into()), ..Default::default() });
     // `scan` turns a panic into an `internal-error` report (and libFuzzer's hook aborts on it).
     assert!(
-        report
-            .diagnostics
-            .iter()
-            .all(|d| d.code != "internal-error"),
+        report.diagnostics.iter().all(|d| d.code != "internal-error"),
         "{file}: internal error"
     );
     if let Err(violation) = invariants::check(&source, file, &report) {
