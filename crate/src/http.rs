@@ -888,6 +888,12 @@ pub struct Requester {
     /// It sends the Flex user token.
     #[serde(default)]
     pub user_token: bool,
+    /// An imported name (`TASKROUTER_BASE`, `hosts.REST.api`) the base URL starts with, when the
+    /// file alone does not determine it: `base` is then what follows that name, and the project
+    /// stage puts the name's value in front.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub base_from: Option<String>,
 }
 
 /// The requesters a file defines, by local name (and, for a function written inline in an
@@ -972,6 +978,7 @@ impl RequesterFinder<'_, '_> {
             url_arg: Some(arg),
             auth: frame.auth,
             user_token: frame.user_token,
+            base_from: None,
         };
         if let Some(name) = frame.name {
             let line = self.line(frame.start);
@@ -1018,12 +1025,67 @@ impl RequesterFinder<'_, '_> {
         self.frames[at].url = Some((base, arg));
     }
 
+    /// A client instance (`axios.create({ baseURL })`) whose base URL names a host.
+    fn client(&self, request: &Request) -> Option<Requester> {
+        let mut base = url_prefix(self.ctx, request.url).unwrap_or_default();
+        let mut base_from = None;
+        if host(&base).is_none() {
+            // `${TASKROUTER_BASE}/Workspaces`: the host is in another module.
+            let UrlSrc::Joined(Some(expr), _) = request.url else {
+                return None;
+            };
+            base_from = Some(leading_name(expr)?);
+            base = base.strip_prefix(UNKNOWN)?.to_string();
+            if let Some(cut) = base.find(UNKNOWN) {
+                base.truncate(cut);
+            }
+        }
+        let auth = request
+            .options
+            .iter()
+            .any(|o| opaque_options(o, AUTH_KEYS) || has_auth_key(o));
+        Some(Requester {
+            base,
+            url_arg: None,
+            auth,
+            user_token: false,
+            base_from,
+        })
+    }
+
     fn mark(&mut self, auth: bool, user_token: bool) {
         if let Some(frame) = self.frames.last_mut() {
             frame.auth |= auth;
             frame.user_token |= user_token;
         }
     }
+}
+
+/// The name a URL starts with: `BASE`, `hosts.REST.api`, `` `${BASE}/x` ``, `BASE + "/x"`.
+fn leading_name(expr: &Expr) -> Option<String> {
+    match unparen(expr) {
+        Expr::Ident(ident) => Some(ident.sym.to_string()),
+        Expr::Member(member) => {
+            let MemberProp::Ident(prop) = &member.prop else {
+                return None;
+            };
+            let object = leading_name(&member.obj)?;
+            Some(format!("{object}.{}", prop.sym))
+        }
+        Expr::Tpl(tpl) => {
+            let first = tpl.quasis.first()?;
+            if !first.raw.is_empty() {
+                return None;
+            }
+            leading_name(tpl.exprs.first()?)
+        }
+        Expr::Bin(bin) if bin.op == BinaryOp::Add => leading_name(add_operands(expr)[0]),
+        _ => None,
+    }
+}
+
+fn add_operands(expr: &Expr) -> Vec<&Expr> {
+    crate::fold::add_operands(expr)
 }
 
 /// The names a URL expression is built from (`url`, `${BASE}${path}`, `base + path`).
@@ -1063,18 +1125,7 @@ impl Visit for RequesterFinder<'_, '_> {
             Some(Expr::Call(call)) => {
                 if let (Some(name), Some(request)) = (name, from_call(call)) {
                     if request.factory && self.found.by_name.len() < MAX_REQUESTERS {
-                        let base = url_prefix(self.ctx, request.url).unwrap_or_default();
-                        if host(&base).is_some() {
-                            let auth = request
-                                .options
-                                .iter()
-                                .any(|o| opaque_options(o, AUTH_KEYS) || has_auth_key(o));
-                            let requester = Requester {
-                                base,
-                                url_arg: None,
-                                auth,
-                                user_token: false,
-                            };
+                        if let Some(requester) = self.client(&request) {
                             let line = self.line(self.offset(declarator.span));
                             self.found.by_name.insert(name, (requester, line));
                         }
@@ -1109,11 +1160,17 @@ impl Visit for RequesterFinder<'_, '_> {
     }
 
     fn visit_call_expr(&mut self, call: &CallExpr) {
-        if !self.frames.is_empty() {
-            if let Some(request) = from_call(call) {
-                if !request.factory {
-                    self.request(&request);
+        if let Some(request) = from_call(call) {
+            if request.factory {
+                // `export default axios.create(…)`: found by where the call starts.
+                if let Some(requester) = self.client(&request) {
+                    if self.found.by_function.len() < MAX_REQUESTERS {
+                        let start = self.offset(call.span);
+                        self.found.by_function.insert(start, requester);
+                    }
                 }
+            } else if !self.frames.is_empty() {
+                self.request(&request);
             }
         }
         self.pending_name = None;

@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
+use crate::http::Requester;
 use crate::summary::{Aliases, FileSummary, Imported, Value};
 
 /// One file of the project: its path relative to the project root, and its summary.
@@ -345,12 +346,46 @@ impl<'a> Resolver<'a> {
                     account,
                 }
             }
+            Value::Requester(requester) => {
+                Value::Requester(self.requester_base(target, requester, depth))
+            }
             other => other.clone(),
         };
         Some(Resolved {
             value,
             from: format!("{target}:{}", export.line),
         })
+    }
+
+    /// A client whose base URL starts with an imported name: that name's value in front.
+    fn requester_base(&self, file: &str, requester: &Requester, depth: u32) -> Requester {
+        let mut resolved = requester.clone();
+        let Some(name) = &requester.base_from else {
+            return resolved;
+        };
+        resolved.base_from = None;
+        if depth >= MAX_WRAPPER_DEPTH {
+            return resolved;
+        }
+        let mut path = name.split('.');
+        let root = path.next().unwrap_or_default();
+        let summary = self.by_path.get(file);
+        let import = summary.and_then(|s| s.imports.iter().find(|i| i.local == root));
+        let value = import.and_then(|import| {
+            let target = self.target(file, &import.specifier)?;
+            let mut value = self.imported(target, &import.imported, depth + 1)?.value;
+            for key in path {
+                let Value::Object { mut fields } = value else {
+                    return None;
+                };
+                value = fields.remove(key)?;
+            }
+            Some(value)
+        });
+        if let Some(Value::Url { value }) = value {
+            resolved.base = format!("{value}{}", requester.base);
+        }
+        resolved
     }
 
     /// A name a module passes on from another (`export { a } from`, `export * from`).

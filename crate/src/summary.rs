@@ -421,6 +421,11 @@ impl Collector<'_, '_> {
                 .by_function
                 .get(&self.range(function.function.span).0)
                 .cloned(),
+            Expr::Call(call) => self
+                .requesters
+                .by_function
+                .get(&self.range(call.span).0)
+                .cloned(),
             _ => None,
         }
     }
