@@ -896,8 +896,9 @@ pub struct Requester {
     pub base_from: Option<String>,
 }
 
-/// The requesters a file defines, by local name (and, for a function written inline in an
-/// export, by the offset where the function starts), with the line each is defined on.
+/// The requesters a file defines: by name for module-level declarations (with the line each is
+/// defined on), and by the offset where the function or `create` call starts, for one written
+/// inline in an export.
 #[derive(Default)]
 pub struct Requesters {
     pub by_name: HashMap<String, (Requester, u32)>,
@@ -1119,7 +1120,9 @@ fn pat_name(pat: &swc_ecma_ast::Pat) -> Option<String> {
 
 impl Visit for RequesterFinder<'_, '_> {
     fn visit_var_declarator(&mut self, declarator: &swc_ecma_ast::VarDeclarator) {
-        let name = pat_name(&declarator.name);
+        // Names are looked up file-wide, so only module-level ones are requesters by name (a
+        // bundle reuses one minified name in every scope).
+        let name = pat_name(&declarator.name).filter(|_| self.frames.is_empty());
         match declarator.init.as_deref().map(unparen) {
             Some(Expr::Arrow(_) | Expr::Fn(_)) => self.pending_name = name,
             Some(Expr::Call(call)) => {
@@ -1138,7 +1141,10 @@ impl Visit for RequesterFinder<'_, '_> {
     }
 
     fn visit_fn_decl(&mut self, function: &swc_ecma_ast::FnDecl) {
-        self.pending_name = Some(function.ident.sym.to_string());
+        self.pending_name = self
+            .frames
+            .is_empty()
+            .then(|| function.ident.sym.to_string());
         function.function.visit_with(self);
     }
 

@@ -127,6 +127,8 @@ mod tests {
     use crate::rules::testing::{assert_clean, assert_flags, snapshot};
 
     const FLAGS: &[&str] = &[
+        // Through a module-level request helper of the same file.
+        "const requestJson = (url, init) => fetch(url, init).then((r) => r.json());\nrequestJson('https://api.twilio.com/2010-04-01/Accounts.json');",
         // The body is a variable, but nothing that could authenticate as the agent is hidden.
         r#"const s = "x"; fetch("https://api.twilio.com/2010-04-01/Accounts.json", { body: s }); const t = "token";"#,
         // fetch: literal, template, const concat, window.fetch, bare host.
@@ -174,6 +176,8 @@ mod tests {
     ];
 
     const CLEAN: &[&str] = &[
+        // A name that requests in one scope is another function elsewhere (a bundle's `e`).
+        "function a() { const e = (t) => fetch(t); return e; }\nfunction b() { const e = (u) => u.toUpperCase(); return e('https://api.twilio.com/2010-04-01'); }",
         r#"fetch("https://example-1234.twil.io/send-sms", { method: "POST" });"#,
         // Strings that are never requested.
         r#"const docs = "https://api.twilio.com/2010-04-01/Accounts.json";"#,
