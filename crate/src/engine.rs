@@ -124,6 +124,8 @@ pub struct Ctx<'a> {
     env_used: RefCell<Option<String>>,
     /// Where the file runs (resolved once: configured globs are matched per call otherwise).
     runtime: crate::Runtime,
+    /// Client instances and request helpers the file defines (plugin code only).
+    requesters: crate::http::Requesters,
 }
 
 impl<'a> Ctx<'a> {
@@ -146,7 +148,13 @@ impl<'a> Ctx<'a> {
             needs_context: Cell::new(false),
             env_used: RefCell::new(None),
             runtime: options.runtime(),
+            requesters: crate::http::Requesters::default(),
         }
+    }
+
+    /// The client instances and request helpers this file defines.
+    pub fn requesters(&self) -> &crate::http::Requesters {
+        &self.requesters
     }
 
     /// The innermost function around the node being checked (the whole file at top level).
@@ -172,7 +180,7 @@ impl<'a> Ctx<'a> {
     /// A finding reported by the same hook names it as related.
     pub fn imported(&self, name: &str) -> Option<&crate::project::Resolved> {
         let resolved = self.options.context.get(name)?;
-        let what = match resolved.value {
+        let what = match &resolved.value {
             crate::summary::Value::Url { .. } => format!("URL `{name}` is defined here"),
             crate::summary::Value::Object { .. } => format!("`{name}` is defined here"),
             crate::summary::Value::Wrapper {
@@ -182,6 +190,12 @@ impl<'a> Ctx<'a> {
             }
             crate::summary::Value::Wrapper { .. } => {
                 format!("`{name}` is defined here, and does not validate the Flex token")
+            }
+            crate::summary::Value::Requester(requester) if requester.auth => {
+                format!("`{name}` is defined here, and adds the credentials to its requests")
+            }
+            crate::summary::Value::Requester(_) => {
+                format!("`{name}` is defined here, and sends the request")
             }
         };
         let (file, line) = resolved
@@ -224,6 +238,27 @@ impl<'a> Ctx<'a> {
 
     pub fn file(&self) -> &str {
         self.file
+    }
+
+    /// The object literal a local name holds where it is used at `at`: its last declaration
+    /// in the innermost enclosing function, before `at` (see `Consts::local_object`).
+    pub fn local_object(
+        &self,
+        name: &swc_atoms::Atom,
+        at: swc_common::BytePos,
+    ) -> Option<&crate::fold::LocalObject> {
+        let from = self.functions.last().map_or(0, |f| f.start + self.base);
+        self.folder.consts.local_object(name, from, at.0)
+    }
+
+    /// Whether `name` is a function parameter somewhere in the file.
+    pub fn is_param(&self, name: &swc_atoms::Atom) -> bool {
+        self.folder.consts.is_param(name)
+    }
+
+    /// The folder of this file.
+    pub fn folder(&self) -> &Folder<'a> {
+        &self.folder
     }
 
     /// The initialiser of an unambiguous binding that may fold, if any.
@@ -915,6 +950,13 @@ fn jsx_namespaced_member(source: &str) -> Option<usize> {
     None
 }
 
+/// `tsconfig.json`, `jsconfig.json` (and `tsconfig.app.json`-style variants): their
+/// `baseUrl` and `paths` tell the project stage how imports resolve.
+fn is_ts_config(file: &str) -> bool {
+    let name = file.rsplit(['/', '\\']).next().unwrap_or(file);
+    (name.starts_with("tsconfig") || name.starts_with("jsconfig")) && name.ends_with(".json")
+}
+
 /// Scan one source. Never panics on any input.
 pub fn run(source: &str, options: &Options) -> Report {
     let file = options.filename.as_deref().unwrap_or("<input>");
@@ -975,6 +1017,9 @@ pub fn run(source: &str, options: &Options) -> Report {
                 file,
                 options,
             );
+            if runtime == crate::Runtime::Plugin {
+                ctx.requesters = crate::http::requesters(&parsed.program, &ctx, &index);
+            }
             parsed
                 .program
                 .visit_with(&mut Walker::new(&mut ctx, &rules, &shapes));
@@ -982,12 +1027,12 @@ pub fn run(source: &str, options: &Options) -> Report {
             if options.summarize {
                 let mut facts = crate::summary::summarize(
                     &parsed.program,
-                    &ctx.folder,
+                    &ctx,
                     parsed.base,
                     &index,
-                    runtime == crate::Runtime::Function,
+                    matches!(runtime, crate::Runtime::Function | crate::Runtime::Asset),
                 );
-                facts.needs_context = ctx.needs_context.get();
+                facts.needs_context |= ctx.needs_context.get();
                 summary = Some(facts);
             }
             if ctx.folder.exhausted() {
@@ -1084,6 +1129,9 @@ pub fn run(source: &str, options: &Options) -> Report {
         suppressed,
         summary: options.summarize.then(|| crate::summary::FileSummary {
             runtime: Some(runtime),
+            aliases: is_ts_config(file)
+                .then(|| crate::summary::aliases(source))
+                .flatten(),
             ..summary.unwrap_or_default()
         }),
     };

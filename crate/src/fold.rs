@@ -47,7 +47,31 @@ pub struct Consts {
     /// `process.env.X`), by name, when no binding of the name is reassigned: every initialiser
     /// (a name declared in each method of a class has several), for URL lookups only.
     url_declarations: FxHashMap<Atom, Vec<Expr>>,
+    /// Object literals bound to a name (`const body = { a, b }`), each declaration with where
+    /// it starts, when no binding of the name is reassigned and no property is set later: what
+    /// a request sends when its body is such a local (see `http::payload`).
+    local_objects: FxHashMap<Atom, Vec<LocalObject>>,
+    /// Names whose object is changed after its declaration (`body.Token = …`,
+    /// `Object.assign(body, …)`).
+    mutated: rustc_hash::FxHashSet<Atom>,
+    /// Names bound as a function parameter somewhere in the file.
+    params: rustc_hash::FxHashSet<Atom>,
 }
+
+/// The keys of an object literal bound to a name (see `Consts::local_objects`).
+#[derive(Debug)]
+pub struct LocalObject {
+    /// Where the declaration starts (source position, as swc counts it).
+    pub at: u32,
+    pub keys: Vec<Atom>,
+    /// Spread sources: a name, or `None` for any other expression.
+    pub spreads: Vec<Option<Atom>>,
+    /// A computed key or a method: the keys are not all known.
+    pub partial: bool,
+}
+
+/// Most properties of a local object kept (larger literals are data, not request bodies).
+const MAX_OBJECT_KEYS: usize = 64;
 
 /// Most declarations of one name kept for [`Consts::url_declarations`].
 const MAX_DECLARATIONS: usize = 8;
@@ -65,7 +89,28 @@ impl Consts {
             inits.len() <= MAX_DECLARATIONS
                 && bound.get(name).copied().unwrap_or(0) as usize == inits.len()
         });
+        let mutated = std::mem::take(&mut consts.mutated);
+        consts.local_objects.retain(|name, objects| {
+            objects.len() <= MAX_DECLARATIONS
+                && !mutated.contains(name)
+                && bound.get(name).copied().unwrap_or(0) as usize == objects.len()
+        });
         consts
+    }
+
+    /// The object literal `name` is bound to by its last declaration in `from..to` (source
+    /// positions): the one a use at `to`, in a function starting at `from`, reads.
+    pub fn local_object(&self, name: &Atom, from: u32, to: u32) -> Option<&LocalObject> {
+        self.local_objects
+            .get(name)?
+            .iter()
+            .filter(|o| (from..to).contains(&o.at))
+            .max_by_key(|o| o.at)
+    }
+
+    /// Whether `name` is a function parameter somewhere in the file.
+    pub fn is_param(&self, name: &Atom) -> bool {
+        self.params.contains(name)
     }
 
     /// Every initialiser of a name whose declarations may hold a URL (see `url_declarations`).
@@ -115,6 +160,9 @@ impl Visit for Consts {
     fn visit_assign_expr(&mut self, assign: &swc_ecma_ast::AssignExpr) {
         use swc_ecma_ast::{AssignTarget, SimpleAssignTarget};
         if let AssignTarget::Simple(SimpleAssignTarget::Member(member)) = &assign.left {
+            if let Expr::Ident(object) = &*member.obj {
+                self.mutated.insert(object.sym.clone());
+            }
             if let (Expr::This(_), MemberProp::Ident(name)) = (&*member.obj, &member.prop) {
                 self.record_field(&name.sym, &assign.right);
             }
@@ -122,8 +170,79 @@ impl Visit for Consts {
         assign.visit_children_with(self);
     }
 
+    fn visit_call_expr(&mut self, call: &CallExpr) {
+        // `Object.assign(body, extra)` changes `body`.
+        if let Callee::Expr(callee) = &call.callee {
+            if let Expr::Member(member) = &**callee {
+                let assign = is_ident(&member.obj, "Object")
+                    && matches!(&member.prop, MemberProp::Ident(p) if p.sym == *"assign");
+                if let (true, Some(first)) = (assign, call.args.first()) {
+                    if let Expr::Ident(target) = &*first.expr {
+                        self.mutated.insert(target.sym.clone());
+                    }
+                }
+            }
+        }
+        call.visit_children_with(self);
+    }
+
+    fn visit_param(&mut self, param: &swc_ecma_ast::Param) {
+        if let Pat::Ident(ident) = &param.pat {
+            self.params.insert(ident.id.sym.clone());
+        }
+        param.visit_children_with(self);
+    }
+
+    fn visit_arrow_expr(&mut self, arrow: &swc_ecma_ast::ArrowExpr) {
+        for pat in &arrow.params {
+            if let Pat::Ident(ident) = pat {
+                self.params.insert(ident.id.sym.clone());
+            }
+        }
+        arrow.visit_children_with(self);
+    }
+
     fn visit_var_decl(&mut self, decl: &VarDecl) {
         for declarator in &decl.decls {
+            if let (Pat::Ident(name), Some(Expr::Object(object))) =
+                (&declarator.name, declarator.init.as_deref())
+            {
+                if object.props.len() <= MAX_OBJECT_KEYS {
+                    let mut local = LocalObject {
+                        at: declarator.span.lo.0,
+                        keys: Vec::new(),
+                        spreads: Vec::new(),
+                        partial: false,
+                    };
+                    for prop in &object.props {
+                        use swc_ecma_ast::{Prop, PropName, PropOrSpread};
+                        match prop {
+                            PropOrSpread::Spread(spread) => {
+                                local.spreads.push(match &*spread.expr {
+                                    Expr::Ident(ident) => Some(ident.sym.clone()),
+                                    _ => None,
+                                })
+                            }
+                            PropOrSpread::Prop(prop) => match &**prop {
+                                Prop::Shorthand(ident) => local.keys.push(ident.sym.clone()),
+                                Prop::KeyValue(kv) => match &kv.key {
+                                    PropName::Ident(key) => local.keys.push(key.sym.clone()),
+                                    PropName::Str(key) => {
+                                        local.keys.push(key.value.to_string_lossy().into())
+                                    }
+                                    PropName::Num(_) => {}
+                                    _ => local.partial = true,
+                                },
+                                _ => local.partial = true,
+                            },
+                        }
+                    }
+                    self.local_objects
+                        .entry(name.id.sym.clone())
+                        .or_default()
+                        .push(local);
+                }
+            }
             if let (Pat::Ident(name), Some(init)) = (&declarator.name, &declarator.init) {
                 if may_fold(init, 0) {
                     self.bindings

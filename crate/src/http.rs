@@ -4,10 +4,14 @@
 //! `function-call-without-token`; it only looks at the call node it is given (no walking).
 
 use std::borrow::Cow;
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+use swc_ecma_visit::{Visit, VisitWith};
 
 use swc_ecma_ast::{
-    BinaryOp, CallExpr, Callee, Expr, ExprOrSpread, Lit, MemberProp, NewExpr, ObjectLit, Prop,
-    PropName, PropOrSpread,
+    BinaryOp, CallExpr, Callee, Expr, ExprOrSpread, Lit, MemberExpr, MemberProp, NewExpr,
+    ObjectLit, Prop, PropName, PropOrSpread,
 };
 
 use crate::engine::Ctx;
@@ -47,6 +51,8 @@ pub enum UrlSrc<'a> {
     Expr(&'a Expr),
     /// A base URL and a path (`axios({ baseURL, url })`, `ky.create({ prefixUrl })`).
     Joined(Option<&'a Expr>, Option<&'a Expr>),
+    /// A requester's base URL, then the caller's path (`api.get(path)`, see [`Requester`]).
+    Based(&'a str, Option<&'a Expr>),
 }
 
 /// One request call.
@@ -252,14 +258,147 @@ const PAYLOAD_KEYS: &[&str] = &[
     "password",
 ];
 
-/// True when part of what the request sends is not visible at the call: an options argument
-/// or a body/headers value that is a variable, or an object spread into the options.
-pub fn opaque(request: &Request) -> bool {
-    request.lib.configured_elsewhere()
-        || request
-            .options
-            .iter()
-            .any(|o| opaque_options(o, PAYLOAD_KEYS))
+/// What a request's body, query and headers show of the Flex user token.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Payload {
+    /// Everything is visible here, and carries no token (a key that does is noted by the rule).
+    Visible,
+    /// Everything is visible except an object a caller passes in and this function spreads
+    /// into the payload.
+    FromCaller,
+    /// Part of it is not visible here (a variable of unknown content, a member, an import).
+    Hidden,
+    /// A local object the request sends carries a `Token` or `Authorization` key.
+    Token,
+}
+
+/// `Token`, or an `Authorization` header: a key that can carry the Flex user token.
+pub fn carries_token(key: &str) -> bool {
+    key == "Token" || key.eq_ignore_ascii_case("authorization")
+}
+
+/// Deepest chain of local objects spread into each other that is followed.
+const MAX_PAYLOAD_DEPTH: u32 = 4;
+
+/// What the request at `at` sends, looking through local objects declared in the same function
+/// (`const body = { a, b }; fetch(url, { body: JSON.stringify(body) })`).
+pub fn payload(ctx: &Ctx, request: &Request, at: swc_common::BytePos) -> Payload {
+    if request.lib.configured_elsewhere() {
+        return Payload::Hidden;
+    }
+    request
+        .options
+        .iter()
+        .map(|o| match o {
+            Expr::Object(object) => object_payload(ctx, object, at, 0, true),
+            // Options in a local (`const options = { method, body: … }`): only their keys are
+            // kept, so a payload key there hides its value.
+            Expr::Ident(ident) => match ctx.local_object(&ident.sym, at) {
+                Some(local) if local.keys.iter().any(|k| PAYLOAD_KEYS.contains(&&**k)) => {
+                    Payload::Hidden
+                }
+                _ => value_payload(ctx, o, at, 0),
+            },
+            other => value_payload(ctx, other, at, 0),
+        })
+        .max()
+        .unwrap_or(Payload::Visible)
+}
+
+/// An options object: only its payload keys matter (`options`), or every key of a body.
+fn object_payload(
+    ctx: &Ctx,
+    object: &ObjectLit,
+    at: swc_common::BytePos,
+    depth: u32,
+    options: bool,
+) -> Payload {
+    object
+        .props
+        .iter()
+        .map(|prop| match prop {
+            PropOrSpread::Spread(spread) => spread_payload(ctx, &spread.expr, at, depth),
+            PropOrSpread::Prop(prop) => match &**prop {
+                Prop::KeyValue(kv) => match key_name(&kv.key) {
+                    Some(key) if options && PAYLOAD_KEYS.contains(&&*key) => {
+                        value_payload(ctx, &kv.value, at, depth)
+                    }
+                    _ => Payload::Visible,
+                },
+                Prop::Shorthand(ident) if options && PAYLOAD_KEYS.contains(&&*ident.sym) => {
+                    value_payload(ctx, &Expr::Ident(ident.clone()), at, depth)
+                }
+                _ => Payload::Visible,
+            },
+        })
+        .max()
+        .unwrap_or(Payload::Visible)
+}
+
+fn value_payload(ctx: &Ctx, expr: &Expr, at: swc_common::BytePos, depth: u32) -> Payload {
+    if depth > MAX_PAYLOAD_DEPTH {
+        return Payload::Hidden;
+    }
+    match expr {
+        Expr::Ident(ident) => local_payload(ctx, &ident.sym, at, depth).unwrap_or(Payload::Hidden),
+        Expr::Paren(p) => value_payload(ctx, &p.expr, at, depth),
+        Expr::Call(call) => call.args.first().map_or(Payload::Visible, |a| {
+            value_payload(ctx, &a.expr, at, depth + 1)
+        }),
+        Expr::New(new) => new
+            .args
+            .as_deref()
+            .and_then(<[ExprOrSpread]>::first)
+            .map_or(Payload::Visible, |a| {
+                value_payload(ctx, &a.expr, at, depth + 1)
+            }),
+        Expr::Object(object) => object_payload(ctx, object, at, depth + 1, false),
+        Expr::Member(_) | Expr::OptChain(_) => Payload::Hidden,
+        _ => Payload::Visible,
+    }
+}
+
+fn spread_payload(ctx: &Ctx, expr: &Expr, at: swc_common::BytePos, depth: u32) -> Payload {
+    let Expr::Ident(ident) = expr else {
+        return Payload::Hidden;
+    };
+    if let Some(payload) = local_payload(ctx, &ident.sym, at, depth) {
+        return payload;
+    }
+    if ctx.is_param(&ident.sym) {
+        Payload::FromCaller
+    } else {
+        Payload::Hidden
+    }
+}
+
+/// The payload of a local object, if the name is one here.
+fn local_payload(
+    ctx: &Ctx,
+    name: &swc_atoms::Atom,
+    at: swc_common::BytePos,
+    depth: u32,
+) -> Option<Payload> {
+    let object = ctx.local_object(name, at)?;
+    if depth >= MAX_PAYLOAD_DEPTH || object.partial {
+        return Some(Payload::Hidden);
+    }
+    if object.keys.iter().any(|k| carries_token(k)) {
+        return Some(Payload::Token);
+    }
+    let spreads = object.spreads.iter().map(|spread| match spread {
+        Some(name) => spread_payload(
+            ctx,
+            &Expr::Ident(swc_ecma_ast::Ident::new_no_ctxt(
+                name.clone(),
+                swc_common::DUMMY_SP,
+            )),
+            at,
+            depth + 1,
+        ),
+        None => Payload::Hidden,
+    });
+    Some(spreads.max().unwrap_or(Payload::Visible))
 }
 
 /// Keys of request options that can carry credentials (the Flex user token included).
@@ -319,6 +458,18 @@ pub fn url_prefix(ctx: &Ctx, src: UrlSrc) -> Option<String> {
     match src {
         UrlSrc::Expr(expr) => {
             prefix_into(ctx, expr, 0, steps, &mut out);
+        }
+        UrlSrc::Based(base, path) => {
+            out.push_str(base);
+            if let Some(path) = path {
+                let mut p = String::new();
+                prefix_into(ctx, path, 0, steps, &mut p);
+                if is_absolute(&p) || base.is_empty() {
+                    out = p;
+                } else {
+                    out.push_str(&p);
+                }
+            }
         }
         UrlSrc::Joined(base, path) => {
             let complete = base.is_none_or(|b| prefix_into(ctx, b, 0, steps, &mut out));
@@ -693,6 +844,481 @@ pub fn is_twilio_rest_host(host: &str) -> bool {
 /// A Twilio Functions / Assets domain (`*.twil.io`).
 pub fn is_functions_host(host: &str) -> bool {
     host.ends_with(".twil.io")
+}
+
+/// `manager.user.token`, `….ssoTokenPayload.token`, `getTokenInfo().token`: the Flex user token.
+pub fn is_user_token(member: &MemberExpr) -> bool {
+    if !matches!(&member.prop, MemberProp::Ident(p) if p.sym == *"token") {
+        return false;
+    }
+    match &*member.obj {
+        Expr::Member(inner) => {
+            matches!(&inner.prop, MemberProp::Ident(p) if p.sym == *"user" || p.sym == *"ssoTokenPayload")
+        }
+        Expr::Ident(ident) => ident.sym == *"ssoTokenPayload",
+        Expr::Call(call) => call.callee.as_expr().is_some_and(|callee| match &**callee {
+            Expr::Ident(ident) => ident.sym == *"getTokenInfo",
+            Expr::Member(m) => {
+                matches!(&m.prop, MemberProp::Ident(p) if p.sym == *"getTokenInfo")
+            }
+            _ => false,
+        }),
+        _ => false,
+    }
+}
+
+/// Something that sends requests for its callers: a client instance
+/// (`const api = axios.create({ baseURL })`, then `api.get(path)`), or a function that passes one
+/// of its parameters on as the request URL (`requestJson(url, options)`, `twilioFetch(path)`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
+pub struct Requester {
+    /// The constant start of every URL it requests; empty when the caller gives the whole URL.
+    pub base: String,
+    /// For a function, the argument that becomes (the rest of) the URL; `None` for a client
+    /// instance, whose methods take the path first (`get(path, config)`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub url_arg: Option<u32>,
+    /// It sets credentials on its requests (an `Authorization` header, an `auth` option), or
+    /// headers this file does not show.
+    #[serde(default)]
+    pub auth: bool,
+    /// It sends the Flex user token.
+    #[serde(default)]
+    pub user_token: bool,
+    /// An imported name (`TASKROUTER_BASE`, `hosts.REST.api`) the base URL starts with, when the
+    /// file alone does not determine it: `base` is then what follows that name, and the project
+    /// stage puts the name's value in front.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub base_from: Option<String>,
+}
+
+/// The requesters a file defines: by name for module-level declarations (with the line each is
+/// defined on), and by the offset where the function or `create` call starts, for one written
+/// inline in an export.
+#[derive(Default)]
+pub struct Requesters {
+    pub by_name: HashMap<String, (Requester, u32)>,
+    pub by_function: HashMap<u32, Requester>,
+}
+
+/// Most requesters kept per file (a bundle has thousands of functions).
+const MAX_REQUESTERS: usize = 256;
+
+/// Find the requesters of a file: client instances with a base URL, and functions whose
+/// parameter becomes a request's URL.
+pub fn requesters(
+    program: &swc_ecma_ast::Program,
+    ctx: &Ctx,
+    index: &crate::parse::LineIndex,
+) -> Requesters {
+    let mut finder = RequesterFinder {
+        ctx,
+        index,
+        frames: Vec::new(),
+        pending_name: None,
+        found: Requesters::default(),
+    };
+    program.visit_with(&mut finder);
+    finder.found
+}
+
+struct Frame {
+    start: u32,
+    name: Option<String>,
+    params: Vec<String>,
+    /// The request whose URL takes a parameter: (base, parameter index).
+    url: Option<(String, u32)>,
+    auth: bool,
+    user_token: bool,
+}
+
+struct RequesterFinder<'c, 'a> {
+    ctx: &'c Ctx<'a>,
+    index: &'c crate::parse::LineIndex<'c>,
+    frames: Vec<Frame>,
+    /// The name a function expression is bound to (`const f = () => …`), for the next frame.
+    pending_name: Option<String>,
+    found: Requesters,
+}
+
+impl RequesterFinder<'_, '_> {
+    fn line(&self, offset: u32) -> u32 {
+        self.index.position(offset as usize).0
+    }
+
+    fn in_frame(&mut self, start: u32, params: Vec<String>, visit: impl FnOnce(&mut Self)) {
+        let name = self.pending_name.take();
+        self.frames.push(Frame {
+            start,
+            name,
+            params,
+            url: None,
+            auth: false,
+            user_token: false,
+        });
+        visit(self);
+        let Some(frame) = self.frames.pop() else {
+            return;
+        };
+        if let Some(outer) = self.frames.last_mut() {
+            outer.auth |= frame.auth;
+            outer.user_token |= frame.user_token;
+        }
+        let Some((base, arg)) = frame.url else {
+            return;
+        };
+        if self.found.by_function.len() >= MAX_REQUESTERS {
+            return;
+        }
+        let requester = Requester {
+            base,
+            url_arg: Some(arg),
+            auth: frame.auth,
+            user_token: frame.user_token,
+            base_from: None,
+        };
+        if let Some(name) = frame.name {
+            let line = self.line(frame.start);
+            self.found.by_name.insert(name, (requester.clone(), line));
+        }
+        self.found.by_function.insert(frame.start, requester);
+    }
+
+    fn offset(&self, span: swc_common::Span) -> u32 {
+        self.ctx.span(span).start
+    }
+
+    /// A request inside a function: when its URL takes one of the parameters of an enclosing
+    /// function, that function is a requester.
+    fn request(&mut self, request: &Request) {
+        let UrlSrc::Expr(url) = request.url else {
+            return;
+        };
+        let mut names = Vec::new();
+        url_names(url, 0, &mut names);
+        let hit = names.iter().find_map(|name| {
+            self.frames
+                .iter()
+                .enumerate()
+                .rev()
+                .find_map(|(at, frame)| {
+                    let arg = frame.params.iter().position(|p| p == name)?;
+                    Some((at, arg as u32))
+                })
+        });
+        let Some((at, arg)) = hit else {
+            return;
+        };
+        if self.frames[at].url.is_some() {
+            return;
+        }
+        let mut base = url_prefix(self.ctx, request.url).unwrap_or_default();
+        if let Some(cut) = base.find(UNKNOWN) {
+            base.truncate(cut);
+        }
+        if request.options.iter().any(|o| opaque_options(o, AUTH_KEYS)) {
+            self.frames[at].auth = true;
+        }
+        self.frames[at].url = Some((base, arg));
+    }
+
+    /// A client instance (`axios.create({ baseURL })`) whose base URL names a host.
+    fn client(&self, request: &Request) -> Option<Requester> {
+        let mut base = url_prefix(self.ctx, request.url).unwrap_or_default();
+        let mut base_from = None;
+        if host(&base).is_none() {
+            // `${TASKROUTER_BASE}/Workspaces`: the host is in another module.
+            let UrlSrc::Joined(Some(expr), _) = request.url else {
+                return None;
+            };
+            base_from = Some(leading_name(expr)?);
+            base = base.strip_prefix(UNKNOWN)?.to_string();
+            if let Some(cut) = base.find(UNKNOWN) {
+                base.truncate(cut);
+            }
+        }
+        let auth = request
+            .options
+            .iter()
+            .any(|o| opaque_options(o, AUTH_KEYS) || has_auth_key(o));
+        Some(Requester {
+            base,
+            url_arg: None,
+            auth,
+            user_token: false,
+            base_from,
+        })
+    }
+
+    fn mark(&mut self, auth: bool, user_token: bool) {
+        if let Some(frame) = self.frames.last_mut() {
+            frame.auth |= auth;
+            frame.user_token |= user_token;
+        }
+    }
+}
+
+/// The name a URL starts with: `BASE`, `hosts.REST.api`, `` `${BASE}/x` ``, `BASE + "/x"`.
+fn leading_name(expr: &Expr) -> Option<String> {
+    match unparen(expr) {
+        Expr::Ident(ident) => Some(ident.sym.to_string()),
+        Expr::Member(member) => {
+            let MemberProp::Ident(prop) = &member.prop else {
+                return None;
+            };
+            let object = leading_name(&member.obj)?;
+            Some(format!("{object}.{}", prop.sym))
+        }
+        Expr::Tpl(tpl) => {
+            let first = tpl.quasis.first()?;
+            if !first.raw.is_empty() {
+                return None;
+            }
+            leading_name(tpl.exprs.first()?)
+        }
+        Expr::Bin(bin) if bin.op == BinaryOp::Add => leading_name(add_operands(expr)[0]),
+        _ => None,
+    }
+}
+
+fn add_operands(expr: &Expr) -> Vec<&Expr> {
+    crate::fold::add_operands(expr)
+}
+
+/// The names a URL expression is built from (`url`, `${BASE}${path}`, `base + path`).
+fn url_names(expr: &Expr, depth: u32, out: &mut Vec<String>) {
+    if depth > 4 {
+        return;
+    }
+    match expr {
+        Expr::Ident(ident) => out.push(ident.sym.to_string()),
+        Expr::Paren(p) => url_names(&p.expr, depth + 1, out),
+        Expr::Tpl(tpl) => tpl.exprs.iter().for_each(|e| url_names(e, depth + 1, out)),
+        Expr::Bin(bin) if bin.op == BinaryOp::Add => {
+            url_names(&bin.left, depth + 1, out);
+            url_names(&bin.right, depth + 1, out);
+        }
+        _ => {}
+    }
+}
+
+fn param_names(params: impl Iterator<Item = Option<String>>) -> Vec<String> {
+    params.map(Option::unwrap_or_default).collect()
+}
+
+fn pat_name(pat: &swc_ecma_ast::Pat) -> Option<String> {
+    match pat {
+        swc_ecma_ast::Pat::Ident(ident) => Some(ident.id.sym.to_string()),
+        swc_ecma_ast::Pat::Assign(assign) => pat_name(&assign.left),
+        _ => None,
+    }
+}
+
+impl Visit for RequesterFinder<'_, '_> {
+    fn visit_var_declarator(&mut self, declarator: &swc_ecma_ast::VarDeclarator) {
+        // Names are looked up file-wide, so only module-level ones are requesters by name (a
+        // bundle reuses one minified name in every scope).
+        let name = pat_name(&declarator.name).filter(|_| self.frames.is_empty());
+        match declarator.init.as_deref().map(unparen) {
+            Some(Expr::Arrow(_) | Expr::Fn(_)) => self.pending_name = name,
+            Some(Expr::Call(call)) => {
+                if let (Some(name), Some(request)) = (name, from_call(call)) {
+                    if request.factory && self.found.by_name.len() < MAX_REQUESTERS {
+                        if let Some(requester) = self.client(&request) {
+                            let line = self.line(self.offset(declarator.span));
+                            self.found.by_name.insert(name, (requester, line));
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+        declarator.visit_children_with(self);
+    }
+
+    fn visit_fn_decl(&mut self, function: &swc_ecma_ast::FnDecl) {
+        self.pending_name = self
+            .frames
+            .is_empty()
+            .then(|| function.ident.sym.to_string());
+        function.function.visit_with(self);
+    }
+
+    fn visit_function(&mut self, function: &swc_ecma_ast::Function) {
+        let start = self.offset(function.span);
+        let params = param_names(function.params.iter().map(|p| pat_name(&p.pat)));
+        self.in_frame(start, params, |this| function.visit_children_with(this));
+    }
+
+    fn visit_arrow_expr(&mut self, arrow: &swc_ecma_ast::ArrowExpr) {
+        let start = self.offset(arrow.span);
+        let params = param_names(arrow.params.iter().map(pat_name));
+        self.in_frame(start, params, |this| arrow.visit_children_with(this));
+    }
+
+    fn visit_class_method(&mut self, method: &swc_ecma_ast::ClassMethod) {
+        self.pending_name = None;
+        method.visit_children_with(self);
+    }
+
+    fn visit_call_expr(&mut self, call: &CallExpr) {
+        if let Some(request) = from_call(call) {
+            if request.factory {
+                // `export default axios.create(…)`: found by where the call starts.
+                if let Some(requester) = self.client(&request) {
+                    if self.found.by_function.len() < MAX_REQUESTERS {
+                        let start = self.offset(call.span);
+                        self.found.by_function.insert(start, requester);
+                    }
+                }
+            } else if !self.frames.is_empty() {
+                self.request(&request);
+            }
+        }
+        self.pending_name = None;
+        call.visit_children_with(self);
+    }
+
+    fn visit_new_expr(&mut self, new: &NewExpr) {
+        if !self.frames.is_empty() {
+            if let Some(request) = from_new(new) {
+                self.request(&request);
+            }
+        }
+        new.visit_children_with(self);
+    }
+
+    fn visit_prop_name(&mut self, name: &PropName) {
+        if key_name(name).is_some_and(|k| k.eq_ignore_ascii_case("authorization") || k == "auth") {
+            self.mark(true, false);
+        }
+    }
+
+    fn visit_str(&mut self, s: &swc_ecma_ast::Str) {
+        let value = s.value.to_string_lossy();
+        self.mark(
+            value.starts_with("Basic ") || value.starts_with("Bearer "),
+            value.starts_with("token:"),
+        );
+    }
+
+    fn visit_tpl_element(&mut self, element: &swc_ecma_ast::TplElement) {
+        let value = element.raw.as_str();
+        self.mark(
+            value.starts_with("Basic ") || value.starts_with("Bearer "),
+            value.starts_with("token:"),
+        );
+    }
+
+    fn visit_member_expr(&mut self, member: &MemberExpr) {
+        if is_user_token(member) {
+            self.mark(true, true);
+        }
+        member.visit_children_with(self);
+    }
+}
+
+fn has_auth_key(expr: &Expr) -> bool {
+    match expr {
+        Expr::Object(object) => {
+            object_value(object, &["auth"]).is_some()
+                || object_value(object, &["headers"]).is_some_and(|h| match h {
+                    Expr::Object(headers) => headers.props.iter().any(|p| match p {
+                        PropOrSpread::Prop(p) => match &**p {
+                            Prop::KeyValue(kv) => key_name(&kv.key)
+                                .is_some_and(|k| k.eq_ignore_ascii_case("authorization")),
+                            _ => false,
+                        },
+                        PropOrSpread::Spread(_) => true,
+                    }),
+                    _ => true,
+                })
+        }
+        _ => false,
+    }
+}
+
+fn unparen(expr: &Expr) -> &Expr {
+    match expr {
+        Expr::Paren(p) => unparen(&p.expr),
+        Expr::TsAs(e) => unparen(&e.expr),
+        Expr::TsNonNull(e) => unparen(&e.expr),
+        _ => expr,
+    }
+}
+
+/// A call through a requester: what it requests, and through which requester.
+pub struct Via<'a> {
+    pub requester: Requester,
+    pub path: Option<&'a Expr>,
+    pub options: Vec<&'a Expr>,
+}
+
+impl Via<'_> {
+    /// The call as a request: the requester's base URL followed by the caller's path.
+    pub fn request(&self) -> Request<'_> {
+        Request {
+            lib: Lib::Fetch,
+            url: UrlSrc::Based(&self.requester.base, self.path),
+            options: self.options.clone(),
+            factory: false,
+        }
+    }
+}
+
+/// `api.get(path, …)` through a client instance, `requestJson(url, …)` through a function that
+/// requests its argument, and `http.requestJson(url)` through a namespace: the requester is
+/// defined in this file or, through the project, in another. A call whose callee is imported
+/// but not yet known marks the file as needing its context.
+pub fn via_requester<'a>(ctx: &Ctx, call: &'a CallExpr) -> Option<Via<'a>> {
+    let Callee::Expr(callee) = &call.callee else {
+        return None;
+    };
+    let args = args(&call.args);
+    let lookup = |name: &str| -> Option<Requester> {
+        if let Some((requester, _)) = ctx.requesters().by_name.get(name) {
+            return Some(requester.clone());
+        }
+        match &ctx.imported(name)?.value {
+            Value::Requester(requester) => Some(requester.clone()),
+            _ => None,
+        }
+    };
+    let requester = match unparen(callee) {
+        Expr::Ident(ident) => lookup(&ident.sym)?,
+        Expr::Member(member) => {
+            let object = ident_name(&member.obj)?;
+            let method = prop_name(&member.prop)?;
+            if HTTP_METHODS.contains(&method) {
+                if let Some(requester) = lookup(object).filter(|r| r.url_arg.is_none()) {
+                    return Some(Via {
+                        requester,
+                        path: args.first().copied(),
+                        options: args.get(1..).unwrap_or_default().to_vec(),
+                    });
+                }
+            }
+            lookup(&format!("{object}.{method}"))?
+        }
+        _ => return None,
+    };
+    let at = requester.url_arg? as usize;
+    let path = *args.get(at)?;
+    let options = args
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != at)
+        .map(|(_, a)| *a)
+        .collect();
+    Some(Via {
+        requester,
+        path: Some(path),
+        options,
+    })
 }
 
 #[cfg(test)]

@@ -4,12 +4,13 @@
 //! variable that the repository's `.env` files document as a Functions host). The rules then
 //! judge the file with those values, as if they were written in it.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
-use crate::summary::{FileSummary, Imported, Value};
+use crate::http::Requester;
+use crate::summary::{Aliases, FileSummary, Imported, Value};
 
 /// One file of the project: its path relative to the project root, and its summary.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -75,6 +76,11 @@ pub struct Project {
 const EXTENSIONS: &[&str] = &[".js", ".jsx", ".ts", ".tsx", ".mjs", ".cjs"];
 /// Deepest chain of wrappers (a helper wrapping a helper) followed to a validator.
 const MAX_WRAPPER_DEPTH: u32 = 16;
+/// Deepest chain of re-exports (`export * from` an index that re-exports another) followed.
+const MAX_REEXPORT_DEPTH: u32 = 32;
+/// Re-export steps followed in one project, in all: cycles of `export *` that fan out would
+/// otherwise take exponential time within the depth limit.
+const MAX_REEXPORT_STEPS: u32 = 1 << 18;
 
 /// Resolve a project. Never panics; cycles and long chains stop at fixed depths.
 pub fn resolve(input: &ProjectInput) -> Project {
@@ -83,9 +89,18 @@ pub fn resolve(input: &ProjectInput) -> Project {
         .iter()
         .map(|f| (f.path.as_str(), &f.summary))
         .collect();
+    let mut aliases: Vec<(String, &Aliases)> = input
+        .files
+        .iter()
+        .filter_map(|f| Some((parent(&f.path).to_string(), f.summary.aliases.as_ref()?)))
+        .collect();
+    // The nearest configuration applies: deepest directory first.
+    aliases.sort_by_key(|(dir, _)| std::cmp::Reverse(dir.len()));
     let resolver = Resolver {
         by_path,
+        aliases,
         validates: RefCell::new(HashMap::new()),
+        reexport_budget: Cell::new(MAX_REEXPORT_STEPS),
     };
     let env = env_values(&input.env_files);
     let mut project = Project::default();
@@ -152,9 +167,14 @@ pub fn resolve(input: &ProjectInput) -> Project {
 
 struct Resolver<'a> {
     by_path: HashMap<&'a str, &'a FileSummary>,
-    /// Whether an export (file, name) applies the validator, once known: wrappers that call
-    /// several wrappers each would otherwise be followed exponentially often.
-    validates: RefCell<HashMap<(String, String), bool>>,
+    /// `tsconfig.json`/`jsconfig.json` aliases by the directory they apply to.
+    aliases: Vec<(String, &'a Aliases)>,
+    /// Re-export steps left for the whole project: `export *` chains can fan out.
+    reexport_budget: Cell<u32>,
+    /// Whether an export (file, name) applies the validator and whether it reaches the account,
+    /// once known: wrappers that call several wrappers each would otherwise be followed
+    /// exponentially often.
+    validates: RefCell<HashMap<(String, String), (bool, bool)>>,
 }
 
 impl<'a> Resolver<'a> {
@@ -172,18 +192,68 @@ impl<'a> Resolver<'a> {
                 }
             }
             candidates
-        } else if specifier.starts_with("./") || specifier.starts_with("../") {
-            let joined = join(parent(importer), specifier)?;
-            let mut candidates = vec![joined.clone()];
-            candidates.extend(EXTENSIONS.iter().map(|ext| format!("{joined}{ext}")));
-            candidates.extend(EXTENSIONS.iter().map(|ext| format!("{joined}/index{ext}")));
+        } else if let Some(key) = specifier.strip_prefix("assets:") {
+            // Assets keep their extension in the key (`/helpers.js`); a private asset's file
+            // is `helpers.private.js`.
+            let root = assets_root(importer)?;
+            let key = key.trim_start_matches('/');
+            let mut candidates = vec![format!("{root}{key}")];
+            if let Some((stem, ext)) = key.rsplit_once('.') {
+                for visibility in [".private", ".protected"] {
+                    candidates.push(format!("{root}{stem}{visibility}.{ext}"));
+                }
+            }
             candidates
+        } else if specifier.starts_with("./") || specifier.starts_with("../") {
+            with_extensions(join(parent(importer), specifier)?)
         } else {
-            return None;
+            self.aliased(importer, specifier)
         };
         candidates
             .iter()
             .find_map(|c| self.by_path.get_key_value(c.as_str()).map(|(k, _)| *k))
+    }
+
+    /// Where the nearest `tsconfig.json`/`jsconfig.json` above the importer maps a specifier:
+    /// through `paths` (`@/*` → `src/*`), then below `baseUrl`.
+    fn aliased(&self, importer: &str, specifier: &str) -> Vec<String> {
+        let Some((dir, aliases)) = self
+            .aliases
+            .iter()
+            .find(|(dir, _)| dir.is_empty() || importer.starts_with(&format!("{dir}/")))
+        else {
+            return Vec::new();
+        };
+        let base = match &aliases.base_url {
+            Some(base_url) => join(dir, base_url),
+            None => Some(dir.clone()),
+        };
+        let Some(base) = base else {
+            return Vec::new();
+        };
+        let mut candidates = Vec::new();
+        for (pattern, targets) in &aliases.paths {
+            let matched = match pattern.split_once('*') {
+                Some((prefix, suffix)) => specifier
+                    .strip_prefix(prefix)
+                    .and_then(|rest| rest.strip_suffix(suffix)),
+                None => (pattern == specifier).then_some(""),
+            };
+            let Some(matched) = matched else {
+                continue;
+            };
+            for target in targets {
+                if let Some(path) = join(&base, &target.replacen('*', matched, 1)) {
+                    candidates.extend(with_extensions(path));
+                }
+            }
+        }
+        if aliases.base_url.is_some() {
+            if let Some(path) = join(&base, specifier) {
+                candidates.extend(with_extensions(path));
+            }
+        }
+        candidates
     }
 
     /// The value an import of `target` binds.
@@ -214,10 +284,12 @@ impl<'a> Resolver<'a> {
     }
 
     fn namespace(&self, target: &str, depth: u32) -> Option<Resolved> {
-        let summary = self.by_path.get(target)?;
-        let fields: BTreeMap<String, Value> = summary
-            .exports
-            .keys()
+        let mut names = Vec::new();
+        self.export_names(target, depth, &mut names);
+        names.sort();
+        names.dedup();
+        let fields: BTreeMap<String, Value> = names
+            .iter()
             .filter(|name| *name != "default" && !name.starts_with("this."))
             .filter_map(|name| Some((name.clone(), self.export(target, name, depth)?.value)))
             .collect();
@@ -229,25 +301,53 @@ impl<'a> Resolver<'a> {
 
     /// One export, with wrappers resolved to whether they validate.
     fn export(&self, target: &str, name: &str, depth: u32) -> Option<Resolved> {
-        let export = self.by_path.get(target)?.exports.get(name)?;
+        let summary = self.by_path.get(target)?;
+        let Some(export) = summary.exports.get(name) else {
+            return self.reexported(target, name, depth);
+        };
         let value = match &export.value {
-            Value::Wrapper { validates, through } => {
+            Value::Wrapper {
+                validates,
+                through,
+                account,
+            } => {
                 let key = (target.to_string(), name.to_string());
                 let known = self.validates.borrow().get(&key).copied();
-                let validates = match known {
+                let (validates, account) = match known {
                     Some(known) => known,
                     None => {
                         // Provisionally false, so a cycle back to this export ends here.
-                        self.validates.borrow_mut().insert(key.clone(), false);
-                        let found = *validates || self.validates_through(target, through, depth);
-                        self.validates.borrow_mut().insert(key, found);
-                        found
+                        self.validates
+                            .borrow_mut()
+                            .insert(key.clone(), (false, false));
+                        let validates = *validates
+                            || self.through_any(target, through, depth, &|v| {
+                                matches!(
+                                    v,
+                                    Value::Wrapper {
+                                        validates: true,
+                                        ..
+                                    }
+                                )
+                            });
+                        let account = *account
+                            || self.through_any(target, through, depth, &|v| {
+                                matches!(v, Value::Wrapper { account: true, .. })
+                            });
+                        self.validates
+                            .borrow_mut()
+                            .insert(key, (validates, account));
+                        (validates, account)
                     }
                 };
                 Value::Wrapper {
                     validates,
                     through: Vec::new(),
+                    account,
                 }
+            }
+            Value::Requester(requester) => {
+                Value::Requester(self.requester_base(target, requester, depth))
             }
             other => other.clone(),
         };
@@ -257,9 +357,99 @@ impl<'a> Resolver<'a> {
         })
     }
 
+    /// A client whose base URL starts with an imported name: that name's value in front.
+    fn requester_base(&self, file: &str, requester: &Requester, depth: u32) -> Requester {
+        let mut resolved = requester.clone();
+        let Some(name) = &requester.base_from else {
+            return resolved;
+        };
+        resolved.base_from = None;
+        if depth >= MAX_WRAPPER_DEPTH {
+            return resolved;
+        }
+        let mut path = name.split('.');
+        let root = path.next().unwrap_or_default();
+        let summary = self.by_path.get(file);
+        let import = summary.and_then(|s| s.imports.iter().find(|i| i.local == root));
+        let value = import.and_then(|import| {
+            let target = self.target(file, &import.specifier)?;
+            let mut value = self.imported(target, &import.imported, depth + 1)?.value;
+            for key in path {
+                let Value::Object { mut fields } = value else {
+                    return None;
+                };
+                value = fields.remove(key)?;
+            }
+            Some(value)
+        });
+        if let Some(Value::Url { value }) = value {
+            resolved.base = format!("{value}{}", requester.base);
+        }
+        resolved
+    }
+
+    /// A name a module passes on from another (`export { a } from`, `export * from`).
+    fn reexported(&self, target: &str, name: &str, depth: u32) -> Option<Resolved> {
+        if depth >= MAX_REEXPORT_DEPTH || !self.spend_reexport_step() {
+            return None;
+        }
+        let summary = self.by_path.get(target)?;
+        // Named re-exports first: they win over `export *`, as in ES modules.
+        let named = summary
+            .reexports
+            .iter()
+            .filter(|r| r.exported.as_deref() == Some(name));
+        let star = summary
+            .reexports
+            .iter()
+            .filter(|r| r.exported.is_none() && name != "default");
+        named.chain(star).find_map(|reexport| {
+            let from = self.target(target, &reexport.specifier)?;
+            match reexport.exported {
+                Some(_) => self.imported(from, &reexport.imported, depth + 1),
+                None => self.export(from, name, depth + 1),
+            }
+        })
+    }
+
+    fn spend_reexport_step(&self) -> bool {
+        let left = self.reexport_budget.get();
+        self.reexport_budget.set(left.saturating_sub(1));
+        left > 0
+    }
+
+    /// The names a module exports, its re-exports included.
+    fn export_names(&self, target: &str, depth: u32, out: &mut Vec<String>) {
+        let Some(summary) = self.by_path.get(target) else {
+            return;
+        };
+        if !self.spend_reexport_step() {
+            return;
+        }
+        out.extend(summary.exports.keys().cloned());
+        for reexport in &summary.reexports {
+            match &reexport.exported {
+                Some(name) => out.push(name.clone()),
+                None if depth < MAX_REEXPORT_DEPTH => {
+                    if let Some(from) = self.target(target, &reexport.specifier) {
+                        self.export_names(from, depth + 1, out);
+                    }
+                }
+                None => {}
+            }
+        }
+    }
+
     /// Whether any of the wrappers a function calls (local names of `file`'s imports, or
-    /// `ns.name` through a namespace) applies the validator.
-    fn validates_through(&self, file: &str, through: &[String], depth: u32) -> bool {
+    /// `ns.name` through a namespace) is one `wanted` holds for (applies the validator, reaches
+    /// the account).
+    fn through_any(
+        &self,
+        file: &str,
+        through: &[String],
+        depth: u32,
+        wanted: &dyn Fn(&Value) -> bool,
+    ) -> bool {
         if depth >= MAX_WRAPPER_DEPTH || through.is_empty() {
             return false;
         }
@@ -285,13 +475,8 @@ impl<'a> Resolver<'a> {
                         },
                         (_, imported) => imported.clone(),
                     };
-                    matches!(
-                        self.imported(target, &imported, depth + 1).map(|r| r.value),
-                        Some(Value::Wrapper {
-                            validates: true,
-                            ..
-                        })
-                    )
+                    self.imported(target, &imported, depth + 1)
+                        .is_some_and(|r| wanted(&r.value))
                 })
         })
     }
@@ -348,6 +533,29 @@ fn functions_root(path: &str) -> Option<String> {
     let segments: Vec<&str> = directory.split('/').collect();
     let at = segments.iter().rposition(|s| *s == "functions")?;
     Some(format!("{}/", segments[..=at].join("/")))
+}
+
+/// The service's `assets/` directory for a file below its `functions/` (or `assets/`).
+fn assets_root(path: &str) -> Option<String> {
+    let directory = parent(path);
+    let segments: Vec<&str> = directory.split('/').collect();
+    let at = segments
+        .iter()
+        .rposition(|s| *s == "functions" || *s == "assets")?;
+    let service = segments[..at].join("/");
+    Some(if service.is_empty() {
+        "assets/".to_string()
+    } else {
+        format!("{service}/assets/")
+    })
+}
+
+/// A path as written, with each extension, and as a directory's `index` file.
+fn with_extensions(joined: String) -> Vec<String> {
+    let mut candidates = vec![joined.clone()];
+    candidates.extend(EXTENSIONS.iter().map(|ext| format!("{joined}{ext}")));
+    candidates.extend(EXTENSIONS.iter().map(|ext| format!("{joined}/index{ext}")));
+    candidates
 }
 
 fn parent(path: &str) -> &str {
@@ -565,7 +773,7 @@ mod tests {
                 (
                     "svc/functions/flex/open.js",
                     "const helper = require(Runtime.getFunctions()['common/helper'].path);\n\
-                     exports.handler = helper.prepareOpenFunction([], async (context, event, callback) => callback(null, {}));\n",
+                     exports.handler = helper.prepareOpenFunction([], async (context, event, callback) => callback(null, await context.getTwilioClient().calls.list()));\n",
                 ),
                 ("plugin/src/config.js", "export const ENDPOINTS = { tasks: 'https://svc-1234.twil.io/tasks' };\n"),
                 (
@@ -612,6 +820,38 @@ mod tests {
             .find(|(f, ..)| f == "svc/functions/flex/open.js")
             .unwrap();
         assert_eq!(open.2, ["svc/functions/common/helper.private.js:3"]);
+    }
+
+    #[test]
+    fn requests_through_helpers_name_the_helper() {
+        let found = rules_per_file(
+            &[
+                (
+                    "src/http.js",
+                    "export const twilio = axios.create({ baseURL: 'https://api.twilio.com/2010-04-01', auth: { username: u, password: p } });\n\
+                     export function getJson(url, opts) { return fetch(url, { ...opts, headers: { Authorization: 'Basic ' + key } }); }\n",
+                ),
+                (
+                    "src/calls.js",
+                    "import { twilio, getJson } from './http';\n\
+                     export const a = () => twilio.get('/Accounts.json');\n\
+                     export const b = () => getJson('https://sync.twilio.com/v1/Services');\n\
+                     export const c = () => getJson('https://example.com/x');\n",
+                ),
+            ],
+            "",
+        );
+        let calls: Vec<_> = found.iter().filter(|(f, ..)| f == "src/calls.js").collect();
+        assert_eq!(calls.len(), 2, "{found:?}");
+        for (_, rule, related) in calls {
+            assert_eq!(rule, "direct-api-call");
+            assert_eq!(related.len(), 1, "{related:?}");
+        }
+        assert_eq!(
+            found.iter().filter(|(f, ..)| f == "src/http.js").count(),
+            1,
+            "{found:?}"
+        );
     }
 
     #[test]

@@ -40,7 +40,13 @@ pub enum Value {
         validates: bool,
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         through: Vec<String>,
+        /// It reaches the account: the Twilio client, `context` credentials, `process.env`,
+        /// Sync (see [`reaches_account`]), directly or through a function it imports.
+        #[serde(default)]
+        account: bool,
     },
+    /// A client instance or request helper that sends requests for its callers.
+    Requester(crate::http::Requester),
 }
 
 /// One thing a file exports, and the line it is defined on.
@@ -80,6 +86,22 @@ pub struct Import {
     pub line: u32,
 }
 
+/// `export { a as b } from "./m"`, `export * from "./m"`, and an import exported again
+/// (`import a from "./m"; export { a }`): names this file exports from another.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
+pub struct Reexport {
+    pub specifier: String,
+    /// What is taken from the other file (`Namespace` for `export * as ns from`).
+    pub imported: Imported,
+    /// The name this file exports it under; `None` for `export * from`, which passes on every
+    /// name but `default`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub exported: Option<String>,
+    pub line: u32,
+}
+
 /// The facts of one file that other files can use.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -91,6 +113,13 @@ pub struct FileSummary {
     #[cfg_attr(target_arch = "wasm32", tsify(type = "Record<string, Export>"))]
     pub exports: BTreeMap<String, Export>,
     pub imports: Vec<Import>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub reexports: Vec<Reexport>,
+    /// `compilerOptions.baseUrl` and `paths` of a `tsconfig.json`/`jsconfig.json`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub aliases: Option<Aliases>,
     /// A check met what only the project can resolve (a request URL without a host in this
     /// file, a handler wrapper defined elsewhere): linting the file again with its context may
     /// change its findings. Files without it keep their first report.
@@ -98,7 +127,138 @@ pub struct FileSummary {
     pub needs_context: bool,
 }
 
+/// How a `tsconfig.json`/`jsconfig.json` maps import specifiers to files, relative to its own
+/// directory.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
+pub struct Aliases {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub base_url: Option<String>,
+    /// Patterns (`@/*`) and their targets (`src/*`), relative to `baseUrl` when set.
+    #[serde(default)]
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "Record<string, string[]>"))]
+    pub paths: BTreeMap<String, Vec<String>>,
+}
+
+/// Most `paths` patterns kept, and targets per pattern.
+const MAX_ALIASES: usize = 64;
+
+/// The aliases of a `tsconfig.json`/`jsconfig.json` text (JSON with comments and trailing
+/// commas); `None` when it sets neither `baseUrl` nor `paths` or is not JSON.
+pub fn aliases(text: &str) -> Option<Aliases> {
+    let json: serde_json::Value = serde_json::from_str(&strip_json_comments(text)).ok()?;
+    let options = json.get("compilerOptions")?;
+    let base_url = options
+        .get("baseUrl")
+        .and_then(|b| b.as_str())
+        .map(str::to_string);
+    let mut paths = BTreeMap::new();
+    if let Some(map) = options.get("paths").and_then(|p| p.as_object()) {
+        for (pattern, targets) in map.iter().take(MAX_ALIASES) {
+            let targets: Vec<String> = targets
+                .as_array()
+                .map(|t| {
+                    t.iter()
+                        .take(MAX_ALIASES)
+                        .filter_map(|t| Some(t.as_str()?.to_string()))
+                        .collect()
+                })
+                .unwrap_or_default();
+            paths.insert(pattern.clone(), targets);
+        }
+    }
+    (base_url.is_some() || !paths.is_empty()).then_some(Aliases { base_url, paths })
+}
+
+/// JSON with `//` and `/* */` comments and trailing commas, as TypeScript reads it, made JSON.
+fn strip_json_comments(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    let mut in_string = false;
+    while let Some(c) = chars.next() {
+        if in_string {
+            out.push(c);
+            if c == '\\' {
+                if let Some(next) = chars.next() {
+                    out.push(next);
+                }
+            } else if c == '"' {
+                in_string = false;
+            }
+            continue;
+        }
+        match (c, chars.peek()) {
+            ('"', _) => {
+                in_string = true;
+                out.push(c);
+            }
+            ('/', Some('/')) => {
+                for next in chars.by_ref() {
+                    if next == '\n' {
+                        out.push('\n');
+                        break;
+                    }
+                }
+            }
+            ('/', Some('*')) => {
+                chars.next();
+                let mut last = ' ';
+                for next in chars.by_ref() {
+                    if last == '*' && next == '/' {
+                        break;
+                    }
+                    last = next;
+                }
+                out.push(' ');
+            }
+            _ => out.push(c),
+        }
+    }
+    // Trailing commas: `,` followed by only whitespace up to `}` or `]`.
+    let mut cleaned = String::with_capacity(out.len());
+    let bytes: Vec<char> = out.chars().collect();
+    let mut in_string = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i];
+        if in_string {
+            if c == '\\' && i + 1 < bytes.len() {
+                cleaned.push(c);
+                cleaned.push(bytes[i + 1]);
+                i += 2;
+                continue;
+            }
+            if c == '"' {
+                in_string = false;
+            }
+        } else if c == '"' {
+            in_string = true;
+        } else if c == ',' {
+            let next = bytes[i + 1..].iter().find(|c| !c.is_whitespace());
+            if matches!(next, Some('}' | ']') | None) {
+                i += 1;
+                continue;
+            }
+        }
+        cleaned.push(c);
+        i += 1;
+    }
+    cleaned
+}
+
 const VALIDATOR_MODULE: &str = "twilio-flex-token-validator";
+/// Packages whose calls `http::from_call` recognises by name.
+const HTTP_LIBRARIES: &[&str] = &[
+    "axios",
+    "ky",
+    "superagent",
+    "jquery",
+    "node-fetch",
+    "cross-fetch",
+    "isomorphic-fetch",
+];
 /// Longest URL kept in a summary.
 const MAX_URL: usize = 2048;
 /// Most fields kept of one exported object, and deepest nesting.
@@ -122,13 +282,16 @@ fn url_like(value: &str) -> bool {
 /// recorded only for Function code (`functions`): only Function handlers are wrapped.
 pub fn summarize(
     program: &swc_ecma_ast::Program,
-    folder: &Folder,
+    ctx: &crate::engine::Ctx,
     base: u32,
     index: &LineIndex,
     functions: bool,
 ) -> FileSummary {
+    let folder = ctx.folder();
     let mut collector = Collector {
         folder,
+        requesters: ctx.requesters(),
+        request_calls: Vec::new(),
         base,
         index,
         summary: FileSummary::default(),
@@ -137,8 +300,10 @@ pub fn summarize(
         local_values: BTreeMap::new(),
         exported_functions: Vec::new(),
         calls: Vec::new(),
+        account_at: Vec::new(),
     };
     program.visit_with(&mut collector);
+    collector.reexport_imports();
     if !functions {
         collector.exported_functions.clear();
     }
@@ -158,6 +323,11 @@ pub fn summarize(
 
 struct Collector<'a, 'f> {
     folder: &'a Folder<'f>,
+    /// Client instances and request helpers of the file (see `http::requesters`).
+    requesters: &'a crate::http::Requesters,
+    /// Local names called the way a request helper is (`api.get(…)`, `request("/x")`): when
+    /// one is imported, the file needs its context.
+    request_calls: Vec<String>,
     base: u32,
     index: &'a LineIndex<'a>,
     summary: FileSummary,
@@ -171,6 +341,8 @@ struct Collector<'a, 'f> {
     exported_functions: Vec<(String, FunctionRef, u32)>,
     /// Every call: callee (a local name, or `.functionValidator` for a member call) and position.
     calls: Vec<(String, u32)>,
+    /// Where the file reaches the account (see [`reaches_account`]).
+    account_at: Vec<u32>,
 }
 
 enum FunctionRef {
@@ -232,7 +404,38 @@ impl Collector<'_, '_> {
         (!fields.is_empty()).then_some(Value::Object { fields })
     }
 
+    fn requester(&self, value: &Expr) -> Option<crate::http::Requester> {
+        match unparen(value) {
+            Expr::Ident(ident) => self
+                .requesters
+                .by_name
+                .get(&*ident.sym)
+                .map(|(r, _)| r.clone()),
+            Expr::Arrow(arrow) => self
+                .requesters
+                .by_function
+                .get(&self.range(arrow.span).0)
+                .cloned(),
+            Expr::Fn(function) => self
+                .requesters
+                .by_function
+                .get(&self.range(function.function.span).0)
+                .cloned(),
+            Expr::Call(call) => self
+                .requesters
+                .by_function
+                .get(&self.range(call.span).0)
+                .cloned(),
+            _ => None,
+        }
+    }
+
     fn export(&mut self, name: String, value: &Expr, line: u32) {
+        if let Some(requester) = self.requester(value) {
+            let value = Value::Requester(requester);
+            self.summary.exports.insert(name, Export { value, line });
+            return;
+        }
         match unparen(value) {
             Expr::Arrow(arrow) => {
                 let (start, end) = self.range(arrow.span);
@@ -285,12 +488,7 @@ impl Collector<'_, '_> {
     }
 
     fn import(&mut self, local: &str, specifier: String, imported: Imported, line: u32) {
-        // Packages are not files of the project: only paths and Runtime requires are followed.
-        let followed = specifier.starts_with('.')
-            || specifier.starts_with('/')
-            || specifier.starts_with("functions:")
-            || specifier.starts_with("assets:");
-        if specifier != VALIDATOR_MODULE && !followed {
+        if specifier != VALIDATOR_MODULE && !followed(&specifier) {
             return;
         }
         if specifier == VALIDATOR_MODULE {
@@ -354,7 +552,47 @@ impl Collector<'_, '_> {
         }
     }
 
+    /// Exported names that are imports (`import a from "./m"; export default a`) pass on what
+    /// the other file exports.
+    fn reexport_imports(&mut self) {
+        for (name, function, line) in &self.exported_functions {
+            let FunctionRef::Local(local) = function else {
+                continue;
+            };
+            if self.functions.contains_key(local) {
+                continue;
+            }
+            if let Some(import) = self.summary.imports.iter().find(|i| &i.local == local) {
+                self.summary.reexports.push(Reexport {
+                    specifier: import.specifier.clone(),
+                    imported: import.imported.clone(),
+                    exported: Some(name.clone()),
+                    line: *line,
+                });
+            }
+        }
+    }
+
     fn finish(mut self) -> FileSummary {
+        // HTTP libraries are recognised where they are called; any other import may be a helper.
+        let http_library = |specifier: &str| {
+            let package = specifier.split('/').next().unwrap_or(specifier);
+            HTTP_LIBRARIES.contains(&package)
+        };
+        let imported_names: HashSet<&str> = self
+            .summary
+            .imports
+            .iter()
+            .filter(|i| !http_library(&i.specifier))
+            .map(|i| i.local.as_str())
+            .collect();
+        if self
+            .request_calls
+            .iter()
+            .any(|name| imported_names.contains(name.as_str()))
+        {
+            self.summary.needs_context = true;
+        }
         let validates = |range: (u32, u32), calls: &[(String, u32)], names: &HashSet<String>| {
             calls.iter().any(|(callee, at)| {
                 (range.0..range.1).contains(at)
@@ -378,6 +616,7 @@ impl Collector<'_, '_> {
                             let value = Value::Wrapper {
                                 validates: false,
                                 through: vec![local.clone()],
+                                account: false,
                             };
                             self.summary
                                 .exports
@@ -397,9 +636,14 @@ impl Collector<'_, '_> {
                 .collect();
             through.sort();
             through.dedup();
+            let account = self
+                .account_at
+                .iter()
+                .any(|at| (range.0..range.1).contains(at));
             let value = Value::Wrapper {
                 validates: validates(range, &self.calls, &self.validator_names),
                 through,
+                account,
             };
             self.summary
                 .exports
@@ -407,6 +651,13 @@ impl Collector<'_, '_> {
         }
         self.summary
     }
+}
+
+/// A specifier that may name a file of the project: a path, a Twilio Runtime require, or an
+/// alias (`@/utils/http`, `utils/http` under a `baseUrl`); the project stage resolves aliases
+/// against the repository's `tsconfig.json`/`jsconfig.json` and drops what names no file.
+fn followed(specifier: &str) -> bool {
+    !specifier.is_empty() && !specifier.contains("://") && !specifier.starts_with("node:")
 }
 
 fn unparen(expr: &Expr) -> &Expr {
@@ -417,6 +668,71 @@ fn unparen(expr: &Expr) -> &Expr {
         Expr::TsTypeAssertion(e) => unparen(&e.expr),
         Expr::TsNonNull(e) => unparen(&e.expr),
         _ => expr,
+    }
+}
+
+/// `context` properties that hold no credential and reach nothing of the account.
+const HARMLESS_CONTEXT: &[&str] = &["PATH", "DOMAIN_NAME", "SERVICE_SID", "ENVIRONMENT_SID"];
+
+/// Code in a Function that reaches the account: `context.getTwilioClient()` and every other
+/// `context` value but a few harmless ones (credentials and configuration live there),
+/// `process.env` (the same values), `Runtime.getSync()`, and any `…client.x` (a Twilio client
+/// handed over by a wrapper or a helper).
+pub fn reaches_account(member: &MemberExpr) -> bool {
+    let MemberProp::Ident(prop) = &member.prop else {
+        return false;
+    };
+    match unparen(&member.obj) {
+        Expr::Ident(object) if object.sym == *"context" => !HARMLESS_CONTEXT.contains(&&*prop.sym),
+        Expr::Ident(object) if object.sym == *"Runtime" => prop.sym == *"getSync",
+        Expr::Ident(object) if object.sym == *"process" => prop.sym == *"env",
+        Expr::Ident(object) => object.sym.to_ascii_lowercase().ends_with("client"),
+        _ => false,
+    }
+}
+
+/// A call that hands `context` (and so the account) to a function: `twilioExecute(context, …)`.
+pub fn passes_context(call: &CallExpr) -> bool {
+    call.args
+        .iter()
+        .any(|a| matches!(&*a.expr, Expr::Ident(i) if i.sym == *"context"))
+}
+
+/// The local name a call may send a request through: `x.get(…)` and other HTTP verbs, or
+/// `x(…)`/`x.y(…)` with an argument that reads as a URL or path (`"/x"`, `` `${BASE}/x` ``,
+/// `ENDPOINTS.x`).
+fn request_like(call: &CallExpr) -> Option<String> {
+    let Callee::Expr(callee) = &call.callee else {
+        return None;
+    };
+    let urlish = || {
+        call.args
+            .iter()
+            .take(2)
+            .any(|arg| match unparen(&arg.expr) {
+                Expr::Lit(Lit::Str(s)) => {
+                    let v = s.value.to_string_lossy();
+                    v.starts_with('/') || v.starts_with("http")
+                }
+                Expr::Tpl(tpl) => tpl.quasis.first().is_some_and(|q| {
+                    let raw = q.raw.as_str();
+                    raw.is_empty() || raw.starts_with('/') || raw.starts_with("http")
+                }),
+                Expr::Bin(_) | Expr::Member(_) => true,
+                _ => false,
+            })
+    };
+    match unparen(callee) {
+        Expr::Ident(ident) => urlish().then(|| ident.sym.to_string()),
+        Expr::Member(member) => {
+            let Expr::Ident(object) = unparen(&member.obj) else {
+                return None;
+            };
+            let verb = matches!(&member.prop, MemberProp::Ident(p)
+                if ["get", "post", "put", "patch", "delete", "head", "options", "request"].contains(&&*p.sym));
+            (verb || urlish()).then(|| object.sym.to_string())
+        }
+        _ => None,
     }
 }
 
@@ -544,6 +860,12 @@ impl Visit for Collector<'_, '_> {
                     for declarator in &var.decls {
                         if let (Pat::Ident(name), Some(init)) = (&declarator.name, &declarator.init)
                         {
+                            let ident = Expr::Ident(name.id.clone());
+                            let init = if self.requester(&ident).is_some() {
+                                &ident
+                            } else {
+                                &**init
+                            };
                             self.export(name.id.sym.to_string(), init, line);
                         }
                     }
@@ -552,6 +874,12 @@ impl Visit for Collector<'_, '_> {
                     let range = self.range(function.function.span);
                     self.functions.insert(function.ident.sym.to_string(), range);
                     let name = function.ident.sym.to_string();
+                    if let Some((requester, _)) = self.requesters.by_name.get(&name) {
+                        let value = Value::Requester(requester.clone());
+                        self.summary.exports.insert(name, Export { value, line });
+                        decl.visit_children_with(self);
+                        return;
+                    }
                     self.exported_functions
                         .push((name.clone(), FunctionRef::Local(name), line));
                 }
@@ -583,6 +911,53 @@ impl Visit for Collector<'_, '_> {
                             swc_ecma_ast::Ident::new_no_ctxt(local.into(), Default::default());
                         self.export(exported, &Expr::Ident(ident), line);
                     }
+                }
+            }
+            ModuleDecl::ExportNamed(named) => {
+                let Some(src) = &named.src else {
+                    return;
+                };
+                let specifier = src.value.to_string_lossy().into_owned();
+                if !followed(&specifier) {
+                    return;
+                }
+                for spec in &named.specifiers {
+                    let (imported, exported) = match spec {
+                        ExportSpecifier::Named(spec) => {
+                            let orig = export_name(&spec.orig);
+                            let exported = spec.exported.as_ref().map(export_name);
+                            let exported = exported.unwrap_or_else(|| orig.clone());
+                            let imported = if orig == "default" {
+                                Imported::Default
+                            } else {
+                                Imported::Named { name: orig }
+                            };
+                            (imported, exported)
+                        }
+                        ExportSpecifier::Namespace(ns) => {
+                            (Imported::Namespace, export_name(&ns.name))
+                        }
+                        ExportSpecifier::Default(default) => {
+                            (Imported::Default, default.exported.sym.to_string())
+                        }
+                    };
+                    self.summary.reexports.push(Reexport {
+                        specifier: specifier.clone(),
+                        imported,
+                        exported: Some(exported),
+                        line,
+                    });
+                }
+            }
+            ModuleDecl::ExportAll(all) => {
+                let specifier = all.src.value.to_string_lossy().into_owned();
+                if followed(&specifier) {
+                    self.summary.reexports.push(Reexport {
+                        specifier,
+                        imported: Imported::Namespace,
+                        exported: None,
+                        line,
+                    });
                 }
             }
             _ => {}
@@ -637,7 +1012,22 @@ impl Visit for Collector<'_, '_> {
         assign.visit_children_with(self);
     }
 
+    fn visit_member_expr(&mut self, member: &MemberExpr) {
+        if reaches_account(member) {
+            self.account_at
+                .push(member.span.lo.0.saturating_sub(self.base));
+        }
+        member.visit_children_with(self);
+    }
+
     fn visit_call_expr(&mut self, call: &CallExpr) {
+        if passes_context(call) {
+            self.account_at
+                .push(call.span.lo.0.saturating_sub(self.base));
+        }
+        if let Some(name) = request_like(call) {
+            self.request_calls.push(name);
+        }
         if let Callee::Expr(callee) = &call.callee {
             let at = call.span.lo.0.saturating_sub(self.base);
             match unparen(callee) {

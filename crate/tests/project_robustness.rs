@@ -40,7 +40,7 @@ fn a_ten_thousand_deep_chain_of_wrappers_ends() {
     ));
     files.push((
         "svc/functions/api.js".into(),
-        "const { wrap } = require(Runtime.getFunctions()['w0'].path);\nexports.handler = wrap((context, event, callback) => callback(null, {}));\n".into(),
+        "const { wrap } = require(Runtime.getFunctions()['w0'].path);\nexports.handler = wrap((context, event, callback) => callback(null, context.getTwilioClient()));\n".into(),
     ));
     let started = std::time::Instant::now();
     let reports = lint(&files, vec![], &Options::default());
@@ -68,13 +68,103 @@ fn wide_wrappers_and_cycles_are_followed_once() {
     }
     files.push((
         "svc/functions/api.js".into(),
-        "const { a } = require(Runtime.getFunctions()['h0'].path);\nexports.handler = a((context, event, callback) => callback(null, {}));\n".into(),
+        "const { a } = require(Runtime.getFunctions()['h0'].path);\nexports.handler = a((context, event, callback) => callback(null, context.getTwilioClient()));\n".into(),
     ));
     let started = std::time::Instant::now();
     let reports = lint(&files, vec![], &Options::default());
     no_internal_errors(&reports);
     assert_eq!(findings_of(&reports, "function-without-token-validator"), 1);
     assert!(started.elapsed().as_secs() < 30, "{:?}", started.elapsed());
+}
+
+#[test]
+fn re_export_chains_and_cycles_end() {
+    // index0 re-exports everything of index1, … 10,000 deep; the URL is at the far end. Two
+    // more modules re-export each other and themselves (`export *` cycles that fan out), and a
+    // tsconfig's aliases point into them.
+    let depth = 10_000;
+    let mut files: Vec<(String, String)> = (0..depth)
+        .map(|i| {
+            (
+                format!("src/chain/index{i}.js"),
+                format!(
+                    "export * from './index{}';
+export {{ default as D{i} }} from './index{}';
+",
+                    i + 1,
+                    i + 1
+                ),
+            )
+        })
+        .collect();
+    files.push((
+        format!("src/chain/index{depth}.js"),
+        "export const URL = 'https://svc-1234.twil.io/x';
+"
+        .into(),
+    ));
+    files.push((
+        "src/loop/a.js".into(),
+        "export * from './b';
+export * from './a';
+export * from '@/loop/b';
+"
+        .into(),
+    ));
+    files.push((
+        "src/loop/b.js".into(),
+        "export * from './a';
+export * from './b';
+export * from 'loop/a';
+"
+        .into(),
+    ));
+    files.push((
+        "tsconfig.json".into(),
+        "{ \"compilerOptions\": { \"baseUrl\": \"src\", \"paths\": { \"@/*\": [\"*\", \"*\"] } } }"
+            .into(),
+    ));
+    files.push((
+        "src/api.js".into(),
+        "import { URL } from './chain/index0';
+import * as loop from '@/loop/a';
+import { X } from 'loop/b';
+export const go = () => fetch(URL, { method: 'POST', body: '{}' });
+export const again = () => fetch(loop.X || X, { method: 'POST', body: '{}' });
+"
+        .into(),
+    ));
+    let started = std::time::Instant::now();
+    let reports = lint(&files, vec![], &Options::default());
+    no_internal_errors(&reports);
+    // The URL is further away than the project follows: nothing is reported, and the run ends.
+    assert_eq!(findings_of(&reports, "function-call-without-token"), 0);
+    assert!(started.elapsed().as_secs() < 60, "{:?}", started.elapsed());
+
+    // A short chain is followed.
+    let short: Vec<(String, String)> = vec![
+        (
+            "src/config/urls.js".into(),
+            "export const URL = 'https://svc-1234.twil.io/x';
+"
+            .into(),
+        ),
+        (
+            "src/config/index.js".into(),
+            "export * from './urls';
+"
+            .into(),
+        ),
+        (
+            "src/api.js".into(),
+            "import { URL } from './config';
+export const go = () => fetch(URL, { method: 'POST', body: '{}' });
+"
+            .into(),
+        ),
+    ];
+    let reports = lint(&short, vec![], &Options::default());
+    assert_eq!(findings_of(&reports, "function-call-without-token"), 1);
 }
 
 #[test]

@@ -16,14 +16,10 @@ const SEED: u64 = 1;
 
 /// Cases whose `expected.json` states what flexguard should report but does not yet, each with
 /// the reason. The test fails when one of them starts to match: then remove it from this list.
-const KNOWN_GAPS: &[(&str, &str)] = &[
-    (
-        "rest-client-instance-calls",
-        "calls through an `axios.create` instance are not requests to the engine (only the `create` is reported), in its file or another",
-    ),
-];
+const KNOWN_GAPS: &[(&str, &str)] = &[];
 
-/// Source files, by extension; everything else in a case (README, package.json) is ignored.
+/// Source files, by extension, and `tsconfig.json`/`jsconfig.json` (their import aliases);
+/// everything else in a case (README, package.json) is ignored.
 const SOURCE_EXTENSIONS: &[&str] = &["js", "jsx", "ts", "tsx", "mjs", "cjs"];
 /// Env files read first: the committed templates (as hosts do, see `project::env_values`).
 const ENV_TEMPLATES: &[&str] = &[".env.example", ".env.sample"];
@@ -85,7 +81,8 @@ fn read_case(dir: &Path) -> Case {
             continue;
         }
         let extension = name.rsplit('.').next().unwrap_or("");
-        if !SOURCE_EXTENSIONS.contains(&extension) {
+        let ts_config = name == "tsconfig.json" || name == "jsconfig.json";
+        if !SOURCE_EXTENSIONS.contains(&extension) && !ts_config {
             continue;
         }
         // The repository itself must stay clean: stored text holds holes, not credentials.

@@ -22,13 +22,21 @@ const PATHS: &[&str] = &[
 fn import_line(byte: u8) -> String {
     let target = PATHS[(byte as usize >> 3) % PATHS.len()];
     let stem = target.trim_end_matches(".js").trim_end_matches(".ts");
-    let key = stem.strip_prefix("functions/").unwrap_or(stem).trim_end_matches(".private");
-    match byte % 6 {
+    let key = stem
+        .strip_prefix("functions/")
+        .unwrap_or(stem)
+        .trim_end_matches(".private");
+    match byte % 11 {
         0 => format!("import {{ ENDPOINTS, wrap }} from '../{stem}';\n"),
         1 => format!("import * as ns from './{stem}';\n"),
         2 => format!("const {{ wrap }} = require(Runtime.getFunctions()['{key}'].path);\n"),
         3 => format!("export {{ wrap }} from '../../{stem}';\n"),
-        4 => "exports.handler = wrap(async (context, event, callback) => callback(null, {}));\n".into(),
+        4 => "exports.handler = wrap(async (context, event, callback) => callback(null, context.getTwilioClient()));\n".into(),
+        5 => format!("export * from '@/{stem}';\n"),
+        6 => format!("import {{ api, send }} from '{stem}';\napi.get('/Calls.json'); send(ENDPOINTS.a, {{ body }});\n"),
+        7 => "export const api = axios.create({ baseURL: 'https://api.twilio.com/2010-04-01' });\nexport const send = (url, body) => fetch(url, { method: 'POST', body: JSON.stringify(body) });\n".into(),
+        8 => format!("const {{ wrap }} = require(Runtime.getAssets()['/{key}.js'].path);\n"),
+        9 => "function f(extra) { const body = { a: 1, ...extra }; return fetch(ENDPOINTS.a, { method: 'POST', body: JSON.stringify(body) }); }\n".into(),
         _ => "export const ENDPOINTS = { a: `${process.env.FLEX_APP_FUNCTIONS}/a` };\n".into(),
     }
 }
@@ -40,16 +48,35 @@ fuzz_target!(|data: &[u8]| {
         .enumerate()
         .map(|(i, chunk)| {
             let header: String = chunk.iter().take(4).map(|b| import_line(*b)).collect();
-            (PATHS[i % PATHS.len()].to_string(), header + &jsgen::program(chunk))
+            (
+                PATHS[i % PATHS.len()].to_string(),
+                header + &jsgen::program(chunk),
+            )
         })
         .collect();
+    // Aliases drawn from the input too (`@/*` and a baseUrl, or garbage).
+    let mut sources = sources;
+    let alias: String = String::from_utf8_lossy(data.get(..16).unwrap_or(data))
+        .chars()
+        .filter(|c| !matches!(c, '"' | '\\'))
+        .collect();
+    sources.push((
+        "tsconfig.json".into(),
+        format!("{{ // aliases\n \"compilerOptions\": {{ \"baseUrl\": \"src\", \"paths\": {{ \"@/*\": [\"*\", \"{alias}*\"], }} }} }}"),
+    ));
     let env = EnvFile {
         path: ".env.example".into(),
         text: String::from_utf8_lossy(data.get(..64).unwrap_or(data)).into_owned(),
     };
     let reports = lint(&sources, vec![env], &Options::default());
     for ((path, source), report) in sources.iter().zip(&reports) {
-        assert!(report.diagnostics.iter().all(|d| d.code != "internal-error"), "{path}: internal error");
+        assert!(
+            report
+                .diagnostics
+                .iter()
+                .all(|d| d.code != "internal-error"),
+            "{path}: internal error"
+        );
         if let Err(violation) = invariants::check(source, path, report) {
             panic!("{path}: {violation}");
         }

@@ -2,11 +2,11 @@ use base64::Engine as _;
 use swc_ecma_ast::{CallExpr, Callee, Expr, Lit, MemberProp, ObjectLit};
 
 use super::declare_rule;
-use super::direct_api_call::is_user_token;
 use super::shapes::is_placeholder;
 use crate::engine::{Ctx, StringSite};
 use crate::finding::Span;
 use crate::http;
+use crate::http::is_user_token;
 
 declare_rule! {
     /// An HTTP Basic `Authorization` header or `auth` option built from a Twilio SID and a secret.

@@ -1,9 +1,9 @@
-use swc_ecma_ast::{CallExpr, Expr, MemberExpr, MemberProp, NewExpr};
+use swc_ecma_ast::{CallExpr, MemberExpr, NewExpr};
 
 use super::declare_rule;
 use crate::engine::{Ctx, StringSite, When};
 use crate::finding::Span;
-use crate::http::{self, Request};
+use crate::http::{self, is_user_token, Request};
 
 declare_rule! {
     /// A request from plugin code straight to a Twilio REST API host.
@@ -83,36 +83,20 @@ fn check_request(ctx: &mut Ctx, request: &Request, span: Span) {
     ctx.report_when(when, span, message, help, &url, false);
 }
 
-/// `manager.user.token`, `….ssoTokenPayload.token`, `getTokenInfo().token`.
-pub fn is_user_token(member: &MemberExpr) -> bool {
-    if !matches!(&member.prop, MemberProp::Ident(p) if p.sym == *"token") {
-        return false;
-    }
-    match &*member.obj {
-        Expr::Member(inner) => {
-            matches!(&inner.prop, MemberProp::Ident(p) if p.sym == *"user" || p.sym == *"ssoTokenPayload")
-        }
-        Expr::Ident(ident) => ident.sym == *"ssoTokenPayload",
-        Expr::Call(call) => call.callee.as_expr().is_some_and(|callee| match &**callee {
-            Expr::Ident(ident) => ident.sym == *"getTokenInfo",
-            Expr::Member(m) => {
-                matches!(&m.prop, MemberProp::Ident(p) if p.sym == *"getTokenInfo")
-            }
-            _ => false,
-        }),
-        _ => false,
-    }
-}
-
 impl super::Rule for DirectApiCall {
     fn meta(&self) -> &'static super::RuleMeta {
         &Self::META
     }
 
     fn check_call(&self, ctx: &mut Ctx, call: &CallExpr) {
+        let span = ctx.span(call.span);
         if let Some(request) = http::from_call(call) {
-            let span = ctx.span(call.span);
             check_request(ctx, &request, span);
+        } else if let Some(via) = http::via_requester(ctx, call) {
+            // Through a client instance or helper: its credentials are the request's.
+            if !via.requester.user_token {
+                check_request(ctx, &via.request(), span);
+            }
         }
     }
 
@@ -143,6 +127,8 @@ mod tests {
     use crate::rules::testing::{assert_clean, assert_flags, snapshot};
 
     const FLAGS: &[&str] = &[
+        // Through a module-level request helper of the same file.
+        "const requestJson = (url, init) => fetch(url, init).then((r) => r.json());\nrequestJson('https://api.twilio.com/2010-04-01/Accounts.json');",
         // The body is a variable, but nothing that could authenticate as the agent is hidden.
         r#"const s = "x"; fetch("https://api.twilio.com/2010-04-01/Accounts.json", { body: s }); const t = "token";"#,
         // fetch: literal, template, const concat, window.fetch, bare host.
@@ -190,6 +176,8 @@ mod tests {
     ];
 
     const CLEAN: &[&str] = &[
+        // A name that requests in one scope is another function elsewhere (a bundle's `e`).
+        "function a() { const e = (t) => fetch(t); return e; }\nfunction b() { const e = (u) => u.toUpperCase(); return e('https://api.twilio.com/2010-04-01'); }",
         r#"fetch("https://example-1234.twil.io/send-sms", { method: "POST" });"#,
         // Strings that are never requested.
         r#"const docs = "https://api.twilio.com/2010-04-01/Accounts.json";"#,

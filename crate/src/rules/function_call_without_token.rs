@@ -7,7 +7,7 @@ use swc_common::Spanned;
 use super::declare_rule;
 use crate::engine::{Ctx, StringSite, When};
 use crate::finding::Span;
-use crate::http::{self, Request};
+use crate::http::{self, carries_token, Payload, Request};
 
 declare_rule! {
     /// A request to a Twilio Function that does not send the Flex user token.
@@ -64,14 +64,22 @@ fn finding(host: &str) -> (String, &'static str) {
 /// Noted wherever a request sends something that carries the user token.
 const TOKEN: &str = "token";
 
-fn check_request(ctx: &mut Ctx, request: &Request, span: Span) {
+fn check_request(ctx: &mut Ctx, request: &Request, span: Span, at: swc_common::BytePos) {
     // XMLHttpRequest and superagent get the token from later calls (`setRequestHeader`, `send`,
     // `.set()`), in the same function as a rule: look for it there instead of at the call.
+    let mut when = Vec::new();
     let within = if request.lib.configured_elsewhere() {
         ctx.enclosing_function()
-    } else if request.factory || http::opaque(request) {
+    } else if request.factory {
         return;
     } else {
+        match http::payload(ctx, request, at) {
+            Payload::Visible => {}
+            // An object the caller passes is spread into the body: fine when the file never
+            // names a token anywhere, so no caller here adds one.
+            Payload::FromCaller => when.push(When::NotNoted(TOKEN)),
+            Payload::Hidden | Payload::Token => return,
+        }
         span
     };
     let Some(url) = http::url_prefix(ctx, request.url) else {
@@ -88,14 +96,8 @@ fn check_request(ctx: &mut Ctx, request: &Request, span: Span) {
         return;
     }
     let (message, help) = finding(&ctx.shown_host(&host));
-    ctx.report_when(
-        vec![When::NotNotedWithin(TOKEN, within)],
-        span,
-        message,
-        help,
-        &url,
-        false,
-    );
+    when.push(When::NotNotedWithin(TOKEN, within));
+    ctx.report_when(when, span, message, help, &url, false);
 }
 
 /// Twilio Assets (`/logo.png`, `/config.json`) are public files served from the same domain.
@@ -108,26 +110,27 @@ fn is_asset(url: &str) -> bool {
         })
 }
 
-fn carries_token(key: &str) -> bool {
-    key == "Token" || key.eq_ignore_ascii_case("authorization")
-}
-
 impl super::Rule for FunctionCallWithoutToken {
     fn meta(&self) -> &'static super::RuleMeta {
         &Self::META
     }
 
     fn check_call(&self, ctx: &mut Ctx, call: &CallExpr) {
+        let span = ctx.span(call.span);
         if let Some(request) = http::from_call(call) {
-            let span = ctx.span(call.span);
-            check_request(ctx, &request, span);
+            check_request(ctx, &request, span, call.span.lo);
+        } else if let Some(via) = http::via_requester(ctx, call) {
+            // A helper that sets an Authorization header may be the one that sends the token.
+            if !(via.requester.auth || via.requester.user_token) {
+                check_request(ctx, &via.request(), span, call.span.lo);
+            }
         }
     }
 
     fn check_new(&self, ctx: &mut Ctx, new: &NewExpr) {
         if let Some(request) = http::from_new(new) {
             let span = ctx.span(new.span);
-            check_request(ctx, &request, span);
+            check_request(ctx, &request, span, new.span.lo);
         }
     }
 
@@ -165,6 +168,12 @@ mod tests {
 
     /// Each send form, without the token.
     const FLAGS: &[&str] = &[
+        // The body is a local object declared in the same method (each method declares its own).
+        "class Calls { static base = 'https://svc-1234.twil.io'; static hold = async (sid) => { const payload = { sid }; return fetch(`${this.base}/hold`, { method: 'POST', body: JSON.stringify(payload) }); }; static log = (sid, Token) => { const payload = { sid, Token }; console.log(payload); }; }",
+        // ... with the caller's options spread in, in a file that never names a token.
+        "const BASE = 'https://svc-1234.twil.io'; async function resume(sid, extra) { const payload = { sid, ...extra }; return fetch(`${BASE}/resume`, { method: 'POST', body: JSON.stringify(payload) }); }",
+        // Headers from a local object.
+        "function go() { const headers = { 'Content-Type': 'application/json' }; return fetch('https://svc-1234.twil.io/go', { method: 'POST', headers, body: '{}' }); }",
         // The host in a static class field, from an env var named for the Serverless service.
         "class Conference { static base = `https://${process.env.REACT_APP_SERVERLESS_BASE_DOMAIN}`; static remove = (sid) => fetch(`${this.base}/conference/remove`, { method: 'POST', body: JSON.stringify({ sid }) }); }",
         // A URL built in a local that other functions declare too, all on the same host.
@@ -207,6 +216,13 @@ mod tests {
 
     /// The same forms, sending the token: the correct Function-with-token pattern.
     const CLEAN: &[&str] = &[
+        // A local body that carries the token, set in the literal or after it.
+        "function hold(sid) { const payload = { sid, Token: manager.user.token }; return fetch('https://svc-1234.twil.io/hold', { method: 'POST', body: JSON.stringify(payload) }); }",
+        "function hold(sid, token) { const payload = { sid }; payload.Token = token; return fetch('https://svc-1234.twil.io/hold', { method: 'POST', body: JSON.stringify(payload) }); }",
+        // The caller's spread may add the token: this file does.
+        "function resume(sid, extra) { const payload = { sid, ...extra }; return fetch('https://svc-1234.twil.io/resume', { method: 'POST', body: JSON.stringify(payload) }); }\nresume('CA1', { Token: manager.user.token });",
+        // A spread of something not visible here.
+        "function hold(sid) { const payload = { sid, ...defaults }; return fetch('https://svc-1234.twil.io/hold', { method: 'POST', body: JSON.stringify(payload) }); }",
         // fetch, JSON body.
         r#"fetch("https://example-1234.twil.io/send-sms", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ to: "+15555550100", Token: manager.user.token }) });"#,
         // fetch, form body (string and URLSearchParams).

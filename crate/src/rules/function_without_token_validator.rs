@@ -7,7 +7,7 @@ use swc_common::Spanned;
 
 use super::declare_rule;
 use crate::engine::{Ctx, ModuleSource, When};
-use crate::summary::Value;
+use crate::summary::{passes_context, reaches_account, Value};
 use crate::Runtime;
 
 declare_rule! {
@@ -25,8 +25,14 @@ declare_rule! {
     /// an agent's browser, so they need Twilio's request signature (`.protected`), not the Flex
     /// token. Nor are Functions named `*.public.js` (marked public on purpose: a login page),
     /// handlers that call a shared helper which validates the token (`await isSupervisor(event,
-    /// context)`, resolved across files), liveness checks (`health.js`, `ping.js`), and handlers that authenticate
-    /// the caller by the caller's own Twilio credentials (`twilio(event.apiKey, event.apiSecret)`).
+    /// context)`, resolved across files), liveness checks (`health.js`, `ping.js`), handlers that authenticate
+    /// the caller by the caller's own Twilio credentials (`twilio(event.apiKey, event.apiSecret)`),
+    /// and Functions that never reach the account: no `context` value but `PATH`,
+    /// `DOMAIN_NAME`, `SERVICE_SID` and `ENVIRONMENT_SID`, no `context.getTwilioClient()` or
+    /// other client, no `process.env`, no `Runtime.getSync()`, `context` handed to no function,
+    /// and no helper (in this file, or another the project resolves) that does. Anyone may
+    /// call such a Function, but it can act on nothing the account holds (an open/closed
+    /// check that reads a schedule from an asset).
     ///
     /// ## Why it matters in a Flex plugin
     /// A Flex plugin calls its Functions from every agent's browser, so they are public URLs.
@@ -79,6 +85,10 @@ const CALLER_CREDENTIALS: &str = "caller-credentials";
 /// Noted at calls of something named like a validator (`functionValidator(…)`,
 /// `TokenValidator(…)`, `validator(event.Token, …)`): loading the package is not enough.
 const VALIDATOR_CALL: &str = "validator-call";
+/// Noted where the file reaches the account (`summary::reaches_account`, `context` handed to a
+/// function, a helper that does): a Function that never does can act on nothing the account
+/// holds, so anyone may call it.
+const ACCOUNT: &str = "account";
 /// Noted when the file loads `twilio-flex-token-validator`.
 const VALIDATOR: &str = "validator-module";
 const VALIDATOR_MODULE: &str = "twilio-flex-token-validator";
@@ -221,6 +231,7 @@ fn check_handler(ctx: &mut Ctx, value: &Expr, span: crate::finding::Span) {
         When::NotBoth(VALIDATOR, VALIDATOR_CALL),
         When::NotNoted(WEBHOOK),
         When::NotNoted(CALLER_CREDENTIALS),
+        When::Noted(ACCOUNT),
     ];
     // Outside a Functions folder, only a file that uses the Functions runtime is one.
     if ctx.runtime() != Runtime::Function {
@@ -263,7 +274,15 @@ impl super::Rule for FunctionWithoutTokenValidator {
     /// TypeScript Functions: `export const handler = …` (any top-level `handler` in Function
     /// code; twilio-run loads the module's `handler` export).
     fn check_var_declarator(&self, ctx: &mut Ctx, declarator: &VarDeclarator) {
-        let (Pat::Ident(name), Some(init)) = (&declarator.name, &declarator.init) else {
+        let Some(init) = &declarator.init else {
+            return;
+        };
+        // `const { AUTH_TOKEN } = context`.
+        if matches!(&**init, Expr::Ident(i) if i.sym == *"context") {
+            let span = ctx.span(declarator.span);
+            ctx.note(ACCOUNT, span);
+        }
+        let Pat::Ident(name) = &declarator.name else {
             return;
         };
         if name.id.sym == *"handler" && ctx.runtime() == Runtime::Function {
@@ -272,6 +291,10 @@ impl super::Rule for FunctionWithoutTokenValidator {
     }
 
     fn check_member(&self, ctx: &mut Ctx, member: &MemberExpr) {
+        if reaches_account(member) {
+            let span = ctx.span(member.span);
+            ctx.note(ACCOUNT, span);
+        }
         if is_runtime_api(member) {
             let span = ctx.span(member.span);
             ctx.note(RUNTIME, span);
@@ -290,6 +313,21 @@ impl super::Rule for FunctionWithoutTokenValidator {
     }
 
     fn check_call(&self, ctx: &mut Ctx, call: &CallExpr) {
+        // A wrapper a handler is passed to (`prepareStudioFunction(params, async (context…) =>
+        // …)`) hands the handler its own `context`; what the handler does is judged by itself.
+        let wraps_a_handler = call
+            .args
+            .iter()
+            .any(|a| matches!(&*a.expr, Expr::Arrow(_) | Expr::Fn(_)));
+        let helper_reaches_account = !wraps_a_handler
+            && matches!(
+                resolved_callee(ctx, call),
+                Some(Value::Wrapper { account: true, .. })
+            );
+        if passes_context(call) || helper_reaches_account {
+            let span = ctx.span(call.span);
+            ctx.note(ACCOUNT, span);
+        }
         if callee_name(call).is_some_and(|name| name.to_ascii_lowercase().contains("valid")) {
             let span = ctx.span(call.span);
             ctx.note(VALIDATOR_CALL, span);
@@ -330,22 +368,24 @@ mod tests {
 
     const FLAGS: &[&str] = &[
         // A TypeScript Function's handler.
-        "// @file functions/op.ts\nexport const handler = async (context: any, event: any, callback: any) => callback(null, {});",
+        "// @file functions/op.ts\nexport const handler = async (context: any, event: any, callback: any) => callback(null, await context.getTwilioClient().calls.list());",
         // The validator is loaded, but nothing calls it.
-        "// @file functions/reassign.js\nconst TokenValidator = require('twilio-flex-token-validator').functionValidator;\nexports.handler = async (context, event, callback) => callback(null, {});",
-        "// @file functions/send-sms.js\nexports.handler = async (context, event, callback) => {\n  callback(null, {});\n};",
-        "// @file serverless/functions/hangup.js\nexports.handler = function (context, event, callback) { callback(null, 'ok'); };",
-        "// @file functions/x.js\nmodule.exports.handler = (context, event, callback) => callback(null, {});",
-        "// @file functions/x.ts\nexports.handler = handler;",
+        "// @file functions/reassign.js\nconst TokenValidator = require('twilio-flex-token-validator').functionValidator;\nexports.handler = async (context, event, callback) => callback(null, context.API_SECRET);",
+        "// @file functions/send-sms.js\nexports.handler = async (context, event, callback) => {\n  const client = context.getTwilioClient();\n  callback(null, {});\n};",
+        "// @file serverless/functions/hangup.js\nexports.handler = function (context, event, callback) { twilioClient.calls(event.CallSid).update({ status: 'completed' }); callback(null, 'ok'); };",
+        "// @file functions/x.js\nmodule.exports.handler = (context, event, callback) => callback(null, process.env.SYNC_SERVICE_SID);",
+        "// @file functions/x.ts\nfunction handle(context, event, callback) { run(context, event).then(callback); }\nexports.handler = handle;",
         // Wrapped, but not by anything that validates.
-        "// @file functions/x.js\nexports.handler = middy(async (context, event, callback) => {});",
+        "// @file functions/x.js\nexports.handler = middy(async (context, event, callback) => { const { AUTH_TOKEN } = context; });",
         // Outside `functions/`, the runtime gives it away.
         "// @file src/update-task.js\nexports.handler = async (context, event, callback) => {\n  const client = context.getTwilioClient();\n};",
-        "// @file lib/handler.js\nconst { path } = Runtime.getFunctions()['utils'];\nexports.handler = (context, event, callback) => {};",
-        "// @file functions\\windows\\x.js\nexports.handler = (context, event, callback) => {};",
+        "// @file lib/handler.js\nconst { path } = Runtime.getFunctions()['utils'];\nexports.handler = (context, event, callback) => { Runtime.getSync().documents('d').fetch(); };",
+        "// @file functions\\windows\\x.js\nexports.handler = (context, event, callback) => { context.getTwilioClient(); };",
     ];
 
     const CLEAN: &[&str] = &[
+        // Reaches nothing of the account: an open/closed check from a schedule kept in code.
+        "// @file functions/check-hours.js\nconst HOURS = { mon: [9, 17] };\nexports.handler = (context, event, callback) => { const open = isOpen(HOURS, event.day, context.PATH); callback(null, { open }); };",
         // The validator, in each common form.
         "// @file functions/x.js\nexports.handler = require('twilio-flex-token-validator').functionValidator(async (context, event, callback) => {});",
         "// @file functions/x.js\nconst TokenValidator = require('twilio-flex-token-validator').functionValidator;\nexports.handler = TokenValidator(async (context, event, callback) => {});",
