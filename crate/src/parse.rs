@@ -50,26 +50,6 @@ pub fn syntax_for(filename: &str) -> Syntax {
     }
 }
 
-/// Text files that commonly hold credentials but are not code: `.env`, `.env.*`, `*.env`, JSON,
-/// YAML and HTML. The engine scans them by credential shape only (no parse, no parse-error
-/// diagnostic). A JS/TS extension always wins (`.env.config.js` is code).
-pub fn is_plain_text(filename: &str) -> bool {
-    let base = filename
-        .rsplit(['/', '\\'])
-        .next()
-        .unwrap_or(filename)
-        .to_ascii_lowercase();
-    let code = [".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts"];
-    if code.iter().any(|ext| base.ends_with(ext)) {
-        return false;
-    }
-    base.starts_with(".env")
-        || base.ends_with(".env")
-        || [".json", ".yml", ".yaml", ".html", ".htm"]
-            .iter()
-            .any(|ext| base.ends_with(ext))
-}
-
 /// Parse as a module first, then as a script (sloppy-mode code such as `with` or octal escapes).
 pub fn parse(source: &str, filename: &str) -> Result<Parsed, ParseError> {
     parse_as(source, syntax_for(filename))
@@ -290,30 +270,6 @@ mod tests {
         ));
         let err = parse("let x = ;", "x.js").err().expect("syntax error");
         assert_eq!(err.offset, 8);
-    }
-
-    #[test]
-    fn plain_text_by_file_name() {
-        for name in [
-            ".env",
-            "app/.env.local",
-            "prod.env",
-            "a.JSON",
-            "x.yml",
-            "ci/y.yaml",
-            "public/index.html",
-        ] {
-            assert!(is_plain_text(name), "{name}");
-        }
-        for name in [
-            "a.js",
-            "env.js",
-            "a.jsonc.ts",
-            "src/.environment/a.tsx",
-            "a.map",
-        ] {
-            assert!(!is_plain_text(name), "{name}");
-        }
     }
 
     #[test]
