@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use saphyr_parser::{Event, Parser, ScanError};
+use saphyr_parser::{Event, Parser, ScalarStyle, ScanError};
 use swc_ecma_ast::{Expr, ObjectLit, Prop, PropOrSpread};
 
 use super::{synth, Note};
@@ -132,8 +132,13 @@ pub fn parse(source: &str) -> (Parsed, Vec<Note>) {
         let range = offsets.byte(span.start.index())..offsets.byte(span.end.index());
         match event {
             Event::StreamEnd => break,
-            Event::Scalar(value, _, anchor, _) => {
-                let node = scalar(source, &value, range.clone());
+            Event::Scalar(value, style, anchor, _) => {
+                // A block scalar's final line break is not part of a credential written in it.
+                let value = match style {
+                    ScalarStyle::Literal | ScalarStyle::Folded => value.trim_end_matches('\n'),
+                    _ => &value,
+                };
+                let node = scalar(source, value, range.clone());
                 if anchor > 0 {
                     anchors.insert(anchor, (node.clone(), 1));
                 }
