@@ -95,6 +95,20 @@ pub fn fences(source: &str) -> Vec<Fence> {
     out
 }
 
+/// The file with only what can hold a suppression directive kept (see `super::keep`): HTML
+/// comments, and the code blocks flexguard lints.
+pub fn directive_text(source: &str) -> String {
+    let bytes = source.as_bytes();
+    let mut ranges: Vec<Range<usize>> = fences(source).into_iter().map(|f| f.body).collect();
+    let mut at = 0;
+    while let Some(open) = memchr::memmem::find(&bytes[at..], b"<!--").map(|i| at + i) {
+        let end = memchr::memmem::find(&bytes[open..], b"-->").map_or(bytes.len(), |i| open + i + 3);
+        ranges.push(open..end);
+        at = end;
+    }
+    super::keep(source, ranges)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -115,6 +129,15 @@ mod tests {
                 ("```\ninner\n", Kind::DotEnv),
             ]
         );
+    }
+
+    #[test]
+    fn directives_are_comments_not_prose() {
+        let source = "Use `// flexguard-ignore-next-line` to suppress.\n<!-- flexguard-ignore-next-line -->\n```js\n// flexguard-ignore\n```\n";
+        let text = directive_text(source);
+        assert_eq!(text.len(), source.len());
+        assert_eq!(text.matches("flexguard-ignore").count(), 2);
+        assert!(!text.lines().next().unwrap().contains("flexguard"));
     }
 
     #[test]

@@ -151,8 +151,15 @@ pub fn blank(source: &str) -> String {
 
 /// `source` with only `range` kept (see [`blank`]).
 fn keep_only(source: &str, range: std::ops::Range<usize>) -> String {
+    keep(source, std::iter::once(range))
+}
+
+/// `source` with only `ranges` kept (see [`blank`]).
+pub fn keep(source: &str, ranges: impl IntoIterator<Item = std::ops::Range<usize>>) -> String {
     let mut text = blank(source);
-    text.replace_range(range.clone(), &source[range]);
+    for range in ranges {
+        text.replace_range(range.clone(), &source[range]);
+    }
     text
 }
 
@@ -257,12 +264,24 @@ pub(crate) fn run_composite(kind: Kind, source: &str, options: &Options) -> Repo
             }
         }
     }
-    merge(reports, notes, source, options)
+    // In Markdown, a directive is one in an HTML comment or in a code block's comment; prose
+    // that mentions `flexguard-ignore` in passing is not one.
+    let directives = match kind {
+        Kind::Markdown => markdown::directive_text(source),
+        _ => source.to_string(),
+    };
+    merge(reports, notes, source, &directives, options)
 }
 
 /// The parts' reports as one: each finding once, positioned in the file (UTF-16 columns
 /// count the file's characters, not the blanks), the file's suppression directives applied.
-fn merge(reports: Vec<Report>, notes: Vec<Note>, source: &str, options: &Options) -> Report {
+fn merge(
+    reports: Vec<Report>,
+    notes: Vec<Note>,
+    source: &str,
+    directives: &str,
+    options: &Options,
+) -> Report {
     let file = options.filename.as_deref().unwrap_or("<input>");
     let index = LineIndex::new(source);
     let mut findings = Vec::new();
@@ -303,7 +322,7 @@ fn merge(reports: Vec<Report>, notes: Vec<Note>, source: &str, options: &Options
         (finding.line, finding.column) = index.position(finding.span.start as usize);
         (finding.end_line, finding.end_column) = index.position(finding.span.end as usize);
     }
-    let directives = crate::suppress::scan_text(source, &index, file, &mut diagnostics);
+    let directives = crate::suppress::scan_text(directives, &index, file, &mut diagnostics);
     suppressed.extend(crate::suppress::apply(&mut findings, &directives));
     let mut seen = HashSet::new();
     diagnostics.retain(|d| seen.insert((d.code.clone(), d.line, d.column, d.message.clone())));
