@@ -102,7 +102,8 @@ pub fn directive_text(source: &str) -> String {
     let mut ranges: Vec<Range<usize>> = fences(source).into_iter().map(|f| f.body).collect();
     let mut at = 0;
     while let Some(open) = memchr::memmem::find(&bytes[at..], b"<!--").map(|i| at + i) {
-        let end = memchr::memmem::find(&bytes[open..], b"-->").map_or(bytes.len(), |i| open + i + 3);
+        let end =
+            memchr::memmem::find(&bytes[open..], b"-->").map_or(bytes.len(), |i| open + i + 3);
         ranges.push(open..end);
         at = end;
     }

@@ -34,7 +34,7 @@ pub enum Kind {
     /// JavaScript, TypeScript and anything without a known data extension.
     Script,
     Json,
-    /// `KEY=value` lines: `.env`, `.env.*`, `*.env`, `.envrc`, `.dev.vars`, `.properties`,
+    /// `KEY=value` lines: `.env`, `.env.*`, `.env-*`, `*.env`, `.envrc`, `.dev.vars`, `.properties`,
     /// `.ini`, `.toml`, a non-JSON `.twilioserverlessrc`.
     DotEnv,
     Yaml,
@@ -69,8 +69,8 @@ impl Kind {
                 false => Kind::DotEnv,
             };
         }
-        let env_like = base == ".env"
-            || base.starts_with(".env.")
+        // `.env`, `.env.local`, `.env-example`, `.envrc`, `prod.env`.
+        let env_like = base.starts_with(".env")
             || base.ends_with(".env")
             || base == ".envrc"
             || base == ".dev.vars"
@@ -352,6 +352,7 @@ mod tests {
             ("unknown.vue", "", Kind::Script),
             (".env", "", Kind::DotEnv),
             ("serverless/.env.production", "", Kind::DotEnv),
+            ("functions/.env-template", "", Kind::DotEnv),
             ("prod.env", "", Kind::DotEnv),
             (".envrc", "", Kind::DotEnv),
             (".dev.vars", "", Kind::DotEnv),
