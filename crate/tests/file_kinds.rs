@@ -240,3 +240,136 @@ fn markdown_code_reports_credentials_only() {
     let report = lint("public/index.html", html);
     assert_eq!(rules_at(&report), [("direct-api-call".to_string(), 1, 21)]);
 }
+
+/// Generated text dense in each kind's syntax (quotes, fences, tags, anchors, aliases, line
+/// breaks of every sort, multi-byte characters, credentials): every report keeps the invariants
+/// (spans, UTF-16 positions, bounded excerpts, no leaked credential), under every kind's name.
+#[test]
+fn generated_text_keeps_the_invariants_in_every_kind() {
+    let pieces = [
+        "=",
+        ":",
+        " ",
+        "\n",
+        "\r\n",
+        "\r",
+        "\u{2028}",
+        "é",
+        "😀",
+        "\"",
+        "'",
+        "`",
+        "#",
+        "<!--",
+        "-->",
+        "<script>",
+        "</script>",
+        "<script type=application/json>",
+        "<meta name=token content=",
+        " data-auth-token=",
+        ">",
+        "```js\n",
+        "```yaml\n",
+        "```sh\n",
+        "```\n",
+        "~~~\n",
+        "&a ",
+        "*a",
+        "<<: ",
+        "- ",
+        "  ",
+        "{",
+        "}",
+        "[",
+        "]",
+        ",",
+        "|\n",
+        "export ",
+        "AUTH_TOKEN",
+        "accountSid",
+        "FLEX_APP_API_SECRET",
+        "[twilio]",
+        "\\",
+        "${",
+        "AC{hex32}",
+        "{hex32}",
+        "{alnum32}",
+        "SK{hex32}",
+        "SG.{b64url22}.{b64url43}",
+        "// flexguard-ignore auth-token\n",
+    ];
+    let names = [
+        ".env",
+        "a.properties",
+        "c.json",
+        "d.yaml",
+        "e.html",
+        "f.md",
+        "g.txt",
+    ];
+    let mut next = testgen::xorshift(0x5eed);
+    for round in 0..400 {
+        let mut template = String::new();
+        for _ in 0..(next() % 60) {
+            template.push_str(pieces[(next() % pieces.len() as u64) as usize]);
+        }
+        let source = testgen::fill(&template, round);
+        for name in names {
+            let report = lint(name, &source);
+            flexguard::invariants::assert_no_internal_error(&report);
+            if let Err(violation) = flexguard::invariants::check(&source, name, &report) {
+                panic!("{name}, round {round}: {violation}\n{template:?}");
+            }
+        }
+    }
+}
+
+/// Large files of each kind stay fast: linear front ends, one copy per HTML page or fence.
+#[test]
+fn large_data_files_stay_fast() {
+    let entries: String = (0..20_000)
+        .map(|i| format!("  key_{i}: value {i}\n  list_{i}: [a, b, \"c\"]\n"))
+        .collect();
+    let yaml = format!("root:\n{entries}");
+    let json = format!(
+        "[{}]",
+        (0..50_000)
+            .map(|i| format!("{{\"id\": {i}, \"name\": \"n{i}\"}}"))
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+    let env: String = (0..50_000)
+        .map(|i| format!("KEY_{i}=value-{i}\n"))
+        .collect();
+    // Many fences in a large file: each linted fence is a copy of the file.
+    let md: String = (0..300)
+        .map(|i| {
+            format!(
+                "## {i}\n\n{}\n\n```js\nconst a{i} = {i};\n```\n",
+                "text ".repeat(600)
+            )
+        })
+        .collect();
+    let html = format!(
+        "<html>{}</html>",
+        "<div data-x=\"1\">t</div><script>var a = 1;</script>\n".repeat(10_000)
+    );
+    for (name, source) in [
+        ("a.yaml", &yaml),
+        ("a.json", &json),
+        (".env", &env),
+        ("a.md", &md),
+        ("a.html", &html),
+    ] {
+        let started = std::time::Instant::now();
+        let report = lint(name, source);
+        let spent = started.elapsed();
+        assert!(report.findings.is_empty(), "{name}");
+        assert!(
+            spent.as_secs_f64() < 10.0,
+            "{name}: {} KB took {spent:?}",
+            source.len() >> 10
+        );
+        println!("{name}: {} KB in {spent:?}", source.len() >> 10);
+    }
+}

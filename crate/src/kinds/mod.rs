@@ -6,8 +6,8 @@
 //! - `.env`-style `KEY=value` files and YAML become a program built from their entries
 //!   ([`dotenv`], [`yaml`], through [`synth`]): a name or key is context for its value;
 //! - HTML and Markdown are composites ([`html`], [`markdown`]): their code (inline scripts,
-//!   fenced blocks) is linted as a copy of the file in which everything else is blanked, so
-//!   positions stay the file's, and the reports are merged;
+//!   fenced blocks) is linted part by part, with positions in the file, and the reports are
+//!   merged;
 //! - other text is searched for credential shapes only.
 //!
 //! Which files a host hands over is the host's decision, and it is where git's view enters:
@@ -24,7 +24,7 @@ pub mod yaml;
 
 use std::collections::HashSet;
 
-use crate::finding::{Diagnostic, Report};
+use crate::finding::Report;
 use crate::parse::{LineIndex, ParseError, Parsed};
 use crate::Options;
 
@@ -149,11 +149,6 @@ pub fn blank(source: &str) -> String {
     out
 }
 
-/// `source` with only `range` kept (see [`blank`]).
-fn keep_only(source: &str, range: std::ops::Range<usize>) -> String {
-    keep(source, std::iter::once(range))
-}
-
 /// `source` with only `ranges` kept (see [`blank`]).
 pub fn keep(source: &str, ranges: impl IntoIterator<Item = std::ops::Range<usize>>) -> String {
     let mut text = blank(source);
@@ -163,11 +158,7 @@ pub fn keep(source: &str, ranges: impl IntoIterator<Item = std::ops::Range<usize
     text
 }
 
-/// At most this many fenced blocks of one Markdown file are linted as code (each is a copy of
-/// the file); the rest are searched for shapes with the file's text.
-pub const MAX_FENCES: usize = 256;
-
-/// How to lint a text the length of the file: the file itself, or a part of a composite one.
+/// How to lint a file, or a part of a composite one.
 pub(crate) struct Part {
     pub kind: Kind,
     /// A file name whose extension picks the JavaScript dialect of a `Script` part.
@@ -190,17 +181,34 @@ impl Part {
     }
 }
 
-/// An HTML page or a Markdown file: its parts linted one by one, then merged.
+/// An HTML page or a Markdown file: its parts linted one by one, then merged. A part is either
+/// a copy of the file with the rest blanked (the page's scripts, which share one scope) or a
+/// slice of it (a JSON script, a fence), whose positions are moved to where the slice starts:
+/// so the work stays linear in the file, however many fences it has.
 pub(crate) fn run_composite(kind: Kind, source: &str, options: &Options) -> Report {
-    // Each part's text is made, linted and dropped in turn.
-    let lint = |text: String, part: Part| crate::engine::run_part(&text, options, &part);
+    let index = LineIndex::new(source);
+    let lint = |text: &str, part: Part| crate::engine::run_part(text, options, &part);
+    let lint_slice = |range: std::ops::Range<usize>, part: Part| {
+        let mut report = crate::engine::run_part(&source[range.clone()], options, &part);
+        let (line, column) = index.position(range.start);
+        for finding in &mut report.findings {
+            finding.span.start += range.start as u32;
+            finding.span.end += range.start as u32;
+        }
+        for diagnostic in &mut report.diagnostics {
+            if diagnostic.line == 1 {
+                diagnostic.column += column - 1;
+            }
+            diagnostic.line += line - 1;
+        }
+        report
+    };
     let mut reports = Vec::new();
-    let mut notes = Vec::new();
     match kind {
         Kind::Html => {
             let page = html::read(source);
             reports.push(lint(
-                source.to_string(),
+                source,
                 Part {
                     kind: Kind::HtmlAttributes,
                     syntax_of: None,
@@ -210,7 +218,7 @@ pub(crate) fn run_composite(kind: Kind, source: &str, options: &Options) -> Repo
             ));
             if let Some(code) = html::code_text(source, &page.scripts) {
                 reports.push(lint(
-                    code,
+                    &code,
                     Part {
                         kind: Kind::Script,
                         syntax_of: Some("page.js"),
@@ -221,8 +229,8 @@ pub(crate) fn run_composite(kind: Kind, source: &str, options: &Options) -> Repo
             }
             for (range, script) in &page.scripts {
                 if *script == html::ScriptKind::Json {
-                    reports.push(lint(
-                        keep_only(source, range.clone()),
+                    reports.push(lint_slice(
+                        range.clone(),
                         Part {
                             kind: Kind::Json,
                             syntax_of: None,
@@ -235,7 +243,7 @@ pub(crate) fn run_composite(kind: Kind, source: &str, options: &Options) -> Repo
         }
         _ => {
             reports.push(lint(
-                source.to_string(),
+                source,
                 Part {
                     kind: Kind::Text,
                     syntax_of: None,
@@ -243,17 +251,9 @@ pub(crate) fn run_composite(kind: Kind, source: &str, options: &Options) -> Repo
                     quiet: true,
                 },
             ));
-            let fences = markdown::fences(source);
-            if fences.len() > MAX_FENCES {
-                notes.push(Note {
-                    code: "limit",
-                    message: format!("more than {MAX_FENCES} fenced code blocks; the rest were searched for credential shapes only"),
-                    offset: fences[MAX_FENCES].body.start,
-                });
-            }
-            for fence in fences.into_iter().take(MAX_FENCES) {
-                reports.push(lint(
-                    keep_only(source, fence.body),
+            for fence in markdown::fences(source) {
+                reports.push(lint_slice(
+                    fence.body,
                     Part {
                         kind: fence.kind,
                         syntax_of: Some(fence.syntax_of),
@@ -270,20 +270,13 @@ pub(crate) fn run_composite(kind: Kind, source: &str, options: &Options) -> Repo
         Kind::Markdown => markdown::directive_text(source),
         _ => source.to_string(),
     };
-    merge(reports, notes, source, &directives, options)
+    merge(reports, &index, &directives, options)
 }
 
 /// The parts' reports as one: each finding once, positioned in the file (UTF-16 columns
 /// count the file's characters, not the blanks), the file's suppression directives applied.
-fn merge(
-    reports: Vec<Report>,
-    notes: Vec<Note>,
-    source: &str,
-    directives: &str,
-    options: &Options,
-) -> Report {
+fn merge(reports: Vec<Report>, index: &LineIndex, directives: &str, options: &Options) -> Report {
     let file = options.filename.as_deref().unwrap_or("<input>");
-    let index = LineIndex::new(source);
     let mut findings = Vec::new();
     let mut diagnostics = Vec::new();
     let mut suppressed = Vec::new();
@@ -296,16 +289,6 @@ fn merge(
                 .into_iter()
                 .filter(|d| d.code != "suppression"),
         );
-    }
-    for note in notes {
-        let (line, column) = index.position(note.offset);
-        diagnostics.push(Diagnostic {
-            code: note.code.into(),
-            message: note.message,
-            file: file.to_string(),
-            line,
-            column,
-        });
     }
     findings.sort_by(|a, b| {
         (a.span.start, &a.rule_id, a.span.end).cmp(&(b.span.start, &b.rule_id, b.span.end))
@@ -322,7 +305,7 @@ fn merge(
         (finding.line, finding.column) = index.position(finding.span.start as usize);
         (finding.end_line, finding.end_column) = index.position(finding.span.end as usize);
     }
-    let directives = crate::suppress::scan_text(directives, &index, file, &mut diagnostics);
+    let directives = crate::suppress::scan_text(directives, index, file, &mut diagnostics);
     suppressed.extend(crate::suppress::apply(&mut findings, &directives));
     let mut seen = HashSet::new();
     diagnostics.retain(|d| seen.insert((d.code.clone(), d.line, d.column, d.message.clone())));
