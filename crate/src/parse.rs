@@ -50,6 +50,15 @@ pub fn syntax_for(filename: &str) -> Syntax {
     }
 }
 
+/// The text swc is given: a byte-order mark becomes three spaces, since swc drops it and every
+/// position after it would be three bytes off.
+pub fn source_text(source: &str) -> String {
+    match source.strip_prefix('\u{feff}') {
+        Some(rest) => format!("   {rest}"),
+        None => source.to_string(),
+    }
+}
+
 /// Parse as a module first, then as a script (sloppy-mode code such as `with` or octal escapes).
 pub fn parse(source: &str, filename: &str) -> Result<Parsed, ParseError> {
     parse_as(source, syntax_for(filename))
@@ -67,7 +76,7 @@ pub fn parse_without_jsx(source: &str, filename: &str) -> Result<Parsed, ParseEr
 
 fn parse_as(source: &str, syntax: Syntax) -> Result<Parsed, ParseError> {
     let cm: Lrc<SourceMap> = Default::default();
-    let fm = cm.new_source_file(Lrc::new(FileName::Anon), source.to_string());
+    let fm = cm.new_source_file(Lrc::new(FileName::Anon), source_text(source));
     let base = fm.start_pos.0;
     let to_error = |e: swc_ecma_parser::error::Error| ParseError {
         // swc quotes the offending token, which can be a credential: mask token-like runs.

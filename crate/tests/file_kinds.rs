@@ -373,3 +373,35 @@ fn large_data_files_stay_fast() {
         println!("{name}: {} KB in {spent:?}", source.len() >> 10);
     }
 }
+
+/// Editors on Windows save a byte-order mark and CRLF line ends; neither hides a credential.
+#[test]
+fn byte_order_marks_and_crlf() {
+    let token = testgen::fill("{hex32}", 28);
+    for (name, body) in [
+        ("a.js", format!("const authToken = \"{token}\";\r\n")),
+        (".env", format!("TWILIO_AUTH_TOKEN={token}\r\nOTHER=1\r\n")),
+        (
+            "a.json",
+            format!("{{\r\n\"authToken\": \"{token}\"\r\n}}\r\n"),
+        ),
+        ("a.yaml", format!("auth_token: {token}\r\nother: 1\r\n")),
+        ("a.md", format!("```env\r\nAUTH_TOKEN={token}\r\n```\r\n")),
+    ] {
+        let source = format!("\u{feff}{body}");
+        let report = lint(name, &source);
+        let found: Vec<_> = report
+            .findings
+            .iter()
+            .filter(|f| f.rule_id == "auth-token")
+            .collect();
+        assert_eq!(
+            found.len(),
+            1,
+            "{name}: {:?} {:?}",
+            rules_at(&report),
+            report.diagnostics
+        );
+        assert_eq!(&source[found[0].span.range()], token, "{name}");
+    }
+}

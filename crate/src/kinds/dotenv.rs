@@ -52,7 +52,8 @@ pub fn items(source: &str) -> Vec<Item> {
     let bytes = source.as_bytes();
     let mut out = Vec::new();
     let mut section = String::new();
-    let mut at = 0;
+    // A byte-order mark is not part of the first name.
+    let mut at = if source.starts_with('\u{feff}') { 3 } else { 0 };
     while at < bytes.len() {
         let line_end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |i| at + i);
         let next = (line_end + 1).min(bytes.len()).max(line_end);

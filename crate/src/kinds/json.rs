@@ -9,7 +9,7 @@ use crate::parse::{ParseError, Parsed};
 
 pub fn parse(source: &str) -> Result<Parsed, ParseError> {
     let cm: Lrc<SourceMap> = Default::default();
-    let fm = cm.new_source_file(Lrc::new(FileName::Anon), source.to_string());
+    let fm = cm.new_source_file(Lrc::new(FileName::Anon), crate::parse::source_text(source));
     let base = fm.start_pos.0;
     let comments = swc_common::comments::SingleThreadedComments::default();
     let mut recovered = Vec::new();

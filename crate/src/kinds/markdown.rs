@@ -38,6 +38,9 @@ fn language(info: &str) -> Option<(Kind, &'static str)> {
     })
 }
 
+/// How far a fence line may be indented (CommonMark allows 3, plus a list item's indentation).
+const MAX_INDENT: usize = 12;
+
 type OpenFence = (u8, usize, Option<(Kind, &'static str)>, usize);
 
 /// The fenced blocks in a language flexguard lints, in order. A fence left open runs to the
@@ -50,8 +53,15 @@ pub fn fences(source: &str) -> Vec<Fence> {
     for line in source.split_inclusive('\n') {
         let start = at;
         at += line.len();
+        // A byte-order mark does not keep the first line from opening a fence.
+        let line = match start {
+            0 => line.strip_prefix('\u{feff}').unwrap_or(line),
+            _ => line,
+        };
+        // Fences in list items are indented by the item's content (`1. ` → 3, nested → more);
+        // an indented code block that starts with a fence line is rare enough to ignore.
         let indent = line.len() - line.trim_start_matches(' ').len();
-        if indent > 3 {
+        if indent > MAX_INDENT {
             continue;
         }
         let rest = &line[indent..];
@@ -116,7 +126,7 @@ mod tests {
 
     #[test]
     fn finds_fences_and_their_languages() {
-        let source = "# t\n```js\na()\n```\n\n~~~~yaml title\nk: v\n~~~~\n```\nplain\n```\n  ```TS {1}\nx\n  ```\n````sh\n```\ninner\n````\n";
+        let source = "# t\n```js\na()\n```\n\n~~~~yaml title\nk: v\n~~~~\n```\nplain\n```\n  ```TS {1}\nx\n  ```\n````sh\n```\ninner\n````\n1. Step\n\n    ```json\n    {}\n    ```\n";
         let found: Vec<(&str, Kind)> = fences(source)
             .iter()
             .map(|f| (&source[f.body.clone()], f.kind))
@@ -128,6 +138,7 @@ mod tests {
                 ("k: v\n", Kind::Yaml),
                 ("x\n", Kind::Script),
                 ("```\ninner\n", Kind::DotEnv),
+                ("    {}\n", Kind::Json),
             ]
         );
     }
