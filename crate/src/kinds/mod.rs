@@ -75,12 +75,13 @@ impl Kind {
             || base == ".envrc"
             || base == ".dev.vars"
             || base.starts_with(".dev.vars.");
+        // A data extension wins over an env-like name (`.env.schema.json` is JSON).
         match ext {
-            _ if env_like => Kind::DotEnv,
             "json" | "jsonc" | "json5" | "webmanifest" => Kind::Json,
             "yml" | "yaml" => Kind::Yaml,
             "html" | "htm" => Kind::Html,
             "md" | "mdx" | "markdown" => Kind::Markdown,
+            _ if env_like => Kind::DotEnv,
             "properties" | "ini" | "toml" => Kind::DotEnv,
             _ if TEXT.contains(&ext) => Kind::Text,
             _ => Kind::Script,
@@ -332,6 +333,7 @@ mod tests {
         let cases = [
             ("src/a.tsx", "", Kind::Script),
             (".env.config.js", "", Kind::Script),
+            (".env.schema.json", "", Kind::Json),
             ("unknown.vue", "", Kind::Script),
             (".env", "", Kind::DotEnv),
             ("serverless/.env.production", "", Kind::DotEnv),
