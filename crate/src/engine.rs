@@ -14,8 +14,10 @@ use swc_ecma_visit::{Visit, VisitWith};
 
 use crate::finding::{Diagnostic, Finding, Related, Report, Severity, Span};
 use crate::fold::{folding_call, str_value, Consts, Folder};
+use crate::kinds::{Kind, Part};
 use crate::parse::{self, LineIndex};
 use crate::redact::{fingerprint, legacy_fingerprints, mask_token_like, redact};
+use crate::rules::RuleKind;
 use crate::rules::{Rule, RuleMeta};
 use crate::suppress::{self, Suppression};
 use crate::Options;
@@ -960,13 +962,33 @@ fn is_ts_config(file: &str) -> bool {
 /// Scan one source. Never panics on any input.
 pub fn run(source: &str, options: &Options) -> Report {
     let file = options.filename.as_deref().unwrap_or("<input>");
+    let kind = match options.text_only {
+        true => Kind::Text,
+        false => Kind::of(file, source),
+    };
+    match kind {
+        Kind::Html | Kind::Markdown => crate::kinds::run_composite(kind, source, options),
+        _ => run_part(source, options, &Part::whole(kind)),
+    }
+}
+
+/// Scan a text the length of the file (the file itself, or a part of a composite file with
+/// the rest blanked) as `part` says.
+pub(crate) fn run_part(source: &str, options: &Options, part: &Part) -> Report {
+    let file = options.filename.as_deref().unwrap_or("<input>");
+    let kind = part.kind;
     let runtime = options.runtime();
     let rules: Vec<&'static dyn Rule> = crate::rules::ALL
         .iter()
         .copied()
         .filter(|rule| {
             let meta = rule.meta();
-            meta.runtimes.contains(&runtime) && options.severity_of(meta).is_some()
+            // A `.env` holds what the build inlines into the plugin bundle, wherever it sits.
+            let applies = meta.runtimes.contains(&runtime)
+                || kind == Kind::DotEnv && meta.kind == RuleKind::ApiCall;
+            applies
+                && options.severity_of(meta).is_some()
+                && (!part.credentials_only || meta.kind == RuleKind::Credential)
         })
         .collect();
     let shapes: Vec<ShapeRule> = rules
@@ -977,39 +999,52 @@ pub fn run(source: &str, options: &Options) -> Report {
     let mut diagnostics = Vec::new();
     let no_consts = Consts::default();
 
-    // Plain-text files (.env, JSON, YAML, HTML) are scanned by shape only, without a parse
-    // attempt and so without a parse-error diagnostic.
-    let plain_text = options.text_only || parse::is_plain_text(file);
-    let nesting = if plain_text {
-        0
-    } else {
-        nesting_estimate(source)
+    // Code and JSON nest; the data kinds are built without recursion and bounded by their
+    // front ends; plain text is scanned by shape only, without a parse-error diagnostic.
+    let nesting = match kind {
+        Kind::Script | Kind::Json => nesting_estimate(source),
+        _ => 0,
     };
+    let syntax_of = part.syntax_of.unwrap_or(file);
     let mut suppressions: Vec<Suppression> = Vec::new();
-    let parsed = if plain_text {
-        Err(parse::ParseError {
-            message: String::new(),
-            offset: 0,
-        })
-    } else if nesting > MAX_NESTING {
+    let mut notes = Vec::new();
+    let parsed = if nesting > MAX_NESTING {
         Err(parse::ParseError {
             message: format!("nesting deeper than {MAX_NESTING} levels; scanned as plain text"),
             offset: 0,
         })
+    } else if kind != Kind::Script {
+        let (parsed, front_notes) = crate::kinds::front_end(kind, source);
+        notes = front_notes;
+        parsed
     } else if let Some(offset) = jsx_namespaced_member(source) {
-        parse::parse_without_jsx(source, file).map_err(|_| parse::ParseError {
+        parse::parse_without_jsx(source, syntax_of).map_err(|_| parse::ParseError {
             message: "JSX name `<a:b.c>` is not supported by the parser".to_string(),
             offset,
         })
     } else {
-        parse::parse(source, file)
+        parse::parse(source, syntax_of)
     };
+    for note in notes {
+        let (line, column) = index.position(note.offset);
+        diagnostics.push(Diagnostic {
+            code: note.code.to_string(),
+            message: note.message,
+            file: file.to_string(),
+            line,
+            column,
+        });
+    }
+    // Findings of a whole code file are placed in its bundle's modules and source map.
+    let whole_code_file = kind == Kind::Script && part.syntax_of.is_none();
 
     let mut modules = crate::bundle::ModuleMap::default();
     let mut summary = None;
     let hits: (Vec<Hit>, Vec<u32>) = match &parsed {
         Ok(parsed) => {
-            modules = crate::bundle::modules(&parsed.program, parsed.base, source);
+            if whole_code_file {
+                modules = crate::bundle::modules(&parsed.program, parsed.base, source);
+            }
             let consts = Consts::collect(&parsed.program);
             let mut ctx = Ctx::new(
                 Folder::new(&consts, source.len()),
@@ -1024,7 +1059,7 @@ pub fn run(source: &str, options: &Options) -> Report {
                 .program
                 .visit_with(&mut Walker::new(&mut ctx, &rules, &shapes));
             ctx.resolve_deferred();
-            if options.summarize {
+            if options.summarize && kind == Kind::Script {
                 let mut facts = crate::summary::summarize(
                     &parsed.program,
                     &ctx,
@@ -1045,48 +1080,63 @@ pub fn run(source: &str, options: &Options) -> Report {
                 });
             }
             ctx.scope = NO_SCOPE;
-            let (leading, trailing) = parsed.comments.borrow_all();
-            // Shapes in comments: one search of the whole text per shape anchor, instead of one
-            // per comment (a development build has tens of thousands of comments).
-            let mut anchors: Vec<usize> = shapes
-                .iter()
-                .flat_map(|(_, shape)| shape.anchor_positions(source))
-                .collect();
-            anchors.sort_unstable();
-            let holds_anchor = |range: std::ops::Range<usize>| {
-                let first = anchors.partition_point(|&at| at < range.start);
-                anchors.get(first).is_some_and(|&at| at < range.end)
-            };
-            for comment in leading.values().chain(trailing.values()).flatten() {
-                let span = ctx.span(comment.span);
-                suppressions.extend(suppress::parse_directive(
-                    &comment.text,
-                    span.start as usize,
-                    span.end as usize,
-                    &index,
-                    file,
-                    &mut diagnostics,
-                ));
-                let text = source
-                    .get(span.range())
-                    .filter(|_| holds_anchor(span.range()));
-                if let Some(text) = text {
-                    ctx.scan_shapes(
-                        &shapes,
-                        &StringSite {
-                            value: text,
-                            span,
-                            verbatim_at: Some(span.start as usize),
-                        },
-                    );
+            if kind.is_synthetic() {
+                // Built from data: comments are not in the tree, so the whole text is searched
+                // (its values again too: the same finding at the same place counts once).
+                suppressions = suppress::scan_text(source, &index, file, &mut diagnostics);
+                ctx.scan_shapes(
+                    &shapes,
+                    &StringSite {
+                        value: source,
+                        span: Span::new(0, source.len()),
+                        verbatim_at: Some(0),
+                    },
+                );
+                (ctx.hits, ctx.scopes)
+            } else {
+                let (leading, trailing) = parsed.comments.borrow_all();
+                // Shapes in comments: one search of the whole text per shape anchor, instead of one
+                // per comment (a development build has tens of thousands of comments).
+                let mut anchors: Vec<usize> = shapes
+                    .iter()
+                    .flat_map(|(_, shape)| shape.anchor_positions(source))
+                    .collect();
+                anchors.sort_unstable();
+                let holds_anchor = |range: std::ops::Range<usize>| {
+                    let first = anchors.partition_point(|&at| at < range.start);
+                    anchors.get(first).is_some_and(|&at| at < range.end)
+                };
+                for comment in leading.values().chain(trailing.values()).flatten() {
+                    let span = ctx.span(comment.span);
+                    suppressions.extend(suppress::parse_directive(
+                        &comment.text,
+                        span.start as usize,
+                        span.end as usize,
+                        &index,
+                        file,
+                        &mut diagnostics,
+                    ));
+                    let text = source
+                        .get(span.range())
+                        .filter(|_| holds_anchor(span.range()));
+                    if let Some(text) = text {
+                        ctx.scan_shapes(
+                            &shapes,
+                            &StringSite {
+                                value: text,
+                                span,
+                                verbatim_at: Some(span.start as usize),
+                            },
+                        );
+                    }
                 }
+                (ctx.hits, ctx.scopes)
             }
-            (ctx.hits, ctx.scopes)
         }
         Err(error) => {
             suppressions = suppress::scan_text(source, &index, file, &mut diagnostics);
             let (line, column) = index.position(error.offset);
-            if !plain_text {
+            if kind == Kind::Script || nesting > MAX_NESTING {
                 diagnostics.push(Diagnostic {
                     code: if nesting > MAX_NESTING {
                         "limit"
@@ -1135,9 +1185,14 @@ pub fn run(source: &str, options: &Options) -> Report {
             ..summary.unwrap_or_default()
         }),
     };
+    if part.quiet {
+        report.diagnostics.retain(|d| d.code != "parse-error");
+    }
     // Bundles: which webpack module each finding is in, and where it was before the build.
-    crate::sourcemap::annotate_bundle(source, options, &mut report);
-    crate::bundle::annotate(&mut report.findings, &modules);
+    if whole_code_file {
+        crate::sourcemap::annotate_bundle(source, options, &mut report);
+        crate::bundle::annotate(&mut report.findings, &modules);
+    }
     report
 }
 

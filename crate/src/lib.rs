@@ -1,7 +1,8 @@
 //! flexguard: a security linter for Twilio Flex plugins.
 //!
-//! `scan(source, &options)` parses JS/JSX/TS/TSX with swc, folds constant strings, walks the
-//! AST once, and returns every finding of every enabled rule, redacted and fingerprinted.
+//! `scan(source, &options)` reads a file by its kind (code, JSON, `.env`, YAML, HTML, Markdown:
+//! see `kinds`), folds constant strings, walks the syntax tree once, and returns every finding
+//! of every enabled rule, redacted and fingerprinted.
 
 use std::collections::BTreeMap;
 
@@ -21,6 +22,7 @@ pub(crate) mod http;
 pub mod invariants;
 #[doc(hidden)]
 pub mod jsgen;
+pub mod kinds;
 pub mod parse;
 pub mod project;
 pub mod redact;
@@ -54,8 +56,9 @@ pub enum RuleSetting {
 #[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
 #[cfg_attr(target_arch = "wasm32", tsify(from_wasm_abi))]
 pub struct Options {
-    /// Reported as `file`, and picks the syntax: `.ts`/`.mts`/`.cts` TypeScript, `.tsx` TSX,
-    /// anything else JavaScript with JSX.
+    /// Reported as `file`, and picks how the file is read (`kinds::Kind::of`): `.env`-style,
+    /// JSON, YAML, HTML, Markdown, plain text, or code: `.ts`/`.mts`/`.cts` TypeScript, `.tsx`
+    /// TSX, anything else JavaScript with JSX.
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub filename: Option<String>,
     /// The file's path relative to the project root (the git root, else the config file's
@@ -208,7 +211,8 @@ pub fn failure_report(options: &Options, reason: &str, text_scanned: bool) -> Re
     }
 }
 
-/// `.map` files are scanned through their `sourcesContent`; anything else is source code.
+/// `.map` files are scanned through their `sourcesContent`; anything else by its kind (see
+/// `kinds`).
 /// Code-pattern findings outside first-party code are dropped here, once, for every kind of input.
 fn dispatch(source: &str, options: &Options) -> Report {
     let mut report = match &options.filename {
@@ -217,7 +221,11 @@ fn dispatch(source: &str, options: &Options) -> Report {
         }
         _ => engine::run(source, options),
     };
-    first_party::FirstParty::new(&options.first_party)
-        .retain(&mut report.findings, options.project_path());
+    // What a `.env` defines ships in the plugin bundle whoever wrote the file.
+    let file = options.filename.as_deref().unwrap_or("");
+    if kinds::Kind::of(file, source) != kinds::Kind::DotEnv {
+        first_party::FirstParty::new(&options.first_party)
+            .retain(&mut report.findings, options.project_path());
+    }
     report
 }

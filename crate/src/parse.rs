@@ -50,24 +50,13 @@ pub fn syntax_for(filename: &str) -> Syntax {
     }
 }
 
-/// Text files that commonly hold credentials but are not code: `.env`, `.env.*`, `*.env`, JSON,
-/// YAML and HTML. The engine scans them by credential shape only (no parse, no parse-error
-/// diagnostic). A JS/TS extension always wins (`.env.config.js` is code).
-pub fn is_plain_text(filename: &str) -> bool {
-    let base = filename
-        .rsplit(['/', '\\'])
-        .next()
-        .unwrap_or(filename)
-        .to_ascii_lowercase();
-    let code = [".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts"];
-    if code.iter().any(|ext| base.ends_with(ext)) {
-        return false;
+/// The text swc is given: a byte-order mark becomes three spaces, since swc drops it and every
+/// position after it would be three bytes off.
+pub fn source_text(source: &str) -> String {
+    match source.strip_prefix('\u{feff}') {
+        Some(rest) => format!("   {rest}"),
+        None => source.to_string(),
     }
-    base.starts_with(".env")
-        || base.ends_with(".env")
-        || [".json", ".yml", ".yaml", ".html", ".htm"]
-            .iter()
-            .any(|ext| base.ends_with(ext))
 }
 
 /// Parse as a module first, then as a script (sloppy-mode code such as `with` or octal escapes).
@@ -87,7 +76,7 @@ pub fn parse_without_jsx(source: &str, filename: &str) -> Result<Parsed, ParseEr
 
 fn parse_as(source: &str, syntax: Syntax) -> Result<Parsed, ParseError> {
     let cm: Lrc<SourceMap> = Default::default();
-    let fm = cm.new_source_file(Lrc::new(FileName::Anon), source.to_string());
+    let fm = cm.new_source_file(Lrc::new(FileName::Anon), source_text(source));
     let base = fm.start_pos.0;
     let to_error = |e: swc_ecma_parser::error::Error| ParseError {
         // swc quotes the offending token, which can be a credential: mask token-like runs.
@@ -290,30 +279,6 @@ mod tests {
         ));
         let err = parse("let x = ;", "x.js").err().expect("syntax error");
         assert_eq!(err.offset, 8);
-    }
-
-    #[test]
-    fn plain_text_by_file_name() {
-        for name in [
-            ".env",
-            "app/.env.local",
-            "prod.env",
-            "a.JSON",
-            "x.yml",
-            "ci/y.yaml",
-            "public/index.html",
-        ] {
-            assert!(is_plain_text(name), "{name}");
-        }
-        for name in [
-            "a.js",
-            "env.js",
-            "a.jsonc.ts",
-            "src/.environment/a.tsx",
-            "a.map",
-        ] {
-            assert!(!is_plain_text(name), "{name}");
-        }
     }
 
     #[test]

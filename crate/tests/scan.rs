@@ -49,7 +49,10 @@ fn env_files_are_scanned_as_text_without_a_parse_error() {
         assert!(!finding.excerpt.contains(&sid));
     }
     // A JS file that merely starts with `.env.` is code, and a bare `KEY=value` is not valid JS.
-    assert!(!flexguard::parse::is_plain_text(".env.config.js"));
+    assert_eq!(
+        flexguard::kinds::Kind::of(".env.config.js", ""),
+        flexguard::kinds::Kind::Script
+    );
     assert!(!scan(&source, &options("env.js")).diagnostics.is_empty());
 }
 

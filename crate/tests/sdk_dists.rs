@@ -120,3 +120,80 @@ fn no_findings_in_real_sdk_dists() {
         failures.join("\n")
     );
 }
+
+/// Every file of the installed packages that is not code (package.json, READMEs and
+/// changelogs with code blocks, YAML, HTML): read by its kind, none holds a finding.
+#[test]
+fn no_findings_in_the_packages_data_files() {
+    let modules = match node_modules() {
+        Ok(modules) => modules,
+        Err(why) => {
+            println!("SKIPPED no_findings_in_the_packages_data_files: {why}");
+            return;
+        }
+    };
+    let mut files = Vec::new();
+    let mut pending = vec![modules.clone()];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+                continue;
+            }
+            let name = path.to_string_lossy().to_string();
+            let data = !matches!(
+                flexguard::kinds::Kind::of(&name, ""),
+                flexguard::kinds::Kind::Script | flexguard::kinds::Kind::Text
+            );
+            if data && !name.ends_with(".map") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    let kinds: std::collections::BTreeSet<String> = files
+        .iter()
+        .filter_map(|f| f.extension().map(|e| e.to_string_lossy().to_string()))
+        .collect();
+    assert!(files.len() > 100, "only {} data files", files.len());
+    assert!(
+        kinds.contains("json") && kinds.contains("md"),
+        "kinds: {kinds:?}"
+    );
+    let mut failures = Vec::new();
+    for file in &files {
+        let Ok(source) = std::fs::read_to_string(file) else {
+            continue;
+        };
+        let name = file
+            .strip_prefix(&modules)
+            .unwrap()
+            .to_string_lossy()
+            .to_string();
+        let report = scan(
+            &source,
+            &Options {
+                filename: Some(name.clone()),
+                ..Default::default()
+            },
+        );
+        for finding in report.findings {
+            failures.push(format!(
+                "{name}:{}:{} {} | {}",
+                finding.line, finding.column, finding.rule_id, finding.excerpt
+            ));
+        }
+        for diagnostic in report.diagnostics {
+            failures.push(format!(
+                "{name}: {} {}",
+                diagnostic.code, diagnostic.message
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "in data files:\n{}",
+        failures.join("\n")
+    );
+}

@@ -3,14 +3,20 @@
  * Directories honour .gitignore and skip dependency and cache directories; anything named
  * explicitly is linted even if it would be skipped by a walk.
  */
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { GitignoreStack, gitRoot, globToRegExp, isGlob } from "./glob";
 
 /** JavaScript-family extensions the engine parses (source maps are scanned as well). */
 export const SOURCE_EXTENSIONS = [".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts", ".map"];
-/** Text files that commonly hold credentials; the engine scans them by shape only. */
-export const TEXT_EXTENSIONS = [".json", ".yml", ".yaml", ".html", ".htm", ".env"];
+/**
+ * Files that commonly hold credentials, which the engine reads by their kind (docs/file-kinds.md):
+ * `.env`-style settings, JSON, YAML, HTML (inline scripts as code) and Markdown (fenced code).
+ */
+export const TEXT_EXTENSIONS = [".json", ".jsonc", ".json5", ".yml", ".yaml", ".html", ".htm", ".env", ".md", ".mdx", ".markdown", ".properties", ".ini", ".toml"];
+/** Settings files known by name: `.env`, `.env.*` (by prefix, below) and these. */
+const SETTINGS_FILES = new Set([".envrc", ".dev.vars", ".twilioserverlessrc", ".twiliorc"]);
 /** Dependencies, VCS data and build caches: never useful to walk into, and often huge. */
 export const SKIPPED_DIRECTORIES = new Set([
   "node_modules",
@@ -34,7 +40,7 @@ const SKIPPED_FILES = new Set(["package-lock.json", "npm-shrinkwrap.json", "pnpm
 export function isLintable(file: string): boolean {
   const base = path.basename(file).toLowerCase();
   if (SKIPPED_FILES.has(base)) return false;
-  if (base.startsWith(".env")) return true;
+  if (base.startsWith(".env") || base.startsWith(".dev.vars") || SETTINGS_FILES.has(base)) return true;
   const ext = path.extname(base);
   return SOURCE_EXTENSIONS.includes(ext) || TEXT_EXTENSIONS.includes(ext);
 }
@@ -46,6 +52,33 @@ export interface ExpandOptions {
   isIgnored?: (file: string) => boolean;
   /** Honour .gitignore files while walking (default true). */
   gitignore?: boolean;
+}
+
+function inSkippedDirectory(file: string, root: string): boolean {
+  return path.relative(root, path.dirname(file)).split(path.sep).some((part) => SKIPPED_DIRECTORIES.has(part));
+}
+
+/**
+ * Files under `dir` that git tracks although a .gitignore matches them (added before the ignore
+ * rule, or with `git add -f`), sorted. One `git ls-files` per walked root; nothing outside a git
+ * repository or without git.
+ */
+function trackedButIgnored(dir: string): string[] {
+  if (!gitRoot(dir)) return [];
+  // Paths come relative to `cwd`, unquoted with -z.
+  const result = spawnSync("git", ["ls-files", "-z", "--cached", "--ignored", "--exclude-standard", "--", "."], {
+    cwd: dir,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "ignore"],
+    maxBuffer: 64 << 20,
+  });
+  if (result.status !== 0 || typeof result.stdout !== "string") return [];
+  return result.stdout
+    .split("\0")
+    .filter(Boolean)
+    .map((name) => path.resolve(dir, name))
+    .filter((file) => fs.statSync(file, { throwIfNoEntry: false })?.isFile())
+    .sort();
 }
 
 /** The literal directory prefix of a glob (`src/**\/*.js` → `src`). */
@@ -109,6 +142,8 @@ export function expandPaths(paths: string[], options: ExpandOptions = {}): strin
       if (pushed) stack.pop();
     };
     walk(dir);
+    // .gitignore does not apply to files git already tracks: they are committed all the same.
+    if (useGitignore) for (const file of trackedButIgnored(dir)) if (isLintable(file) && accept(file) && !isIgnored(file) && !inSkippedDirectory(file, dir)) add(file);
   };
 
   for (const arg of paths) {

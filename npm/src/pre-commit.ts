@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { formatters } from "./format";
-import { envFiles, flexguard, ProjectOptions, resolveProject, SOURCE_EXTENSIONS, withRelatedFrom } from "./node";
+import { envFiles, flexguard, isLintable, ProjectOptions, resolveProject, withRelatedFrom } from "./node";
 import type { Baseline } from "./baseline";
 import type { Fact, Report } from "./core";
 import { summarize } from "./core";
@@ -49,11 +49,12 @@ const SUBMODULE = "160000";
 const SYMLINK = "120000";
 
 /**
- * Source files, and env files: a `.env` that must not be committed is the engine's call
- * (`env-file-committed`), and every env file is scanned for credential shapes either way.
+ * What a walk lints (source, `.env`-style settings, JSON, YAML, HTML, Markdown): a `.env` that
+ * must not be committed is the engine's call (`env-file-committed`), and its values are linted
+ * either way, since the commit holds them.
  */
 function isScannable(file: string): boolean {
-  return path.posix.basename(file).startsWith(".env") || SOURCE_EXTENSIONS.includes(path.posix.extname(file).toLowerCase());
+  return isLintable(file);
 }
 
 /**

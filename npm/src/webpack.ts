@@ -7,8 +7,9 @@
  * feature-detected on the compiler we are handed. It scans three things per compilation:
  *  1. every first-party module (outside node_modules), from its file on disk, so findings carry
  *     the real file and line even when a loader (Babel) transformed the code;
- *  2. every emitted JS asset and source map, after minification: DefinePlugin-inlined
- *     `FLEX_APP_*` values and code from dependencies only show up there;
+ *  2. every emitted text asset, after minification: the bundles and their source maps, where
+ *     DefinePlugin-inlined `FLEX_APP_*` values and code from dependencies show up, and any
+ *     JSON, HTML or other text the build copies or generates;
  *  3. the `process.env` keys DefinePlugin defines, by name and by value (the Flex env leak).
  * A finding seen in a module and again in the bundle is reported once, at the module. The
  * project's flexguard.config.json applies as it does for the CLI (see `config`).
@@ -93,7 +94,10 @@ interface Compiler {
 
 const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
 const FAIL_RANK: Record<FailOn, number> = { warning: 1, error: 2, never: Infinity };
-const ASSET_EXTENSIONS = [".js", ".mjs", ".cjs", ".map"];
+/** Emitted assets that are code; every other text asset is read by its kind (JSON, HTML, …). */
+const CODE_ASSET_EXTENSIONS = [".js", ".mjs", ".cjs"];
+/** Binary assets: never text, whatever their bytes happen to spell. */
+const BINARY_ASSET_EXTENSIONS = new Set([".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".ico", ".bmp", ".woff", ".woff2", ".ttf", ".otf", ".eot", ".wasm", ".mp3", ".mp4", ".webm", ".ogg", ".wav", ".pdf", ".zip", ".gz", ".br", ".zst"]);
 
 export class FlexguardWebpackPlugin {
   readonly options: FlexguardWebpackOptions;
@@ -267,19 +271,25 @@ export class FlexguardWebpackPlugin {
     return reports;
   }
 
-  /** Emitted JS and source maps, after minification, named by where they will be written. */
+  /**
+   * Every emitted text asset, after minification, named by where it will be written: the
+   * bundles and their maps, and whatever else the build copies or generates (configs, pages,
+   * `.txt`), each read by its kind. Binary assets are skipped.
+   */
   #scanAssets(compiler: Compiler, assets: Record<string, AssetSource>): Report[] {
     const outputPath = compiler.options.output?.path ?? compiler.context;
     const reports: Report[] = [];
     for (const name of Object.keys(assets).sort()) {
       const bare = name.split("?")[0];
-      if (!ASSET_EXTENSIONS.includes(path.extname(bare).toLowerCase())) continue;
+      const extension = path.extname(bare).toLowerCase();
+      if (BINARY_ASSET_EXTENSIONS.has(extension)) continue;
       const file = displayPath(path.join(outputPath, bare), compiler.context);
       if (!this.#selected(file)) continue;
-      const text = assets[name].source().toString();
-      // Source maps are JSON, not JS: the engine still scans them by credential shape.
-      const report = this.#lint(text, file);
-      reports.push(bare.endsWith(".map") ? withoutParseErrors(report) : report);
+      const content = assets[name].source();
+      if (typeof content !== "string" && content.subarray(0, 8192).includes(0)) continue; // binary
+      const report = this.#lint(content.toString(), file);
+      // Only the bundle is code the build produced; a map or a copied file that does not parse is not the build's error.
+      reports.push(CODE_ASSET_EXTENSIONS.includes(extension) ? report : withoutParseErrors(report));
     }
     return reports;
   }

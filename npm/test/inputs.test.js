@@ -75,7 +75,7 @@ test("globs select files; a glob matching nothing is not an error", () => {
   assert.equal(run(["--no-config", "nothing/**/*.js"], { cwd: dir }).status, 0);
 });
 
-test(".env*, JSON, YAML and HTML are scanned by shape, without parse errors; lock files are skipped", () => {
+test(".env*, JSON, YAML, HTML and Markdown are walked and read by their kind, without parse errors; lock files are skipped", () => {
   const dir = project({
     ".env": `TWILIO_ACCOUNT_SID=${SID(11)}\n`,
     ".env.production": `SID=${SID(12)}\n`,
@@ -84,12 +84,32 @@ test(".env*, JSON, YAML and HTML are scanned by shape, without parse errors; loc
     "public/index.html": `<script>window.sid = "${SID(15)}"</script>\n`,
     "package-lock.json": `{ "x": "${SID(16)}" }\n`,
     "notes.txt": `${SID(17)}\n`,
+    "README.md": `# Plugin\n\n\`\`\`js\nconst sid = "${SID(18)}";\n\`\`\`\n`,
+    "GUIDE.mdx": `Account ${SID(19)}\n`,
   });
   const result = run(["--format", "json", "--no-config", "."], { cwd: dir });
   const { findings, errors } = JSON.parse(result.stdout);
   assert.deepEqual(errors, []);
-  assert.deepEqual(findings.map((f) => f.file).sort(), [".env", ".env.production", "config/app.json", "config/flex.yml", "public/index.html"]);
+  assert.deepEqual(findings.map((f) => f.file).sort(), [".env", ".env.production", "GUIDE.mdx", "README.md", "config/app.json", "config/flex.yml", "public/index.html"]);
   assert.ok(findings.every((f) => f.ruleId === "account-sid"));
+  assert.deepEqual(findings.find((f) => f.file === "README.md").line, 4);
+});
+
+test("a .env that git ignores is not linted (Twilio's recommended design); a tracked or unignored one is", () => {
+  const token = fill("{hex32}", 31);
+  const env = `TWILIO_AUTH_TOKEN=${token}\n`;
+  const dir = project({ ".gitignore": ".env\nserverless/.env\n", ".env": env, "serverless/.env": env, "plugin/.env.production": env, "src/a.js": "export {};\n" });
+  const git = (...args) => assert.equal(spawnSync("git", args, { cwd: dir }).status, 0, args.join(" "));
+  git("init", "-q");
+  const linted = () => JSON.parse(run(["--format", "json", "--no-config", "."], { cwd: dir }).stdout).findings.filter((f) => f.ruleId === "auth-token").map((f) => f.file).sort();
+  // plugin/.env.production is not ignored: reported; the ignored ones are not.
+  assert.deepEqual(linted(), ["plugin/.env.production"]);
+  // Tracked despite the ignore rule (git add -f): it is in the repository, so it is reported.
+  git("add", "-f", "serverless/.env");
+  assert.deepEqual(linted(), ["plugin/.env.production", "serverless/.env"]);
+  // Named explicitly, an ignored file is linted.
+  const named = JSON.parse(run(["--format", "json", "--no-config", ".env"], { cwd: dir }).stdout).findings;
+  assert.deepEqual(named.map((f) => [f.file, f.ruleId, f.line, f.column]), [[".env", "auth-token", 1, 19]]);
 });
 
 test("--stdin lints standard input under --stdin-filename", () => {

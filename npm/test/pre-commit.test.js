@@ -65,6 +65,27 @@ test("a staged secret blocks: exit 1, redacted stylish output and how to fix or 
   assert.match(result.stdout, /baseline/);
 });
 
+test("--staged reads staged settings, JSON, YAML, HTML and Markdown by their kind: the index's text, not the work tree's", () => {
+  const dir = tempRepo();
+  const token = fill("{hex32}", 41);
+  const files = {
+    "serverless/.env": `AUTH_TOKEN=${token}\n`,
+    "public/appConfig.json": `{ "authToken": "${token}" }\n`,
+    "deploy/config.yml": `twilio:\n  auth_token: ${token}\n`,
+    "public/debug.html": `<script>\nconst authToken = "${token}";\n</script>\n`,
+    "README.md": `\`\`\`js\nconst authToken = "${token}";\n\`\`\`\n`,
+  };
+  for (const [file, text] of Object.entries(files)) write(dir, file, text);
+  git(dir, "add", ".");
+  // The work tree no longer holds the token: what is staged is what the commit holds.
+  for (const file of Object.keys(files)) write(dir, file, "\n");
+  const result = flexguard(dir, "--staged", "--format", "json");
+  assert.equal(result.status, 1, result.stderr);
+  const found = json(result).findings.filter((f) => f.ruleId === "auth-token").map((f) => [f.file, f.line]).sort();
+  assert.deepEqual(found, [["README.md", 2], ["deploy/config.yml", 2], ["public/appConfig.json", 1], ["public/debug.html", 2], ["serverless/.env", 1]]);
+  assert.ok(!result.stdout.includes(token));
+});
+
 test("adversarial staged files never crash the hook: each is scanned, the commit is blocked by what they hide", () => {
   const dir = tempRepo();
   const N = 100_000;

@@ -43,8 +43,17 @@ export const call = () => fetch(\`https://api.twilio.com/2010-04-01/Accounts/\${
 `;
 const ENV = `TWILIO_ACCOUNT_SID=${SECRETS.accountSid}\nTWILIO_AUTH_TOKEN=${SECRETS.authToken}\nSENDGRID_API_KEY=${SECRETS.sendgrid}\n`;
 
+// One row per file kind the engine reads: each holds the auth token beside its name.
+const KIND_FILES = {
+  ".env": ENV,
+  "config/app.json": JSON.stringify({ sid: SECRETS.accountSid, token: SECRETS.authToken }),
+  "src/config.yml": `twilio:\n  account_sid: ${SECRETS.accountSid}\n  auth_token: ${SECRETS.authToken}\n  api_secret: ${SECRETS.keySecret}\n`,
+  "public/debug.html": `<meta name="twilio-auth-token" content="${SECRETS.authToken}">\n<script>const authToken = "${SECRETS.authToken}";</script>\n`,
+  "README.md": `# Setup\n\n\`\`\`js\nconst client = require('twilio')('${SECRETS.accountSid}', '${SECRETS.authToken}');\n\`\`\`\n\n\`\`\`sh\nexport SENDGRID_API_KEY=${SECRETS.sendgrid}\n\`\`\`\n`,
+};
+
 test("no output of any format, file or error path contains a planted credential", async () => {
-  const dir = project({ "src/plugin.js": PLUGIN, ".env": ENV, "config/app.json": JSON.stringify({ sid: SECRETS.accountSid, token: SECRETS.authToken }), "broken.js": `const x = '${SECRETS.authToken}' +;\n` });
+  const dir = project({ "src/plugin.js": PLUGIN, ...KIND_FILES, "broken.js": `const x = '${SECRETS.authToken}' +;\n` });
   // A server that answers every verify request, so --verify runs its whole path.
   const http = require("node:http");
   const server = http.createServer((req, res) => res.writeHead(401).end());
@@ -97,6 +106,9 @@ test("no output of any format, file or error path contains a planted credential"
   // The test is meaningful: findings were reported, at least the SID in three files.
   const json = JSON.parse(jsonStdout);
   assert.ok(json.findings.filter((f) => f.ruleId === "account-sid").length >= 3, JSON.stringify(json.findings.map((f) => f.ruleId)));
+  for (const file of Object.keys(KIND_FILES)) {
+    assert.ok(json.findings.some((f) => f.file === file && f.ruleId === "auth-token"), `${file}: the auth token is reported`);
+  }
   for (const needle of needles()) {
     for (const [label, text] of outputs) assert.ok(!text.includes(needle), `${label} output contains a planted credential fragment`);
   }

@@ -19,7 +19,9 @@ declare_rule! {
     /// same call (`twilio(keySid, secret, …)`, `new AccessToken(accountSid, keySid, secret)`) or the
     /// same Basic-auth pair `"SK…:…"`; or bound to a name such as `apiKeySecret`, `API_SECRET` or
     /// `keySecret` (or `secret` / `password` when an API key SID is in the same scope). Values are
-    /// folded first. A random-looking value with no such context is not a finding.
+    /// folded first. A random-looking value with no such context is not a finding. In `.env`,
+    /// JSON, YAML and HTML files the variable name, key or attribute is the context in the same
+    /// way (`TWILIO_API_SECRET=…`); see [file kinds](../file-kinds.md).
     ///
     /// ## Why it matters in a Flex plugin
     /// With its SID, an API key secret calls the REST API and mints access tokens for the whole

@@ -22,7 +22,9 @@ declare_rule! {
     /// the part after `:` of a Basic-auth pair `"AC…:…"` (also base64-encoded after `Basic `); a
     /// property of an `{ accountSid, authToken }`-shaped object. Values are folded first, so
     /// `"ab12" + "…"`, `atob("…")` and `[…].join("")` count. A 32-hex value with no such context
-    /// (a hash, a content id) is not a finding.
+    /// (a hash, a content id) is not a finding. In `.env`, JSON, YAML and HTML files the variable
+    /// name, key or attribute is the context in the same way (`TWILIO_AUTH_TOKEN=…`,
+    /// `"authToken": "…"`); see [file kinds](../file-kinds.md).
     ///
     /// ## Why it matters in a Flex plugin
     /// The auth token is the master password of the Twilio account: with the Account SID it can

@@ -16,7 +16,9 @@ declare_rule! {
     /// Names of non-secret settings (`FLEX_APP_FUNCTIONS_BASE_URL`, `FLEX_APP_ACCOUNT_SID`,
     /// `FLEX_APP_AUTH_URL`) are not flagged, nor keys that are made for the browser and
     /// restricted by referrer (`FLEX_APP_GOOGLE_MAPS_API_KEY`, `FLEX_APP_RECAPTCHA_SITE_KEY`,
-    /// `FLEX_APP_STRIPE_PUBLISHABLE_KEY`).
+    /// `FLEX_APP_STRIPE_PUBLISHABLE_KEY`). In a `.env` file, such a variable with a value
+    /// (`FLEX_APP_AUTH_TOKEN=…`, not empty and not a placeholder) is flagged where it is
+    /// defined, whatever the file's runtime or `firstParty` say: the bundle is what ships.
     ///
     /// ## Why it matters in a Flex plugin
     /// The Flex build inlines every `FLEX_APP_*` and `REACT_APP_*` variable into the plugin

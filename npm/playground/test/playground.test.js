@@ -243,6 +243,27 @@ test("files dropped together are one project: a Function URL from one reaches th
   }
 });
 
+test("dropped .env, JSON, YAML, HTML and Markdown files are read by their kind: the secret beside its name is found", async () => {
+  // Generated here, so this repository holds none.
+  const token = fill("{hex32}", 81);
+  const files = [
+    { name: ".env.production", text: `# prod\nTWILIO_AUTH_TOKEN=${token}\n`, line: 2 },
+    { name: "appConfig.json", text: `{\n  "twilio": { "authToken": "${token}" }\n}\n`, line: 2 },
+    { name: "config.yml", text: `deploy:\n  twilio:\n    auth_token: ${token}\n`, line: 3 },
+    { name: "debug.html", text: `<p>debug</p>\n<script>\n  const authToken = "${token}";\n</script>\n`, line: 3 },
+    { name: "README.md", text: `# Setup\n\n\`\`\`js\nconst client = require('twilio')(process.env.SID, '${token}');\n\`\`\`\n`, line: 4 },
+  ];
+  const { context, page, errors } = await openPlayground();
+  try {
+    await dropFiles(page, files);
+    for (const { name, line } of files) await page.locator(`#findings [data-rule=auth-token][data-file="${name}"][data-line="${line}"]`).waitFor();
+    assert.ok(!(await page.content()).includes(token), "the token is never shown");
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
 test("the playground worker reports the CLI's findings and fingerprints for the same dropped file", async () => {
   // One plugin file; its fake credentials are generated here, so this repository holds none.
   const source = [

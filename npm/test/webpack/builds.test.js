@@ -66,6 +66,30 @@ for (const major of [4, 5]) {
       assert.doesNotMatch(output, /could not (scan|check)|internal-error/, output);
     });
 
+    await t.test("every emitted text asset is read by its kind: a copied JSON config and an HTML page fail the build; binary assets are skipped", () => {
+      const appConfig = `{\n  "twilio": {\n    "authToken": "${TOKEN}"\n  }\n}\n`;
+      const page = `<!doctype html>\n<script>\n  const accountSid = "${SID}";\n</script>\n`;
+      // What a copy plugin does: assets that no module produced, added before optimisation.
+      const copyPlugin = `[{ apply(compiler) {
+        const asset = (content) => ({ source: () => content, buffer: () => Buffer.from(content), size: () => Buffer.byteLength(content), map: () => null, sourceAndMap: () => ({ source: content, map: null }), updateHash: (hash) => hash.update(content) });
+        compiler.hooks.thisCompilation.tap('copy-configs', (compilation) => {
+          compilation.hooks.additionalAssets.tap('copy-configs', () => {
+            compilation.assets['config/appConfig.json'] = asset(${JSON.stringify(appConfig)});
+            compilation.assets['debug.html'] = asset(${JSON.stringify(page)});
+            compilation.assets['logo.png'] = asset(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0]));
+          });
+        });
+      } }]`;
+      const dir = fixtureProject();
+      writeConfig(dir, major, { options: AS_ERROR, extraPlugins: copyPlugin });
+      const { status, output } = webpackBuild(dir, major);
+      assertNoSecret(output);
+      assert.equal(status, FAILED_STATUS[major], output);
+      assert.match(output, /build\/config\/appConfig\.json\n\s+3:19\s+error\s+.*auth-token/, output);
+      assert.match(output, /build\/debug\.html\n\s+3:23\s+error\s+.*account-sid/, output);
+      assert.doesNotMatch(output, /logo\.png/, output);
+    });
+
     await t.test("a clean plugin builds", () => {
       const dir = fixtureProject();
       writeConfig(dir, major, { options: AS_ERROR });

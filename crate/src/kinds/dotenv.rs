@@ -1,0 +1,294 @@
+//! `KEY=value` files: `.env` and its variants, `.envrc`, `.dev.vars`, `.properties`, INI and
+//! TOML-style settings, shell snippets. Each assignment becomes `process.env.KEY = "value"`
+//! (what a build makes of it), so the variable's name decides what the value is, with the
+//! rules' own name classification; any other line is a string, searched for shapes and
+//! `SID:secret` pairs.
+
+use std::ops::Range;
+
+use super::synth;
+use crate::parse::Parsed;
+
+/// One `KEY=value` line (or a quoted value running over several lines).
+pub struct Entry {
+    pub name: String,
+    pub name_range: Range<usize>,
+    pub value: String,
+    pub value_range: Range<usize>,
+}
+
+/// The file as a program: an assignment per entry with a value, a string per other line.
+pub fn parse(source: &str) -> Parsed {
+    let mut exprs = Vec::new();
+    for item in items(source) {
+        match item {
+            Item::Entry(entry) => {
+                if is_placeholder_value(&entry.value) {
+                    continue;
+                }
+                let value = synth::string(source, &entry.value, entry.value_range.clone());
+                exprs.push(synth::env_assignment(
+                    &entry.name,
+                    entry.name_range.clone(),
+                    value,
+                ));
+            }
+            Item::Line(range) => {
+                exprs.push(synth::string(source, &source[range.clone()], range));
+            }
+        }
+    }
+    synth::program(exprs, source.len())
+}
+
+pub enum Item {
+    Entry(Entry),
+    /// A line that is not an assignment (a command, prose): its trimmed text.
+    Line(Range<usize>),
+}
+
+/// The file's assignments and other non-empty, non-comment lines, in order.
+pub fn items(source: &str) -> Vec<Item> {
+    let bytes = source.as_bytes();
+    let mut out = Vec::new();
+    let mut section = String::new();
+    // A byte-order mark is not part of the first name.
+    let mut at = if source.starts_with('\u{feff}') { 3 } else { 0 };
+    while at < bytes.len() {
+        let line_end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |i| at + i);
+        let next = (line_end + 1).min(bytes.len()).max(line_end);
+        let line = &source[at..line_end];
+        let indent = line.len() - line.trim_start().len();
+        let trimmed = line.trim();
+        let start = at + indent;
+        if trimmed.is_empty() || trimmed.starts_with('#') || trimmed.starts_with(';') {
+            at = next;
+            continue;
+        }
+        // `[section]` of INI and TOML files qualifies the names under it.
+        if trimmed.starts_with('[') && trimmed.ends_with(']') && !trimmed.contains('=') {
+            section = trimmed[1..trimmed.len() - 1]
+                .trim()
+                .trim_matches('"')
+                .to_string();
+            at = next;
+            continue;
+        }
+        match entry(source, start, line_end, &section) {
+            Some((entry, end)) => {
+                // After a value over several lines, go on after the line where it ends.
+                at = match memchr::memchr(b'\n', &bytes[end.max(line_end).min(bytes.len())..]) {
+                    _ if end <= line_end => next,
+                    Some(i) => end + i + 1,
+                    None => bytes.len(),
+                };
+                out.push(Item::Entry(entry));
+            }
+            None => {
+                let end = at + line.trim_end().len();
+                out.push(Item::Line(start..end));
+                at = next;
+            }
+        }
+    }
+    out
+}
+
+/// How far a quoted value may run.
+const MAX_QUOTED: usize = 16 << 10;
+
+fn is_name_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-')
+}
+
+/// The entry starting at `start` (after indentation), and the offset where its value ends.
+fn entry(source: &str, start: usize, line_end: usize, section: &str) -> Option<(Entry, usize)> {
+    let bytes = source.as_bytes();
+    let mut i = start;
+    for prefix in ["export ", "set ", "setx "] {
+        if source[i..line_end].starts_with(prefix) {
+            i += prefix.len();
+            while i < line_end && bytes[i] == b' ' {
+                i += 1;
+            }
+        }
+    }
+    let name_start = i;
+    while i < line_end && is_name_byte(bytes[i]) {
+        i += 1;
+    }
+    let name_end = i;
+    if name_end == name_start
+        || !bytes[name_start].is_ascii_alphabetic() && bytes[name_start] != b'_'
+    {
+        return None;
+    }
+    while i < line_end && matches!(bytes[i], b' ' | b'\t') {
+        i += 1;
+    }
+    // `KEY=value`, `key = value` (INI, TOML), `key: value` (.properties).
+    if i >= line_end || !matches!(bytes[i], b'=' | b':') {
+        return None;
+    }
+    i += 1;
+    while i < line_end && matches!(bytes[i], b' ' | b'\t') {
+        i += 1;
+    }
+    let name = &source[name_start..name_end];
+    let name = if section.is_empty() {
+        name.to_string()
+    } else {
+        format!("{section}.{name}")
+    };
+    let (value_range, end) = match bytes.get(i) {
+        Some(&quote @ (b'"' | b'\'' | b'`')) if i < line_end => {
+            // A double-quoted value may run over several lines (dotenv allows it), within a
+            // bound so that a file of unclosed quotes stays linear.
+            let from = i + 1;
+            let limit = bytes.len().min(from + MAX_QUOTED);
+            let mut j = from;
+            let close = loop {
+                match bytes.get(j) {
+                    _ if j >= limit => break None,
+                    Some(&b) if b == quote => break Some(j),
+                    Some(b'\\') if quote == b'"' => j += 2,
+                    Some(b'\n') if quote != b'"' => break None,
+                    Some(_) => j += 1,
+                    None => break None,
+                }
+            };
+            match close {
+                Some(j) => (from..j, j + 1),
+                None => (from..line_end, line_end),
+            }
+        }
+        _ => {
+            // Unquoted: to the end of the line or an inline ` #` comment.
+            let rest = &source[i.min(line_end)..line_end];
+            let len = rest.find(" #").unwrap_or(rest.len());
+            let value = rest[..len].trim_end().trim_end_matches('\r');
+            (i..i + value.len(), line_end)
+        }
+    };
+    let value = source[value_range.clone()].to_string();
+    Some((
+        Entry {
+            name,
+            name_range: name_start..name_end,
+            value,
+            value_range,
+        },
+        end,
+    ))
+}
+
+/// Values that stand for a credential without being one: empty, `your_token_here`,
+/// `<auth token>`, `${TOKEN}`, `xxxx…`, `changeme`. Such a line is clean, whatever its name.
+pub fn is_placeholder_value(value: &str) -> bool {
+    let value = value.trim();
+    if value.is_empty() {
+        return true;
+    }
+    let lower = value.to_ascii_lowercase();
+    const WORDS: &[&str] = &[
+        "your",
+        "example",
+        "xxx",
+        "placeholder",
+        "changeme",
+        "change_me",
+        "change-me",
+        "replace",
+        "insert",
+        "enter_",
+        "enter-",
+        "todo",
+        "fixme",
+        "dummy",
+        "redacted",
+        "...",
+        "…",
+    ];
+    WORDS.iter().any(|w| lower.contains(w))
+        || value.starts_with('<')
+        || value.starts_with('$')
+        || value.starts_with('%')
+        || value.contains("{{")
+        || crate::rules::shapes::is_placeholder(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entries(source: &str) -> Vec<(String, String)> {
+        items(source)
+            .into_iter()
+            .filter_map(|item| match item {
+                Item::Entry(e) => {
+                    assert_eq!(source[e.value_range.clone()], e.value);
+                    assert!(source[e.name_range.clone()].len() <= e.name.len());
+                    Some((e.name, e.value))
+                }
+                Item::Line(_) => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn reads_the_forms_of_a_dotenv_file() {
+        let source = "# comment\nexport A=1\nB = \"two words\" # why\nC='3'\nD=4 # four\n\nE=\"multi\nline\"\nF:6\n[twilio]\ntoken = \"7\"\n";
+        assert_eq!(
+            entries(source),
+            [
+                ("A", "1"),
+                ("B", "two words"),
+                ("C", "3"),
+                ("D", "4"),
+                ("E", "multi\nline"),
+                ("F", "6"),
+                ("twilio.token", "7"),
+            ]
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+        );
+    }
+
+    #[test]
+    fn other_lines_are_kept_as_text() {
+        let lines: Vec<String> = items("curl -u A:B https://x\nKEY=1\n")
+            .into_iter()
+            .filter_map(|item| match item {
+                Item::Line(range) => Some(range),
+                Item::Entry(_) => None,
+            })
+            .map(|r| "curl -u A:B https://x\nKEY=1\n"[r].to_string())
+            .collect();
+        assert_eq!(lines, ["curl -u A:B https://x"]);
+    }
+
+    #[test]
+    fn placeholders() {
+        for value in [
+            "",
+            "your_token_here",
+            "<auth token>",
+            "${TWILIO_AUTH_TOKEN}",
+            "xxxxxxxx",
+            "changeme",
+            "{{ secrets.TOKEN }}",
+        ] {
+            assert!(is_placeholder_value(value), "{value}");
+        }
+        assert!(!is_placeholder_value("s3cr3t-value-9"));
+    }
+
+    #[test]
+    fn never_panics_on_odd_lines() {
+        for source in [
+            "=", "A=\"", "A='x", "export", "A=\"\\", "[", "]", "A=é\"", "é=1", "A:\r\n",
+        ] {
+            let _ = items(source);
+            let _ = parse(source);
+        }
+    }
+}
