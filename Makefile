@@ -120,8 +120,9 @@ test-hardening-release: ## The adversarial suite optimised, with the 50 MB bundl
 
 # Corpus from real npm packages (tools/setup-bench.sh, cached in $HOME/.cache/flexguard/bench/);
 # native, wasm and CLI numbers against the targets in docs/performance.md.
-bench: build ## Measure speed, memory, linearity and cold start (docs/performance.md)
+bench: build ## Measure speed, memory, linearity, cold start and the ESLint plugin's overhead (docs/performance.md)
 	tools/setup-bench.sh
+	tools/setup-eslint.sh >/dev/null
 	cargo build --release --example bench
 	node bench/run.js
 

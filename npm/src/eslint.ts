@@ -13,11 +13,15 @@ import { expandPaths } from "./files";
 import { envFiles, flexguard, lintFileReport, Project, resolveProject, withRelatedFrom } from "./node";
 
 /** The parts of ESLint's rule context this plugin uses (8.x to 10.x). */
+interface SourceCode {
+  text: string;
+  getIndexFromLoc(loc: { line: number; column: number }): number;
+}
 interface RuleContext {
   filename?: string;
-  sourceCode?: { text: string };
+  sourceCode?: SourceCode;
   getFilename?(): string;
-  getSourceCode?(): { text: string };
+  getSourceCode?(): SourceCode;
   report(descriptor: { loc: Loc; message: string; suggest?: { desc: string; fix: (fixer: Fixer) => unknown }[] }): void;
 }
 interface Loc {
@@ -25,7 +29,7 @@ interface Loc {
   end: { line: number; column: number };
 }
 interface Fixer {
-  insertTextAfterRange(range: [number, number], text: string): unknown;
+  replaceTextRange(range: [number, number], text: string): unknown;
 }
 
 /** An ESLint rule: `meta` and `create`, as both config systems load it. */
@@ -34,7 +38,7 @@ interface EslintRule {
     type: "problem";
     docs: { description: string; url: string; recommended: boolean };
     schema: [];
-    hasSuggestions?: boolean;
+    hasSuggestions: boolean;
   };
   create(context: RuleContext): Record<string, () => void>;
 }
@@ -232,9 +236,11 @@ const states = new Map<string, ProjectState>();
 function projectState(project: Project): ProjectState {
   // Re-resolved projects of an unchanged config keep their files; a changed config starts over.
   const configKey = JSON.stringify(project.loaded.config);
+  // Seen from the root, as a CLI run there sees it: the same options, so the same cache keys.
+  const fromRoot = resolveProject({ cwd: project.root, config: project.loaded });
   let state = states.get(project.root);
-  if (state?.configKey === configKey) state.project = project;
-  else states.set(project.root, (state = new ProjectState(project, configKey)));
+  if (state?.configKey === configKey) state.project = fromRoot;
+  else states.set(project.root, (state = new ProjectState(fromRoot, configKey)));
   return state;
 }
 
@@ -264,6 +270,8 @@ function ruleFor(info: RuleInfo): EslintRule {
       type: "problem",
       docs: { description: info.summary, url: docsUrl(info.id), recommended: true },
       schema: [],
+      // Any finding may carry the engine's mechanical fix, offered as a suggestion (never applied by --fix).
+      hasSuggestions: true,
     },
     create(context) {
       return {
@@ -277,7 +285,18 @@ function ruleFor(info: RuleInfo): EslintRule {
             for (const note of result.notes) context.report({ loc: { start: { line: note.line, column: note.column - 1 }, end: { line: note.line, column: note.column - 1 } }, message: note.message });
           }
           for (const finding of result.findings) {
-            if (finding.ruleId === info.id) context.report({ loc: locOf(finding), message: messageOf(finding) });
+            if (finding.ruleId !== info.id) continue;
+            const fix = finding.fix;
+            const suggest = fix && [
+              {
+                desc: fix.description,
+                fix: (fixer: Fixer) => {
+                  const at = (line: number, column: number) => sourceCode.getIndexFromLoc({ line, column: column - 1 });
+                  return fixer.replaceTextRange([at(fix.line, fix.column), at(fix.endLine, fix.endColumn)], fix.text);
+                },
+              },
+            ];
+            context.report({ loc: locOf(finding), message: messageOf(finding), ...(suggest ? { suggest } : {}) });
           }
         },
       };

@@ -50,6 +50,8 @@ export function json(reports: Report[]): string {
       ...(f.viaMap === undefined ? {} : { viaMap: f.viaMap }),
       // `flexguard audit`: the account resource (`file` is its twilio:// URI).
       ...(f.resource === undefined ? {} : { resource: f.resource }),
+      // A mechanical edit that resolves the finding, where the engine has one.
+      ...(f.fix === undefined ? {} : { fix: f.fix }),
     })),
   );
   const errors = reports.flatMap((r) => r.diagnostics);

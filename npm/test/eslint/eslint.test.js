@@ -99,6 +99,17 @@ const FILES = {
     "export const Suppressed = (): JSX.Element => <i>{DEMO_SID}{SANDBOX_SID}</i>;",
     "",
   ].join("\n"),
+  // A component given the manager: its Function call without the token has a suggested fix.
+  "src/components/SmsButton/SmsButton.jsx": [
+    "import React from 'react';",
+    "",
+    "export const SmsButton = ({ manager, to }) => (",
+    "  <button onClick={() => fetch('https://agent-tools-4821-dev.twil.io/send-sms', { method: 'POST', body: JSON.stringify({ to }) })}>",
+    "    SMS {manager.workerClient.name}",
+    "  </button>",
+    ");",
+    "",
+  ].join("\n"),
   "src/services/keys.ts": [
     "type Key = { sid: string; secret: string };",
     "",
@@ -230,7 +241,7 @@ function assertProject(found, label) {
   for (const file of CLEAN) assert.deepEqual(found.filter((r) => r.file === file), [], `${label}: ${file} is clean`);
   // The REST call spans its statement; the Function call is judged with the URL from another module.
   assert.ok(found.some((r) => r.ruleId === "flexguard/direct-api-call" && r.file === "src/services/keys.ts" && r.line === 6 && r.severity === 2), label);
-  const call = found.find((r) => r.ruleId === "flexguard/function-call-without-token");
+  const call = found.find((r) => r.ruleId === "flexguard/function-call-without-token" && r.file === "src/services/sms.ts");
   assert.ok(call && call.file === "src/services/sms.ts" && call.line === 4 && call.severity === 1, `${label}: function-call-without-token in sms.ts`);
   assert.match(call.message, /agent-tools-4821-dev\.twil\.io.*see src\/config\/endpoints\.js:1/, label);
   assert.match(call.message, /Token: manager\.user\.token/, `${label}: the help is in the message`);
@@ -300,6 +311,20 @@ async function nodeApi(env, ESLintClass, options, label) {
   );
   const sendgrid = found.find((r) => r.ruleId === "flexguard/sendgrid-key");
   assert.deepEqual([sendgrid.line, sendgrid.column, sendgrid.endColumn], [where(file, SENDGRID).line, where(file, SENDGRID).column, where(file, SENDGRID).column + SENDGRID.length]);
+
+  // The engine's fix as an ESLint suggestion: applied, the finding is gone.
+  const button = "src/components/SmsButton/SmsButton.jsx";
+  const [before] = await eslint.lintText(FILES[button], { filePath: path.join(projectDir, button) });
+  const [call] = before.messages.filter((m) => m.ruleId === "flexguard/function-call-without-token");
+  assert.ok(call, `${label}: ${JSON.stringify(before.messages)}`);
+  assert.equal(call.line, 4);
+  assert.equal(call.suggestions?.length, 1, `${label}: one suggestion`);
+  assert.match(call.suggestions[0].desc, /Token: manager\.user\.token/);
+  const { range, text: inserted } = call.suggestions[0].fix;
+  const fixed = FILES[button].slice(0, range[0]) + inserted + FILES[button].slice(range[1]);
+  assert.match(fixed, /JSON\.stringify\(\{ to, Token: manager\.user\.token \}\)/);
+  const [after] = await eslint.lintText(fixed, { filePath: path.join(projectDir, button) });
+  assert.deepEqual(after.messages, [], `${label}: the suggestion resolves the finding`);
 
   // No path: the text alone (no project, no config) still has its credentials found.
   const bare = await eslint.lintText(`const authToken = "${TOKEN}";\n`);
