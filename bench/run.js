@@ -99,7 +99,8 @@ if (process.argv.includes("--json")) {
     ["(c) CLI, whole process", `${results.cliMBps} MB/s wall (${results.cliWallMs} ms, best of ${runs}; ${results.cliCpuMs} ms CPU on all threads)`],
     ["(d) CLI peak RSS", `${results.cliPeakRssMiB} MiB`],
     ["cold start, one 5 KB file", `${results.coldStartMs} ms (median of 7)`],
-    ["(e) ESLint plugin, 5 KB lintText", `+${eslint.overheadMedianMs} ms median (${eslint.withoutMedianMs} → ${eslint.withMedianMs} ms; p90 ${eslint.withoutP90Ms} → ${eslint.withP90Ms} ms)`],
+    ["(e) ESLint plugin, 5 KB lintText", `+${eslint.overheadMedianMs} ms CPU, median (${eslint.withoutMedianMs} → ${eslint.withMedianMs} ms; p90 ${eslint.withoutP90Ms} → ${eslint.withP90Ms} ms; wall ${eslint.withoutWallMedianMs} → ${eslint.withWallMedianMs} ms)`],
+    ["(e) ESLint plugin, cross-file", `+${eslint.crossFile.overheadMedianMs} ms CPU, median (${eslint.crossFile.flexguardMessages} findings needing another module; wall ${eslint.crossFile.withoutWallMedianMs} → ${eslint.crossFile.withWallMedianMs} ms)`],
     ["findings (native/wasm/CLI)", `${native.findings}/${wasm.findings}/${cliFindings} (${planted} planted)`],
   ];
   for (const [k, v] of rows) console.log(`${k.padEnd(32)} ${v}`);
