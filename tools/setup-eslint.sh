@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Idempotent setup for the ESLint tests (make test-eslint). Installs into $HOME/.cache/flexguard/eslint/:
 #   eslint8/   eslint@8  (.eslintrc by default; what many Flex plugin projects still run)
+#   eslint8.39/ eslint@8.39, the last without context.sourceCode and context.filename (no
+#              parser of its own: @typescript-eslint/parser 8 wants 8.57; the tests link one)
 #   eslint9/   eslint@9  (flat config by default, .eslintrc with ESLINT_USE_FLAT_CONFIG=false)
 #   eslint10/  eslint@10 (flat config only; context.getSourceCode() is gone)
 # each with @typescript-eslint/parser and typescript, for .ts/.tsx. flexguard itself is not
@@ -31,6 +33,7 @@ install_into() {
 }
 
 install_into "$CACHE/eslint8" eslint@8.57.1 "${PARSER[@]}"
+install_into "$CACHE/eslint8.39" eslint@8.39.0
 install_into "$CACHE/eslint9" eslint@9.39.5 "${PARSER[@]}"
 install_into "$CACHE/eslint10" eslint@10.16.0 "${PARSER[@]}"
 say "done"

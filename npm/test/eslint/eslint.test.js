@@ -14,7 +14,7 @@ const { fill } = require("../testgen");
 
 const NPM_DIR = path.join(__dirname, "..", "..");
 const ENVS = process.env.FLEXGUARD_ESLINT || path.join(os.homedir(), ".cache", "flexguard", "eslint");
-const VERSIONS = ["eslint8", "eslint9", "eslint10"];
+const VERSIONS = ["eslint8.39", "eslint8", "eslint9", "eslint10"];
 for (const env of VERSIONS) {
   if (!fs.existsSync(path.join(ENVS, env, ".flexguard-installed"))) throw new Error(`${path.join(ENVS, env)} is missing: run tools/setup-eslint.sh`);
 }
@@ -263,6 +263,10 @@ const FLAT_ARGS = ["src", "public", "webpack.config.js"];
 
 test("CLI: ESLint 8 with .eslintrc (plugin:flexguard/recommended from eslint-plugin-flexguard)", { timeout: 120_000 }, () => {
   assertProject(runCli("eslint8", LEGACY_ARGS, { ESLINT_USE_FLAT_CONFIG: "false" }), "eslint 8 eslintrc");
+});
+
+test("CLI: ESLint 8.39 (no context.sourceCode yet: the plugin falls back to getSourceCode)", { timeout: 120_000 }, () => {
+  assertProject(runCli("eslint8.39", LEGACY_ARGS), "eslint 8.39 eslintrc");
 });
 
 test("CLI: ESLint 8 with eslint.config.mjs", { timeout: 120_000 }, () => {
