@@ -141,6 +141,19 @@ const FILES = {
     "];",
     "",
   ].join("\n"),
+  // The same with Babel's parser for .js/.jsx (ESLint 9 with --config).
+  "eslint.babel.config.mjs": [
+    "import flexguard from 'flexguard/eslint';",
+    "import babelParser from '@babel/eslint-parser';",
+    "import tsParser from '@typescript-eslint/parser';",
+    "",
+    "export default [",
+    "  { files: ['**/*.{js,jsx}'], languageOptions: { parser: babelParser, parserOptions: { requireConfigFile: false, babelOptions: { presets: ['@babel/preset-react'] } } } },",
+    "  { files: ['**/*.{ts,tsx}'], languageOptions: { parser: tsParser } },",
+    "  flexguard.configs.recommended,",
+    "];",
+    "",
+  ].join("\n"),
   // .eslintrc: ESLint 8 by default, ESLint 9 with ESLINT_USE_FLAT_CONFIG=false (ESLint 10 ignores it).
   ".eslintrc.json": JSON.stringify(
     {
@@ -199,7 +212,7 @@ test.before(() => {
   fs.writeFileSync(path.join(projectDir, "package.json"), JSON.stringify({ name: "plugin-agent-tools", version: "0.0.1", private: true }));
   execFileSync("npm", ["install", "--no-audit", "--no-fund", "--offline", "--legacy-peer-deps", "--no-save", ...tarballs], { cwd: projectDir, stdio: "pipe" });
   fs.writeFileSync(path.join(projectDir, "package.json"), FILES["package.json"]);
-  for (const dep of ["@typescript-eslint", "typescript"]) fs.symlinkSync(path.join(ENVS, "eslint9", "node_modules", dep), path.join(projectDir, "node_modules", dep));
+  for (const dep of ["@typescript-eslint", "typescript", "@babel"]) fs.symlinkSync(path.join(ENVS, "eslint9", "node_modules", dep), path.join(projectDir, "node_modules", dep));
 });
 
 test.after(() => fs.rmSync(work, { recursive: true, force: true }));
@@ -276,6 +289,10 @@ test("CLI: ESLint 8 with eslint.config.mjs", { timeout: 120_000 }, () => {
 test("CLI: ESLint 9 with flat config and with .eslintrc", { timeout: 120_000 }, () => {
   assertProject(runCli("eslint9", FLAT_ARGS), "eslint 9 flat");
   assertProject(runCli("eslint9", LEGACY_ARGS, { ESLINT_USE_FLAT_CONFIG: "false" }), "eslint 9 eslintrc");
+});
+
+test("CLI: ESLint 9 with @babel/eslint-parser for .js/.jsx", { timeout: 120_000 }, () => {
+  assertProject(runCli("eslint9", ["--config", "eslint.babel.config.mjs", ...FLAT_ARGS]), "eslint 9 babel");
 });
 
 test("CLI: ESLint 10 with flat config", { timeout: 120_000 }, () => {
