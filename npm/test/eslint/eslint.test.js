@@ -376,6 +376,20 @@ test("Node API: ESLint 10", { timeout: 120_000 }, async () => {
   await nodeApi("eslint10", eslint.ESLint, {}, "eslint 10 ESLint");
 });
 
+test("an invalid flexguard.config.json is reported on the file, which is still linted", { timeout: 60_000 }, async () => {
+  const { ESLint } = require(path.join(ENVS, "eslint10", "node_modules", "eslint"));
+  const dir = path.join(projectDir, "broken");
+  fs.mkdirSync(path.join(dir, "src"), { recursive: true });
+  fs.writeFileSync(path.join(dir, "flexguard.config.json"), '{ "rules": { "auth-token": "loud" } }');
+  const eslint = new ESLint({ cwd: projectDir });
+  const [result] = await eslint.lintText(`const authToken = "${TOKEN}";\n`, { filePath: path.join(dir, "src", "a.js") });
+  const messages = result.messages.map((m) => [m.line, m.column, m.message]);
+  assert.equal(result.fatalErrorCount, 0);
+  assert.ok(messages.some(([line, column, message]) => line === 1 && column === 1 && /^flexguard: .*flexguard\.config\.json.*auth-token.*linting without the config$/.test(message)), JSON.stringify(messages));
+  assert.ok(result.messages.some((m) => m.ruleId === "flexguard/auth-token" && m.column === 20), "still linted");
+  assert.ok(!JSON.stringify(result.messages).includes(TOKEN));
+});
+
 test("the plugin object: rules from the registry (text rules only), docs, both config shapes", () => {
   const plugin = require(path.join(projectDir, "node_modules", "flexguard", "dist", "eslint.js"));
   const companion = require(path.join(projectDir, "node_modules", "eslint-plugin-flexguard"));
