@@ -14,7 +14,7 @@ PLAYGROUND_SOURCES := $(shell find npm/playground/src -name '*.ts') npm/playgrou
   npm/playground/style.css npm/playground/favicon.svg npm/playground/build.mjs npm/playground/tsconfig.json
 
 .PHONY: help setup wasm js build example playground screenshot \
-  test test-rust test-npm lint-self test-bundles test-hardening test-precommit test-webpack test-playground test-audit \
+  test test-rust test-npm lint-self test-bundles test-hardening test-precommit test-webpack test-playground test-audit test-eslint \
   test-hardening-release bench fuzz fuzz-smoke docs ecosystem
 
 ##@ Help
@@ -59,7 +59,7 @@ example: build ## Build, then lint the example plugin in examples/ (its findings
 
 ##@ Test
 
-test: test-rust test-npm lint-self test-bundles test-hardening test-precommit test-webpack test-playground test-audit ## Every test; CI (.ci/run) runs exactly this
+test: test-rust test-npm lint-self test-bundles test-hardening test-precommit test-webpack test-playground test-audit test-eslint ## Every test; CI (.ci/run) runs exactly this
 
 test-rust: setup ## cargo fmt --check, clippy -D warnings, cargo test
 	cargo fmt --all --check
@@ -95,6 +95,11 @@ test-webpack: build ## The webpack plugin in real webpack 4/5 builds and the rea
 	tools/setup-webpack.sh
 	cd npm && node --test --test-concurrency=1 test/webpack/*.test.js
 
+# Real ESLint 8, 9 and 10 with @typescript-eslint/parser, installed once by tools/setup-eslint.sh
+# into $HOME/.cache/flexguard/eslint/; flexguard and eslint-plugin-flexguard from `npm pack`.
+test-eslint: build ## flexguard/eslint and eslint-plugin-flexguard in real ESLint 8, 9 and 10 (CLI and Node API)
+	envs=$$(tools/setup-eslint.sh); cd npm && FLEXGUARD_ESLINT=$$envs node --test test/eslint/*.test.js
+
 # Debian's headless Chromium (tools/setup-playground.sh installs it once).
 test-playground: build playground ## The playground in headless Chromium
 	tools/setup-playground.sh
@@ -115,8 +120,9 @@ test-hardening-release: ## The adversarial suite optimised, with the 50 MB bundl
 
 # Corpus from real npm packages (tools/setup-bench.sh, cached in $HOME/.cache/flexguard/bench/);
 # native, wasm and CLI numbers against the targets in docs/performance.md.
-bench: build ## Measure speed, memory, linearity and cold start (docs/performance.md)
+bench: build ## Measure speed, memory, linearity, cold start and the ESLint plugin's overhead (docs/performance.md)
 	tools/setup-bench.sh
+	tools/setup-eslint.sh >/dev/null
 	cargo build --release --example bench
 	node bench/run.js
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `make bench`: builds the corpus (bench/corpus.js) and measures the native engine, the wasm engine
 // in node, the CLI as a whole process, peak memory, linearity and cold start. Prints a table and
-// checks the performance targets in docs/performance.md. Options: --json (machine-readable),
+// checks the performance targets in docs/performance.md, and the ESLint plugin's overhead
+// (bench/eslint.js). Options: --json (machine-readable),
 // --runs N (CLI runs, default 3).
 "use strict";
 const { spawnSync } = require("child_process");
@@ -50,6 +51,8 @@ fs.rmSync(rssFile, { force: true });
 // cold start: the CLI on one 5 KB file
 const cold = [];
 for (let i = 0; i < 7; i++) cold.push(run(process.execPath, [CLI, corpus.small]).ms);
+// (e) the ESLint plugin in an editor: ESLint#lintText of the 5 KB file, with and without it
+const eslint = JSON.parse(run(process.execPath, [path.join(__dirname, "eslint.js"), corpus.small]).stdout);
 
 const planted = 4 * corpus.files.length; // two plantings of two findings per file
 const results = {
@@ -70,6 +73,7 @@ const results = {
   loadAverage: os.loadavg()[0],
   cliPeakRssMiB: +(cliRssKiB / 1024).toFixed(0),
   coldStartMs: +median(cold).toFixed(0),
+  eslint,
   findings: { native: native.findings, wasm: wasm.findings, cli: cliFindings, plantedAtLeast: planted },
 };
 const targets = [
@@ -78,6 +82,7 @@ const targets = [
   ["CLI peak RSS ≤ 200 MiB", results.cliPeakRssMiB <= 200],
   ["2x input ⇒ ≤ 2.2x time (native, wasm)", results.nativeLinearity2x <= 2.2 && results.wasmLinearity2x <= 2.2],
   ["cold start (CLI, one 5 KB file) ≤ 150 ms", results.coldStartMs <= 150],
+  ["ESLint#lintText, one 5 KB file: flexguard adds ≤ 15 ms (median)", eslint.overheadMedianMs <= 15],
   ["every planted finding found", [native.findings, wasm.findings, cliFindings].every((n) => n >= planted)],
 ];
 
@@ -94,6 +99,8 @@ if (process.argv.includes("--json")) {
     ["(c) CLI, whole process", `${results.cliMBps} MB/s wall (${results.cliWallMs} ms, best of ${runs}; ${results.cliCpuMs} ms CPU on all threads)`],
     ["(d) CLI peak RSS", `${results.cliPeakRssMiB} MiB`],
     ["cold start, one 5 KB file", `${results.coldStartMs} ms (median of 7)`],
+    ["(e) ESLint plugin, 5 KB lintText", `+${eslint.overheadMedianMs} ms CPU, median (${eslint.withoutMedianMs} → ${eslint.withMedianMs} ms; p90 ${eslint.withoutP90Ms} → ${eslint.withP90Ms} ms; wall ${eslint.withoutWallMedianMs} → ${eslint.withWallMedianMs} ms)`],
+    ["(e) ESLint plugin, cross-file", `+${eslint.crossFile.overheadMedianMs} ms CPU, median (${eslint.crossFile.flexguardMessages} findings needing another module; wall ${eslint.crossFile.withoutWallMedianMs} → ${eslint.crossFile.withWallMedianMs} ms)`],
     ["findings (native/wasm/CLI)", `${native.findings}/${wasm.findings}/${cliFindings} (${planted} planted)`],
   ];
   for (const [k, v] of rows) console.log(`${k.padEnd(32)} ${v}`);

@@ -145,6 +145,7 @@ pub(crate) fn judge(fact: &crate::facts::Fact, options: &Options, report: &mut R
                 original: None,
                 via_map: None,
                 resource: Some(found.resource),
+                fix: None,
             });
         }
     }

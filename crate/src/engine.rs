@@ -12,7 +12,7 @@ use swc_ecma_ast::{
 };
 use swc_ecma_visit::{Visit, VisitWith};
 
-use crate::finding::{Diagnostic, Finding, Related, Report, Severity, Span};
+use crate::finding::{Diagnostic, Finding, Fix, Related, Report, Severity, Span};
 use crate::fold::{folding_call, str_value, Consts, Folder};
 use crate::kinds::{Kind, Part};
 use crate::parse::{self, LineIndex};
@@ -69,6 +69,15 @@ struct Hit {
     derived: bool,
     /// Where parts of the finding were defined in other files.
     related: Vec<Related>,
+    /// An edit that resolves it (see [`Ctx::report_when_with_fix`]).
+    fix: Option<Edit>,
+}
+
+/// An edit a rule proposes for its finding: replace `span` (empty: insert) with `text`.
+pub struct Edit {
+    pub description: String,
+    pub span: Span,
+    pub text: String,
 }
 
 /// A static dependency on a module (see `Rule::check_module_source`).
@@ -98,6 +107,8 @@ const NO_SCOPE: u32 = u32::MAX;
 /// What a rule sees of the file while it is being walked, and where it reports.
 pub struct Ctx<'a> {
     folder: Folder<'a>,
+    /// The scanned text (spans index it).
+    source: &'a str,
     base: u32,
     rule: &'static RuleMeta,
     hits: Vec<Hit>,
@@ -131,10 +142,17 @@ pub struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
-    fn new(folder: Folder<'a>, base: u32, file: &'a str, options: &'a Options) -> Self {
+    fn new(
+        folder: Folder<'a>,
+        source: &'a str,
+        base: u32,
+        file: &'a str,
+        options: &'a Options,
+    ) -> Self {
         Ctx {
             options,
             folder,
+            source,
             base,
             rule: crate::rules::ALL[0].meta(),
             hits: Vec::new(),
@@ -305,6 +323,38 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// Like [`Ctx::report_when`], with an edit that resolves the finding (see `Finding::fix`).
+    #[allow(clippy::too_many_arguments)]
+    pub fn report_when_with_fix(
+        &mut self,
+        when: Vec<When>,
+        span: Span,
+        message: String,
+        help: &str,
+        value: &str,
+        secret: bool,
+        fix: Option<Edit>,
+    ) {
+        self.report_when(when, span, message, help, value, secret);
+        if let Some((_, hit)) = self.deferred.last_mut() {
+            hit.fix = fix;
+        }
+    }
+
+    /// The scanned text of `span` (empty when the span is outside it).
+    pub fn text(&self, span: Span) -> &str {
+        self.source.get(span.range()).unwrap_or("")
+    }
+
+    /// The outermost function around the node being checked (the whole file at top level):
+    /// the names visible to its closures are declared or used there.
+    pub fn outermost_function(&self) -> Span {
+        self.functions
+            .first()
+            .copied()
+            .unwrap_or(Span::new(0, self.source.len()))
+    }
+
     /// Move the deferred reports whose conditions hold into the hits.
     fn resolve_deferred(&mut self) {
         for starts in self.notes.values_mut() {
@@ -376,6 +426,7 @@ impl<'a> Ctx<'a> {
             requires: with,
             derived: self.derived,
             related: self.used.take(),
+            fix: None,
         });
     }
 
@@ -396,6 +447,7 @@ impl<'a> Ctx<'a> {
             requires: &[],
             derived: self.derived,
             related: Vec::new(),
+            fix: None,
         });
     }
 
@@ -1048,6 +1100,7 @@ pub(crate) fn run_part(source: &str, options: &Options, part: &Part) -> Report {
             let consts = Consts::collect(&parsed.program);
             let mut ctx = Ctx::new(
                 Folder::new(&consts, source.len()),
+                source,
                 parsed.base,
                 file,
                 options,
@@ -1153,7 +1206,7 @@ pub(crate) fn run_part(source: &str, options: &Options, part: &Part) -> Report {
                     column,
                 });
             }
-            let mut ctx = Ctx::new(Folder::new(&no_consts, 0), 0, file, options);
+            let mut ctx = Ctx::new(Folder::new(&no_consts, 0), source, 0, file, options);
             ctx.scan_shapes(
                 &shapes,
                 &StringSite {
@@ -1435,6 +1488,19 @@ fn finish(
                 original: None,
                 via_map: None,
                 resource: None,
+                fix: hit.fix.as_ref().map(|edit| {
+                    let (line, column) = index.position(edit.span.start as usize);
+                    let (end_line, end_column) = index.position(edit.span.end as usize);
+                    Fix {
+                        description: edit.description.clone(),
+                        span: edit.span,
+                        line,
+                        column,
+                        end_line,
+                        end_column,
+                        text: edit.text.clone(),
+                    }
+                }),
             })
         })
         .collect()

@@ -156,6 +156,7 @@ pub fn judge(facts: &[Fact], options: &Options) -> Report {
                     original: None,
                     via_map: None,
                     resource: None,
+                    fix: None,
                 });
             }
         }

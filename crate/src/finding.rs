@@ -107,6 +107,29 @@ pub struct Finding {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub resource: Option<crate::account::AccountResource>,
+    /// A mechanical edit that resolves the finding, where one exists (see [`Fix`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub fix: Option<Fix>,
+}
+
+/// A mechanical edit that resolves a finding, for a host to offer as a quick fix (an ESLint
+/// suggestion): replace `span` (UTF-8 bytes; empty to insert at `span.start`) with `text`.
+/// `line`/`column` and `endLine`/`endColumn` are the span's positions, as in [`Finding`]. A fix
+/// is a suggestion, never applied without asking: it can change behaviour (a Function that does
+/// not yet validate the token receives one).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
+pub struct Fix {
+    /// What the edit does, for the host's menu ("Add `Token: manager.user.token` to the body").
+    pub description: String,
+    pub span: Span,
+    pub line: u32,
+    pub column: u32,
+    pub end_line: u32,
+    pub end_column: u32,
+    pub text: String,
 }
 
 /// A place in another file that a finding depends on (1-based line).

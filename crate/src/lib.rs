@@ -36,7 +36,7 @@ pub mod testgen;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 
-pub use finding::{Diagnostic, Finding, Report, Severity, Span};
+pub use finding::{Diagnostic, Finding, Fix, Report, Severity, Span};
 pub use runtime::Runtime;
 
 /// A rule's configured level.

@@ -24,7 +24,7 @@ Directories are walked for JS/TS sources, source maps and credential-bearing tex
 build caches (name such a path explicitly to lint it anyway).
 
 Options:
-  -f, --format <name>          stylish (default), json, sarif or github
+  -f, --format <name>          stylish (default), json, sarif, github or gitlab
   -o, --output <file>          write the report to a file instead of stdout
   --max-warnings <n>           also exit 1 when there are more than n warnings
   --rule <id>=<level>          set a rule's level: off, info, warning or error (repeatable)

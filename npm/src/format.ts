@@ -50,6 +50,8 @@ export function json(reports: Report[]): string {
       ...(f.viaMap === undefined ? {} : { viaMap: f.viaMap }),
       // `flexguard audit`: the account resource (`file` is its twilio:// URI).
       ...(f.resource === undefined ? {} : { resource: f.resource }),
+      // A mechanical edit that resolves the finding, where the engine has one.
+      ...(f.fix === undefined ? {} : { fix: f.fix }),
     })),
   );
   const errors = reports.flatMap((r) => r.diagnostics);
@@ -248,5 +250,35 @@ export function github(reports: Report[]): string {
   return out;
 }
 
-export const formatters: { stylish: Formatter; json: Formatter; sarif: Formatter; github: Formatter } = { stylish, json, sarif, github };
+const GITLAB_SEVERITY = { error: "critical", warning: "major", info: "info" } as const;
+
+/**
+ * GitLab Code Quality (`artifacts:reports:codequality`): a JSON array of Code Climate issues with
+ * the fields GitLab reads (`description`, `check_name`, `fingerprint`, `severity`,
+ * `location.path`, `location.lines.begin`). GitLab shows one issue per fingerprint, so the
+ * second and later findings that share a flexguard fingerprint (the same value twice in a file)
+ * get `-2`, `-3`, …: each stays unique, and the first is the fingerprint `allow` and baselines use.
+ */
+export function gitlab(reports: Report[]): string {
+  const seen = new Map<string, number>();
+  const issues = reports.flatMap((r) =>
+    r.findings.map((f) => {
+      const occurrence = (seen.get(f.fingerprint) ?? 0) + 1;
+      seen.set(f.fingerprint, occurrence);
+      return {
+        type: "issue",
+        check_name: `flexguard/${f.ruleId}`,
+        description: f.message,
+        content: { body: `${f.help}\n\n    ${f.excerpt}` },
+        categories: ["Security"],
+        fingerprint: occurrence === 1 ? f.fingerprint : `${f.fingerprint}-${occurrence}`,
+        severity: GITLAB_SEVERITY[f.severity],
+        location: { path: f.file, lines: { begin: f.line, end: f.endLine } },
+      };
+    }),
+  );
+  return JSON.stringify(issues, null, 2) + "\n";
+}
+
+export const formatters: { stylish: Formatter; json: Formatter; sarif: Formatter; github: Formatter; gitlab: Formatter } = { stylish, json, sarif, github, gitlab };
 export type FormatterName = keyof typeof formatters;

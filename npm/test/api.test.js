@@ -62,7 +62,7 @@ test("ESM and CommonJS expose the same API", async () => {
     assert.equal(typeof esm[name], typeof api[name], name);
     assert.ok(api[name], `${name} exported from CommonJS`);
   }
-  assert.deepEqual(Object.keys(esm.formatters).sort(), ["github", "json", "sarif", "stylish"]);
+  assert.deepEqual(Object.keys(esm.formatters).sort(), ["github", "gitlab", "json", "sarif", "stylish"]);
   assert.equal(esm.lint, api.lint, "one engine for both");
   const missing = Object.keys(api).filter((k) => !(k in esm) && k !== "__esModule");
   assert.deepEqual(missing, [], "every CommonJS export is re-exported by esm/node.mjs");

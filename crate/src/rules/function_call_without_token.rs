@@ -1,11 +1,11 @@
 use std::borrow::Cow;
 
-use swc_ecma_ast::{CallExpr, NewExpr, ObjectLit, Prop, PropOrSpread};
+use swc_ecma_ast::{CallExpr, Callee, Expr, MemberProp, NewExpr, ObjectLit, Prop, PropOrSpread};
 
 use swc_common::Spanned;
 
 use super::declare_rule;
-use crate::engine::{Ctx, StringSite, When};
+use crate::engine::{Ctx, Edit, StringSite, When};
 use crate::finding::Span;
 use crate::http::{self, carries_token, Payload, Request};
 
@@ -97,7 +97,78 @@ fn check_request(ctx: &mut Ctx, request: &Request, span: Span, at: swc_common::B
     }
     let (message, help) = finding(&ctx.shown_host(&host));
     when.push(When::NotNotedWithin(TOKEN, within));
-    ctx.report_when(when, span, message, help, &url, false);
+    let fix = token_fix(ctx, request);
+    ctx.report_when_with_fix(when, span, message, help, &url, false, fix);
+}
+
+/// The object a `fetch`/`new Request` body is built from: `body: JSON.stringify({ … })` or
+/// `body: new URLSearchParams({ … })` in the options literal.
+fn body_object<'a>(request: &Request<'a>) -> Option<&'a ObjectLit> {
+    if !matches!(request.lib, http::Lib::Fetch | http::Lib::RequestCtor) {
+        return None;
+    }
+    let Some(Expr::Object(options)) = request.options.first().map(|e| unparen(e)) else {
+        return None;
+    };
+    let (callee, args) = match unparen(http::object_value(options, &["body"])?) {
+        Expr::Call(call) => match &call.callee {
+            Callee::Expr(callee) => (&**callee, &call.args),
+            _ => return None,
+        },
+        Expr::New(new) => (&*new.callee, new.args.as_ref()?),
+        _ => return None,
+    };
+    let builds_body = match unparen(callee) {
+        Expr::Member(member) => {
+            matches!((&*member.obj, &member.prop), (Expr::Ident(o), MemberProp::Ident(p)) if &*o.sym == "JSON" && &*p.sym == "stringify")
+        }
+        Expr::Ident(ident) => &*ident.sym == "URLSearchParams",
+        _ => false,
+    };
+    match args.first() {
+        Some(arg) if builds_body && arg.spread.is_none() => match unparen(&arg.expr) {
+            Expr::Object(object) => Some(object),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn unparen(expr: &Expr) -> &Expr {
+    match expr {
+        Expr::Paren(paren) => unparen(&paren.expr),
+        _ => expr,
+    }
+}
+
+/// `Token: manager.user.token` added to the body object, where the plugin's `manager` is at
+/// hand: named in the function around the request (a plugin's `init(flex, manager)`, a
+/// component given `manager`). Elsewhere the help says what to send.
+fn token_fix(ctx: &Ctx, request: &Request) -> Option<Edit> {
+    let body = body_object(request)?;
+    if !names(ctx.text(ctx.outermost_function()), "manager") {
+        return None;
+    }
+    let (at, text) = match body.props.last() {
+        Some(last) => (ctx.span(last.span()).end, ", Token: manager.user.token"),
+        None => (ctx.span(body.span).start + 1, " Token: manager.user.token "),
+    };
+    Some(Edit {
+        description: "Send the Flex user token: add `Token: manager.user.token` to the body"
+            .to_string(),
+        span: Span { start: at, end: at },
+        text: text.to_string(),
+    })
+}
+
+/// True when `text` has the identifier `name` other than as a property (`x.manager`).
+fn names(text: &str, name: &str) -> bool {
+    let is_ident = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
+    text.match_indices(name).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + name.len()..].chars().next();
+        !before.is_some_and(|c| is_ident(c) || c == '.') && !after.is_some_and(is_ident)
+    })
 }
 
 /// Twilio Assets (`/logo.png`, `/config.json`) are public files served from the same domain.
@@ -294,5 +365,67 @@ mod tests {
         };
         assert_eq!(scan(vec![]), 0);
         assert_eq!(scan(vec!["FUNCTIONS.example.com".into()]), 1);
+    }
+
+    /// The fix, where the body is an object literal and `manager` is at hand: applied, the
+    /// finding is gone; elsewhere there is none.
+    #[test]
+    fn fix_adds_the_token_to_the_body() {
+        let scan = |source: &str| {
+            crate::scan(
+                source,
+                &crate::Options {
+                    filename: Some("src/Plugin.js".into()),
+                    ..Default::default()
+                },
+            )
+            .findings
+            .into_iter()
+            .filter(|f| f.rule_id == "function-call-without-token")
+            .collect::<Vec<_>>()
+        };
+        let apply = |source: &str, fix: &crate::Fix| {
+            let mut out = source.to_string();
+            out.replace_range(fix.span.range(), &fix.text);
+            out
+        };
+        let fixable = [
+            (
+                "export default class P { init(flex, manager) { flex.Actions.addListener('x', () => fetch('https://example-1234.twil.io/sms', { method: 'POST', body: JSON.stringify({ to: '+15555550100' }) })); } }",
+                "JSON.stringify({ to: '+15555550100', Token: manager.user.token })",
+            ),
+            (
+                "const Panel = ({ manager }) => { const send = () => fetch('https://example-1234.twil.io/sms', { method: 'POST', body: new URLSearchParams({ to, }) }); return send; };",
+                "new URLSearchParams({ to, Token: manager.user.token, })",
+            ),
+            (
+                "function send(manager) { return fetch('https://example-1234.twil.io/sms', { method: 'POST', body: JSON.stringify({}) }); }",
+                "JSON.stringify({ Token: manager.user.token })",
+            ),
+        ];
+        for (source, expected) in fixable {
+            let found = scan(source);
+            assert_eq!(found.len(), 1, "{source}");
+            let fix = found[0].fix.as_ref().expect("a fix");
+            assert_eq!((fix.line, fix.column), (1, fix.span.start + 1), "{source}");
+            let fixed = apply(source, fix);
+            assert!(fixed.contains(expected), "{fixed}");
+            assert!(scan(&fixed).is_empty(), "fixed code is clean: {fixed}");
+        }
+        let unfixable = [
+            // No `manager` in reach: the help text only.
+            "export const send = (to) => fetch('https://example-1234.twil.io/sms', { method: 'POST', body: JSON.stringify({ to }) });",
+            // `x.manager` is a property, not the plugin's manager.
+            "export const send = (x) => fetch('https://example-1234.twil.io/sms', { method: 'POST', body: JSON.stringify({ to: x.manager }) });",
+            // A body that is not built from an object literal.
+            "function send(manager) { return fetch('https://example-1234.twil.io/sms', { method: 'POST', body: 'to=1' }); }",
+            // A query string request.
+            "function send(manager) { return fetch('https://example-1234.twil.io/lookup?phone=1'); }",
+        ];
+        for source in unfixable {
+            let found = scan(source);
+            assert_eq!(found.len(), 1, "{source}");
+            assert_eq!(found[0].fix, None, "{source}");
+        }
     }
 }
