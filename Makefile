@@ -114,11 +114,14 @@ test-hardening-release: ## The adversarial suite optimised, with the 50 MB bundl
 ##@ Benchmarks and fuzzing (not part of `make test`)
 
 # Corpus from real npm packages (tools/setup-bench.sh, cached in $HOME/.cache/flexguard/bench/);
-# native, wasm and CLI numbers against the targets in docs/performance.md.
-bench: build ## Measure speed, memory, linearity and cold start (docs/performance.md)
+# native, wasm and CLI numbers against the targets in docs/performance.md; then flexguard side by
+# side with betterleaks and secretlint (tools/setup-compare.sh) on a plugin repository and a bundle.
+bench: build ## Measure speed, memory, linearity and cold start, and compare with betterleaks and secretlint (docs/performance.md)
 	tools/setup-bench.sh
+	tools/setup-compare.sh
 	cargo build --release --example bench
 	node bench/run.js
+	node bench/compare.js
 
 # Fuzzing needs nightly + cargo-fuzz (tools/fuzz.sh installs them).
 fuzz-smoke: ## Every fuzz target for 25 s each
