@@ -144,7 +144,8 @@ export interface LintFilesOptions extends Omit<ProjectOptions, "displayRoot"> {
   /** Honour .gitignore while walking directories (default true). */
   gitignore?: boolean;
   /**
-   * Threads to lint on, this one included (default: CPU count, at most 4; 1 = this thread only).
+   * Threads to lint on, this one included (default: CPU count, at most 4, or 1 on a machine
+   * already busy; 1 = this thread only).
    * Worker threads are started only when they finish a batch sooner than this thread alone (an
    * estimate from the files' count and sizes), and then kept, idle and unreferenced, for later
    * calls in the same process.
