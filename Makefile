@@ -119,12 +119,16 @@ test-hardening-release: ## The adversarial suite optimised, with the 50 MB bundl
 ##@ Benchmarks and fuzzing (not part of `make test`)
 
 # Corpus from real npm packages (tools/setup-bench.sh, cached in $HOME/.cache/flexguard/bench/);
-# native, wasm and CLI numbers against the targets in docs/performance.md.
-bench: build ## Measure speed, memory, linearity, cold start and the ESLint plugin's overhead (docs/performance.md)
+# native, wasm and CLI numbers against the targets in docs/performance.md, the ESLint plugin's
+# overhead, then flexguard side by side with betterleaks and secretlint (tools/setup-compare.sh)
+# on a plugin repository and a bundle.
+bench: build ## Measure speed, memory, linearity, cold start and the ESLint plugin's overhead, and compare with betterleaks and secretlint (docs/performance.md)
 	tools/setup-bench.sh
 	tools/setup-eslint.sh >/dev/null
+	tools/setup-compare.sh
 	cargo build --release --example bench
 	node bench/run.js
+	node bench/compare.js
 
 # Fuzzing needs nightly + cargo-fuzz (tools/fuzz.sh installs them).
 fuzz-smoke: ## Every fuzz target for 25 s each

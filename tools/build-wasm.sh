@@ -25,3 +25,14 @@ for target in nodejs web; do
     "$out/flexguard_bg.wasm" -o "$out/flexguard_bg.wasm"
   say "$out/flexguard_bg.wasm: $(stat -c %s "$out/flexguard_bg.wasm") bytes"
 done
+# The nodejs glue compiles its wasm when required. Let the host hand it a module compiled once per
+# process instead (npm/src/engine.ts), so that a fresh instance after a trap, and every worker
+# thread (which receives the module), skip reading and compiling 1.4 MB again.
+node - npm/wasm/nodejs/flexguard.js <<'JS'
+const fs = require("fs");
+const file = process.argv[2];
+const compile = "const wasmPath = `${__dirname}/flexguard_bg.wasm`;\nconst wasmBytes = require('fs').readFileSync(wasmPath);\nconst wasmModule = new WebAssembly.Module(wasmBytes);\n";
+const text = fs.readFileSync(file, "utf8");
+if (!text.includes(compile)) throw new Error(`build-wasm: ${file}: the module compile to patch was not found (wasm-bindgen changed its glue)`);
+fs.writeFileSync(file, text.replace(compile, "// Patched by tools/build-wasm.sh: a module compiled by the host, else this file's own.\nconst wasmModule = globalThis[Symbol.for('flexguard.wasmModule')] ?? new WebAssembly.Module(require('fs').readFileSync(`${__dirname}/flexguard_bg.wasm`));\n"));
+JS

@@ -29,6 +29,13 @@ pub fn lint(source: &str, options: Option<Options>) -> Result<JsValue, JsError> 
     to_js(&crate::scan(source, &valid(options)?))
 }
 
+/// Lint one source given as UTF-8 bytes, as a host reads a file: no decode to a JS string and
+/// re-encode on the way in. Invalid UTF-8 is replaced (U+FFFD), as `lint` of the decoded text.
+#[wasm_bindgen(js_name = lintBytes, unchecked_return_type = "Report")]
+pub fn lint_bytes(source: &[u8], options: Option<Options>) -> Result<JsValue, JsError> {
+    lint(&String::from_utf8_lossy(source), options)
+}
+
 /// Lint a source that another instance failed on (`reason`: "stack overflow", "wasm trap"):
 /// a text-only scan behind an `internal-error` diagnostic.
 #[wasm_bindgen(js_name = lintAfterFailure, unchecked_return_type = "Report")]

@@ -11,6 +11,7 @@ export * from "./baseline";
 /** What a wasm-bindgen build of the engine exports (the nodejs and web targets alike). */
 export interface Engine {
   lint(source: string, options?: Options | null): Report;
+  lintBytes(source: Uint8Array, options?: Options | null): Report;
   lintAfterFailure(source: string, options: Options | null | undefined, reason: string): Report;
   failureReport(options: Options | null | undefined, reason: string): Report;
   judgeFacts(facts: Fact[], options?: Options | null): Report;
@@ -70,20 +71,23 @@ export class Flexguard {
   }
 
   /**
-   * Lint one source text. Never throws for the content of `source`: if the engine traps, the
-   * instance is replaced, the text is scanned again for credential shapes only (no parse, no
-   * recursion), and the report carries an `internal-error` diagnostic for this file.
+   * Lint one source: a text, or its UTF-8 bytes as read from a file (handed to the engine as they
+   * are; invalid UTF-8 is replaced, as when decoding). Never throws for the content of `source`:
+   * if the engine traps, the instance is replaced, the text is scanned again for credential
+   * shapes only (no parse, no recursion), and the report carries an `internal-error` diagnostic
+   * for this file.
    * Throws for invalid options (for example an unknown rule id).
    */
-  lint(source: string, options: LintOptions = {}): Report {
+  lint(source: string | Uint8Array, options: LintOptions = {}): Report {
     try {
-      return this.engine.lint(source, options);
+      return typeof source === "string" ? this.engine.lint(source, options) : this.engine.lintBytes(source, options);
     } catch (error) {
       if (!isTrap(error)) throw error;
       this.#engine = undefined;
       const reason = error instanceof RangeError ? "stack overflow" : "wasm trap";
       try {
-        return this.engine.lintAfterFailure(source, options, reason);
+        const text = typeof source === "string" ? source : new TextDecoder("utf-8", { ignoreBOM: true }).decode(source);
+        return this.engine.lintAfterFailure(text, options, reason);
       } catch (fallbackError) {
         // The text-only scan cannot recurse; but the fresh instance may trap too, or a browser
         // may have none ready yet. The file is then reported as not scanned.

@@ -1,17 +1,33 @@
 /**
- * `lintFiles` on worker threads: a few worker.ts instances, each with its own engine, fed the
- * largest files first. Only file names, lint options and redacted reports cross threads.
+ * `lintFiles` on several threads: the calling thread and a few worker.ts threads share a queue of
+ * batches, largest files first. Workers get the engine's compiled module from this thread, live
+ * as long as the process (so repeated `lintFiles` calls and webpack's watch mode start them
+ * once) and never keep it alive on their own. Only file names, lint options and redacted
+ * reports cross threads, one message per batch each way.
  */
 import * as fs from "fs";
 import * as path from "path";
+import type { Worker } from "worker_threads";
 import type { LintOptions, Report } from "./core";
-import type { WorkerRequest } from "./worker";
+import { compiledEngine, lintFileReport } from "./engine";
+import type { WorkerData, WorkerRequest, WorkerResponse } from "./worker";
 
-/** From this much input on, worker threads pay for their start-up even for a few big files (bundles). */
-const PARALLEL_BYTES = 1.5 * 1024 * 1024;
+/**
+ * The cost model that sizes the pool, measured on a 2-core machine (Liftoff, `bench/compare.js`):
+ * the engine lints about 5 MB/s per thread plus a fixed cost per file (reading it, crossing into
+ * wasm, building the report), and a worker starts answering about 60 ms after it is created
+ * (node's bootstrap, loading engine.js, instantiating the shared module), while this thread
+ * already lints.
+ */
+const MS_PER_FILE = 0.15;
+const BYTES_PER_MS = 5_000;
+const WORKER_START_MS = 60;
+/** A batch: up to this many files or bytes (a larger file is a batch of its own). */
+const BATCH_FILES = 24;
+const BATCH_BYTES = 256 * 1024;
 
 /** A file's size, 0 when unreadable (it becomes an io-error diagnostic later). */
-function fileSize(file: string): number {
+export function fileSize(file: string): number {
   try {
     return fs.statSync(file).size;
   } catch {
@@ -19,71 +35,143 @@ function fileSize(file: string): number {
   }
 }
 
-function totalBytes(files: string[]): number {
-  let total = 0;
-  for (const file of files) {
-    total += fileSize(file);
-    if (total >= PARALLEL_BYTES) break;
-  }
-  return total;
-}
-
-/** Whether workers save more than their start-up costs: from `minFiles` files, or from 1.5 MB of input. */
-export function worthWorkers(files: string[], minFiles: number): boolean {
-  return files.length >= minFiles || totalBytes(files) >= PARALLEL_BYTES;
-}
+const estimateMs = (bytes: number, files: number) => files * MS_PER_FILE + bytes / BYTES_PER_MS;
 
 /**
- * A few worker threads, each with its own engine, kept for several batches (the project stages
- * lint twice). Reports come back in `files` order; the largest files go first, so that no worker
- * starts a big bundle when the others are nearly done.
+ * How many worker threads to use for `sizes` (the files' sizes in bytes) next to this thread, at
+ * most `maxWorkers`: none when one thread finishes about as soon. With `k` workers, this thread
+ * lints from the start and each new worker from its start-up on, so the batch takes about
+ * (single + k × start-up) / (k + 1); `running` workers have started already. No thread can
+ * finish before the largest file is done.
  */
-export class WorkerPool {
-  private constructor(private readonly workers: import("worker_threads").Worker[]) {}
-
-  static async start(size: number): Promise<WorkerPool> {
-    const { Worker } = await import("worker_threads");
-    return new WorkerPool(Array.from({ length: size }, () => new Worker(path.join(__dirname, "worker.js"))));
+export function workersFor(sizes: number[], maxWorkers: number, running = 0): number {
+  if (maxWorkers < 1 || sizes.length < 2) return 0;
+  const single = estimateMs(sizes.reduce((a, b) => a + b, 0), sizes.length);
+  const largest = estimateMs(Math.max(...sizes), 1);
+  let best = 0;
+  let bestMs = single;
+  for (let k = 1; k <= maxWorkers; k++) {
+    const ms = Math.max(largest, (single + Math.max(0, k - running) * WORKER_START_MS) / (k + 1));
+    if (ms < bestMs * 0.85) [best, bestMs] = [k, ms];
   }
-
-  async lint(files: string[], optionsFor: (file: string) => LintOptions, onDone: () => void): Promise<Report[]> {
-    const reports: Report[] = new Array(files.length);
-    const order = files.map((file, index) => ({ index, size: fileSize(file) })).sort((a, b) => b.size - a.size);
-    let next = 0;
-    const runOne = (worker: import("worker_threads").Worker) =>
-      new Promise<void>((resolve, reject) => {
-        const send = () => {
-          if (next >= order.length) {
-            worker.off("message", receive).off("error", reject);
-            return resolve();
-          }
-          const { index } = order[next++];
-          const request: WorkerRequest = { index, file: files[index], options: optionsFor(files[index]) };
-          worker.postMessage(request);
-        };
-        const receive = ({ index, report }: { index: number; report: Report }) => {
-          reports[index] = report;
-          onDone();
-          send();
-        };
-        worker.on("message", receive).on("error", reject);
-        send();
-      });
-    await Promise.all(this.workers.map(runOne));
-    return reports;
-  }
-
-  async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.terminate()));
-  }
+  return best;
 }
 
-/** Lint `files` on a pool of worker threads started for this batch alone. */
-export async function lintInWorkers(files: string[], optionsFor: (file: string) => LintOptions, workers: number, onDone: () => void): Promise<Report[]> {
-  const pool = await WorkerPool.start(workers);
-  try {
-    return await pool.lint(files, optionsFor, onDone);
-  } finally {
-    await pool.close();
+/** Files in batches, largest files first, so that no thread starts a big file when the others are nearly done. */
+function batches(files: string[], sizes: number[]): number[][] {
+  const order = files.map((_, index) => index).sort((a, b) => sizes[b] - sizes[a] || a - b);
+  const out: number[][] = [];
+  let current: number[] = [];
+  let bytes = 0;
+  for (const index of order) {
+    if (current.length && (current.length >= BATCH_FILES || bytes + sizes[index] > BATCH_BYTES)) {
+      out.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(index);
+    bytes += sizes[index];
+  }
+  if (current.length) out.push(current);
+  return out;
+}
+
+/** Batches posted to a worker before it answers the first: it never waits for this thread. */
+const IN_FLIGHT = 2;
+
+export class WorkerPool {
+  static #shared: WorkerPool | undefined;
+  #workers: Worker[] = [];
+  #handlers = new Map<number, (response: WorkerResponse) => void>();
+  #nextBatch = 0;
+  #active = 0;
+
+  /** The process-wide pool. */
+  static shared(): WorkerPool {
+    return (WorkerPool.#shared ??= new WorkerPool());
+  }
+
+  /** Worker threads running now. */
+  get size(): number {
+    return this.#workers.length;
+  }
+
+  /** Start workers up to `size`; each gets this thread's compiled module. */
+  #grow(size: number): void {
+    if (this.#workers.length >= size) return;
+    const { Worker } = require("worker_threads") as typeof import("worker_threads");
+    const module = compiledEngine();
+    while (this.#workers.length < size) {
+      const data: WorkerData = { module };
+      const worker = new Worker(path.join(__dirname, "worker.js"), { workerData: data });
+      worker.on("message", (response: WorkerResponse) => this.#handlers.get(response.batch)?.(response));
+      worker.once("exit", () => (this.#workers = this.#workers.filter((w) => w !== worker)));
+      if (this.#active === 0) worker.unref();
+      this.#workers.push(worker);
+    }
+  }
+
+  /**
+   * Lint `files` on this thread and `workers` worker threads (started if need be). Reports come
+   * back in `files` order; `onDone` is called once per file, in completion order.
+   */
+  async lint(files: string[], optionsFor: (file: string) => LintOptions, onDone: () => void, workers: number, sizes = files.map(fileSize)): Promise<Report[]> {
+    const reports: Report[] = new Array(files.length);
+    const queue = batches(files, sizes);
+    let next = 0;
+    this.#grow(workers);
+    if (this.#active++ === 0) for (const worker of this.#workers) worker.ref();
+    try {
+      const onWorkers = this.#workers.slice(0, workers).map(
+        (worker) =>
+          new Promise<void>((resolve, reject) => {
+            let inFlight = 0;
+            const fail = (error: unknown) => reject(error instanceof Error ? error : new Error(`flexguard: a worker thread stopped (${String(error)})`));
+            const post = () => {
+              while (inFlight < IN_FLIGHT && next < queue.length) {
+                const indexes = queue[next++];
+                const batch = this.#nextBatch++;
+                this.#handlers.set(batch, ({ reports: done }) => {
+                  this.#handlers.delete(batch);
+                  indexes.forEach((index, i) => {
+                    reports[index] = done[i];
+                    onDone();
+                  });
+                  inFlight--;
+                  post();
+                });
+                inFlight++;
+                const request: WorkerRequest = { batch, files: indexes.map((i) => files[i]), options: indexes.map((i) => optionsFor(files[i])) };
+                worker.postMessage(request);
+              }
+              if (inFlight === 0) {
+                worker.off("error", fail).off("exit", fail);
+                resolve();
+              }
+            };
+            worker.on("error", fail).on("exit", fail);
+            post();
+          }),
+      );
+      // This thread takes its share, one batch at a time, letting workers' answers in between.
+      while (next < queue.length) {
+        for (const index of queue[next++]) {
+          reports[index] = lintFileReport(files[index], optionsFor(files[index]));
+          onDone();
+        }
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+      await Promise.all(onWorkers);
+      return reports;
+    } finally {
+      if (--this.#active === 0) for (const worker of this.#workers) worker.unref();
+    }
+  }
+
+  /** Stop every worker (they are restarted on demand). */
+  async close(): Promise<void> {
+    const workers = this.#workers;
+    this.#workers = [];
+    await Promise.all(workers.map((w) => w.terminate()));
   }
 }

@@ -1,16 +1,31 @@
 /**
- * A `lintFiles` worker: lints the files it is sent with its own engine instance and posts each
- * report back. Only file names and redacted reports cross the thread boundary.
+ * A `lintFiles` worker thread: instantiates the engine from the module its parent compiled, lints
+ * the batches of files it is sent and posts each batch's reports back in one message. Only file
+ * names, lint options and redacted reports cross the thread boundary.
  */
-import { parentPort } from "worker_threads";
-import { lintFileReport, LintOptions } from "./node";
+import { parentPort, workerData } from "worker_threads";
+import type { LintOptions, Report } from "./core";
+import { adoptCompiledEngine, lintFileReport } from "./engine";
 
+/** A batch: files with their lint options. */
 export interface WorkerRequest {
-  index: number;
-  file: string;
-  options: LintOptions;
+  batch: number;
+  files: string[];
+  options: LintOptions[];
 }
 
-parentPort?.on("message", (request: WorkerRequest) => {
-  parentPort!.postMessage({ index: request.index, report: lintFileReport(request.file, request.options) });
+export interface WorkerResponse {
+  batch: number;
+  reports: Report[];
+}
+
+export interface WorkerData {
+  module: WebAssembly.Module;
+}
+
+adoptCompiledEngine((workerData as WorkerData).module);
+
+parentPort?.on("message", ({ batch, files, options }: WorkerRequest) => {
+  const response: WorkerResponse = { batch, reports: files.map((file, i) => lintFileReport(file, options[i])) };
+  parentPort!.postMessage(response);
 });

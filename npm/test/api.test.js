@@ -46,6 +46,36 @@ test("lintFiles: parallel on workers equals sequential, in a deterministic order
   assert.ok(typeof Worker === "function" && fs.existsSync(path.join(__dirname, "..", "dist", "worker.js")));
 });
 
+test("lintFiles: workers start once for the process, keep it alive only while they lint, and the pool is sized to the input", async () => {
+  const { spawnSync } = require("node:child_process");
+  const dir = many(40);
+  // A child process: the same workers serve a second call, and the process then exits on its own.
+  const script = `
+    const api = require(${JSON.stringify(path.join(__dirname, "..", "dist", "node.js"))});
+    const { WorkerPool } = require(${JSON.stringify(path.join(__dirname, "..", "dist", "pool.js"))});
+    (async () => {
+      const options = { cwd: ${JSON.stringify(dir)}, config: false, cache: false, concurrency: 2, parallelThreshold: 1 };
+      const first = await api.lintFiles(["src"], options);
+      const size = WorkerPool.shared().size;
+      const second = await api.lintFiles(["src"], options);
+      const small = await api.lintFiles(["src/d0"], { ...options, parallelThreshold: undefined });
+      console.log(JSON.stringify({ size, after: WorkerPool.shared().size, same: JSON.stringify(first) === JSON.stringify(second), findings: first.flatMap((r) => r.findings).length, small: small.length }));
+    })();`;
+  const started = Date.now();
+  const child = spawnSync(process.execPath, ["-e", script], { encoding: "utf8", timeout: 60_000 });
+  assert.equal(child.status, 0, child.stderr);
+  const result = JSON.parse(child.stdout);
+  assert.deepEqual(result, { size: 1, after: 1, same: true, findings: 27, small: 10 });
+  assert.ok(Date.now() - started < 30_000);
+  // The estimate: no worker for a few small files; workers for many; none for one big file (it
+  // cannot be split across threads), and running workers cost nothing to start.
+  const { workersFor } = require("../dist/pool.js");
+  assert.equal(workersFor(Array(10).fill(1_000), 3), 0);
+  assert.ok(workersFor(Array(3_000).fill(1_000), 3) >= 1);
+  assert.equal(workersFor([10_000_000, 100], 3), 0);
+  assert.ok(workersFor(Array(300).fill(1_000), 1, 1) >= workersFor(Array(300).fill(1_000), 1, 0));
+});
+
 test("lintFiles applies rules, unreadable files become io-error diagnostics", async () => {
   const dir = project({ "a.js": `const a = '${fill("AC{hex32}", 1)}';\n` });
   const [report] = await api.lintFiles(["a.js"], { cwd: dir, config: false, rules: { "account-sid": "off" } });

@@ -124,6 +124,24 @@ test("binary and invalid UTF-8 files read through lintFile are scanned", () => {
   fs.rmSync(dir, { recursive: true });
 });
 
+test("bytes and their decoded text lint alike: invalid UTF-8, a BOM, CRLF and astral characters keep every position and fingerprint", () => {
+  const junk = [[0xff], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xe2, 0x82], [0xf0, 0x9f, 0x98], [0x80, 0x80]];
+  for (let round = 0; round < 40; round++) {
+    const parts = [round % 4 === 0 ? Buffer.from([0xef, 0xbb, 0xbf]) : Buffer.alloc(0)];
+    for (let i = 0; i < 6; i++) {
+      const sid = fill("AC{hex32}", 400 + round * 6 + i);
+      const pick = junk[(round * 5 + i * 3) % junk.length];
+      // The invalid bytes sit inside a string before the finding: its column counts their replacements.
+      parts.push(Buffer.from(`${(round + i) % 2 ? "\r\n" : "\n"}const s${i} = "😀`), Buffer.from(pick), Buffer.from(`é${i}"; fetch("https://api.twilio.com/x", { body: "${sid}" });\n`));
+    }
+    const bytes = Buffer.concat(parts);
+    const options = { filename: `file${round}.js` };
+    const fromBytes = flexguard.lint(bytes, options);
+    assert.deepEqual(fromBytes, flexguard.lint(bytes.toString("utf8"), options), `round ${round}`);
+    assert.ok(fromBytes.findings.length >= 6, `round ${round}: ${fromBytes.findings.length} findings`);
+  }
+});
+
 test("a real wasm trap becomes an internal-error for that file only, its text is still scanned, and the next file is scanned", () => {
   for (const [kind, trap] of [
     ["unreachable", unreachableLint()],
