@@ -187,7 +187,7 @@ export async function lintFiles(paths: string[], options: LintFilesOptions = {})
   let done = 0;
   const onDone = () => options.onProgress?.(++done, files.length);
   // Threads in all, this one included; workers are started only for a batch worth them.
-  const threads = Math.max(1, options.concurrency ?? defaultThreads());
+  const threads = Math.max(1, options.concurrency ?? Math.min(4, os.availableParallelism?.() ?? os.cpus().length));
   const lintAll: LintAll = async (batch, optionsFor, progress) => {
     if (threads > 1 && batch.length > 1) {
       const sizes = batch.map(fileSize);
@@ -203,16 +203,6 @@ export async function lintFiles(paths: string[], options: LintFilesOptions = {})
     });
   };
   return lintProject(files, project, options, lintAll, onDone);
-}
-
-/**
- * The CPU count, at most 4; 1 on a machine already busy (1-minute load average at or above the
- * CPU count, as on a shared CI runner): there a worker only takes turns with this thread. Measured
- * on the Flex project template, 2 cores at load 8.5: 2.06 s wall on one thread, 2.16 s on two.
- */
-function defaultThreads(): number {
-  const cpus = os.availableParallelism?.() ?? os.cpus().length;
-  return os.loadavg()[0] >= cpus ? 1 : Math.min(4, cpus);
 }
 
 async function lintProject(files: string[], project: Project, options: LintFilesOptions, lintAll: LintAll, onDone: () => void): Promise<Report[]> {
