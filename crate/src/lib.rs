@@ -23,6 +23,7 @@ pub mod invariants;
 #[doc(hidden)]
 pub mod jsgen;
 pub mod kinds;
+pub(crate) mod names;
 pub mod parse;
 pub mod project;
 pub mod redact;

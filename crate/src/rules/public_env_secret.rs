@@ -5,6 +5,7 @@ use swc_ecma_ast::{
 use super::declare_rule;
 use crate::engine::Ctx;
 use crate::finding::Span;
+use crate::names;
 
 declare_rule! {
     /// A credential read from a `FLEX_APP_*` or `REACT_APP_*` environment variable in plugin code.
@@ -69,12 +70,6 @@ const SECRET_WORDS: &[&str] = &[
 ];
 /// `…_KEY` is a credential after one of these words (`API_KEY`, `SECRET_KEY`).
 const KEY_QUALIFIERS: &[&str] = &["API", "SECRET", "PRIVATE", "ACCESS", "SIGNING", "AUTH"];
-/// A last word that makes the name a setting about a credential, not the credential.
-const SETTING_WORDS: &[&str] = &[
-    "URL", "URI", "ENDPOINT", "HOST", "DOMAIN", "PATH", "NAME", "SID", "ID", "HEADER", "TTL",
-    "EXPIRY", "ENABLED", "TYPE", "REALM",
-];
-
 /// Words naming keys that are made for the browser: maps, analytics and captcha site keys are
 /// restricted by referrer, not kept secret, and their vendors tell you to ship them.
 const BROWSER_KEY_WORDS: &[&str] = &[
@@ -96,22 +91,25 @@ const BROWSER_KEY_WORDS: &[&str] = &[
 /// `FLEX_APP_AUTH_TOKEN` → true; `FLEX_APP_FUNCTIONS_BASE_URL` → false.
 pub fn is_public_secret_name(name: &str) -> bool {
     let upper = name.to_ascii_uppercase();
-    let Some(rest) = upper
-        .strip_prefix("FLEX_APP_")
-        .or_else(|| upper.strip_prefix("REACT_APP_"))
+    let Some(prefix) = ["FLEX_APP_", "REACT_APP_"]
+        .into_iter()
+        .find(|prefix| upper.starts_with(prefix))
     else {
         return false;
     };
-    let words: Vec<&str> = rest.split('_').filter(|w| !w.is_empty()).collect();
-    if words.last().is_some_and(|w| SETTING_WORDS.contains(w)) {
+    let words = names::words(&name[prefix.len()..]);
+    if names::names_a_setting(&words) {
         return false;
     }
-    if words.iter().any(|w| BROWSER_KEY_WORDS.contains(w)) {
+    if words
+        .iter()
+        .any(|w| BROWSER_KEY_WORDS.contains(&w.as_str()))
+    {
         return false;
     }
     words.iter().enumerate().any(|(i, word)| {
-        SECRET_WORDS.contains(word)
-            || (*word == "KEY" && i > 0 && KEY_QUALIFIERS.contains(&words[i - 1]))
+        SECRET_WORDS.contains(&word.as_str())
+            || (word == "KEY" && i > 0 && KEY_QUALIFIERS.contains(&words[i - 1].as_str()))
     })
 }
 
@@ -222,6 +220,9 @@ mod tests {
     fn names() {
         assert!(is_public_secret_name("flex_app_auth_token"));
         assert!(is_public_secret_name("FLEX_APP_SIGNING_KEY"));
+        // camelCase names read by their words too.
+        assert!(is_public_secret_name("FLEX_APP_twilioAuthToken"));
+        assert!(!is_public_secret_name("REACT_APP_authTokenUrl"));
         assert!(!is_public_secret_name("FLEX_APP_AUTH_TOKEN_URL"));
         assert!(!is_public_secret_name("FLEX_APP_PASSAGE"));
         assert!(!is_public_secret_name("FLEX_APP_MAPS_KEY_NAME"));
