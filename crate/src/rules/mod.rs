@@ -26,6 +26,7 @@ mod env_file_committed;
 mod env_file_not_ignored;
 mod flex_env_credential;
 mod function_call_without_token;
+mod function_returns_secret;
 mod function_without_token_validator;
 mod public_env_secret;
 mod sendgrid_key;
@@ -240,6 +241,7 @@ pub static ALL: &[&dyn Rule] = &[
     &env_file_not_ignored::EnvFileNotIgnored,
     &flex_env_credential::FlexEnvCredential,
     &function_call_without_token::FunctionCallWithoutToken,
+    &function_returns_secret::FunctionReturnsSecret,
     &function_without_token_validator::FunctionWithoutTokenValidator,
     &public_env_secret::PublicEnvSecret,
     &sendgrid_key::SendgridKey,
