@@ -1,4 +1,4 @@
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use swc_atoms::Atom;
 use swc_ecma_ast::{
@@ -481,25 +481,29 @@ impl Handler {
     /// A nested function: its parameters shadow the handler's locals while it is walked, and
     /// what it declares is its own.
     fn nested(&mut self, params: &[&Pat], walk: impl FnOnce(&mut Self)) {
-        let outer = self.locals.clone();
+        let outer: HashSet<Atom> = self.locals.keys().cloned().collect();
         let context = self.context.clone();
         let mut shadowed = Vec::new();
         for param in params {
             collect_names(param, &mut shadowed);
         }
-        for name in &shadowed {
-            self.locals.remove(name);
-            if Some(name) == self.context.as_ref() {
-                self.context = None;
-            }
-        }
+        let saved: Vec<(Atom, Option<Value>)> = shadowed
+            .into_iter()
+            .map(|name| {
+                if Some(&name) == self.context.as_ref() {
+                    self.context = None;
+                }
+                let value = self.locals.remove(&name);
+                (name, value)
+            })
+            .collect();
         walk(self);
         self.context = context;
         // Assignments to the handler's locals stay; the nested function's own names go.
-        self.locals.retain(|name, _| outer.contains_key(name));
-        for name in shadowed {
-            match outer.get(&name) {
-                Some(value) => self.locals.insert(name, value.clone()),
+        self.locals.retain(|name, _| outer.contains(name));
+        for (name, value) in saved {
+            match value {
+                Some(value) => self.locals.insert(name, value),
                 None => self.locals.remove(&name),
             };
         }
@@ -772,7 +776,11 @@ mod tests {
         "// @file functions/x.js\nexports.handler = (context, event, callback) => { const secret = context.WEBHOOK_SECRET; lookup(event.id).then((row) => callback(null, { row, secret })); };",
         // `||`, `??`, the branches of a conditional.
         "// @file functions/x.js\nexports.handler = (context, event, callback) => callback(null, { k: context.VENDOR_API_KEY || '' });",
+        // Set in one branch of an `if`, or added with `Object.assign`.
+        "// @file functions/x.js\nexports.handler = (context, event, callback) => { let key = ''; if (event.admin) { key = context.ADMIN_TOKEN; } callback(null, { key }); };",
+        "// @file functions/x.js\nexports.handler = (context, event, callback) => { const out = { ok: true }; Object.assign(out, { pw: context.MAIL_PASSWORD }); callback(null, out); };",
         // The whole environment.
+        "// @file functions/x.js\nexports.handler = (context, event, callback) => { const env = process.env; callback(null, env); };",
         "// @file functions/x.js\nexports.handler = (context, event, callback) => callback(null, { ...context, extra: 1 });",
         // A header of the response.
         "// @file functions/x.js\nexports.handler = (context, event, callback) => { const r = new Twilio.Response(); r.appendHeader('X-Key', context.PARTNER_API_KEY); callback(null, r); };",
@@ -797,6 +805,8 @@ mod tests {
         "// @file functions/x.js\nexports.handler = (context, event, callback) => { const cfg = { url: context.CRM_URL, secret: context.CRM_SECRET }; callback(null, { url: cfg.url }); };",
         // A parameter of a nested function shadows the secret's local.
         "// @file functions/x.js\nexports.handler = (context, event, callback) => { const secret = context.APP_SECRET; sign(secret).then((secret) => callback(null, { secret })); };",
+        // A nested function's own locals do not leak into the handler's.
+        "// @file functions/x.js\nconst data = require('./data');\nexports.handler = (context, event, callback) => { items.forEach(() => { const data = context.API_SECRET; use(data); }); callback(null, data); };",
         // An error is not the response.
         "// @file functions/x.js\nexports.handler = (context, event, callback) => callback(new Error(`bad ${context.API_SECRET}`));",
         // Settings named like secrets.
