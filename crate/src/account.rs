@@ -153,7 +153,7 @@ pub(crate) fn judge(fact: &crate::facts::Fact, options: &Options, report: &mut R
 
 /// Deployed code and attributes are linted like files of their runtime, under the resource's
 /// URI. A Function only Twilio can call (`protected`: signed requests) or nobody outside the
-/// service can (`private`) needs no Flex token validator.
+/// service can (`private`) needs no Flex token validator, and a `private` one answers no browser.
 fn scan_deployed(
     resource: &AccountResource,
     runtime: Runtime,
@@ -165,6 +165,9 @@ fn scan_deployed(
     let mut rules = options.rules.clone();
     if runtime == Runtime::Function && visibility != Some(Visibility::Public) {
         rules.insert("function-without-token-validator".into(), RuleSetting::Off);
+    }
+    if runtime == Runtime::Function && visibility == Some(Visibility::Private) {
+        rules.insert("function-returns-secret".into(), RuleSetting::Off);
     }
     let uri = resource.uri();
     let scanned = crate::scan(
@@ -290,6 +293,27 @@ mod tests {
         assert_eq!(validator(Visibility::Public), 1);
         assert_eq!(validator(Visibility::Protected), 0);
         assert_eq!(validator(Visibility::Private), 0);
+    }
+
+    #[test]
+    fn only_functions_with_a_url_send_their_response_to_a_browser() {
+        let code = "exports.handler = (context, event, callback) => callback(null, { secret: context.API_SECRET });\n";
+        let returned = |visibility| {
+            let fact = Fact::DeployedText {
+                resource: resource("function", "svc/production/config"),
+                runtime: Runtime::Function,
+                visibility: Some(visibility),
+                text: code.into(),
+            };
+            judge(&[fact], &Options::default())
+                .findings
+                .iter()
+                .filter(|f| f.rule_id == "function-returns-secret")
+                .count()
+        };
+        assert_eq!(returned(Visibility::Public), 1);
+        assert_eq!(returned(Visibility::Protected), 1);
+        assert_eq!(returned(Visibility::Private), 0);
     }
 
     #[test]

@@ -38,7 +38,8 @@ declare_rule! {
     /// `fetch` or axios request's headers, `new AccessToken(…, context.API_SECRET, …)`), and
     /// what is made from it and returned (`token.toJwt()`, the body of that request's answer);
     /// a check of a secret rather than its value (`Boolean(context.X_SECRET)`, `!!…`,
-    /// `context.X_SECRET ? "set" : "missing"`); `*.private.*` Functions, which no URL reaches;
+    /// `context.X_SECRET ? "set" : "missing"`); `*.private.*` Functions, and in `flexguard
+    /// audit` Functions deployed as private, which no URL reaches;
     /// and code that is not a Function (plugin code, tests). A value that leaves through a
     /// helper function (`callback(null, buildConfig(context))`) is not followed. The rule is of
     /// kind `api-call`: it judges a code pattern in first-party code, never a credential value,
