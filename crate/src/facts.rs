@@ -22,8 +22,14 @@ use crate::Options;
 pub enum Fact {
     /// A file that the next commit adds or changes.
     StagedFile { path: String },
-    /// A Flex plugin package (`dir`, empty for the root) whose `.env` git would not ignore.
-    EnvNotIgnored { dir: String },
+    /// A Flex plugin package, or with `functions` a Twilio Functions service (`dir`, empty for
+    /// the root), whose `.env` git would not ignore.
+    EnvNotIgnored {
+        dir: String,
+        #[serde(default)]
+        #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+        functions: bool,
+    },
     /// What a build defines on `process.env` for the bundle (webpack's DefinePlugin), reported
     /// in the pseudo-file [`DEFINED_ENV_FILE`], one line per entry.
     DefinedEnv { entries: Vec<EnvEntry> },
@@ -182,7 +188,8 @@ mod tests {
         assert_eq!(
             facts[1],
             Fact::EnvNotIgnored {
-                dir: "plugin".into()
+                dir: "plugin".into(),
+                functions: false
             }
         );
     }

@@ -14,6 +14,7 @@ import { gitRoot } from "./glob";
 import { fileSize, WorkerPool, workersFor } from "./pool";
 import { flexguard, lintFileReport } from "./engine";
 import { ReportCache } from "./cache";
+import { unignoredEnvFacts } from "./repository";
 
 export * from "./core";
 export * from "./config";
@@ -144,8 +145,8 @@ export interface LintFilesOptions extends Omit<ProjectOptions, "displayRoot"> {
   /** Honour .gitignore while walking directories (default true). */
   gitignore?: boolean;
   /**
-   * Threads to lint on, this one included (default: CPU count, at most 4, or 1 on a machine
-   * already busy; 1 = this thread only).
+   * Threads to lint on, this one included (default: CPU count, at most 4; 1 = this thread
+   * only).
    * Worker threads are started only when they finish a batch sooner than this thread alone (an
    * estimate from the files' count and sizes), and then kept, idle and unreferenced, for later
    * calls in the same process.
@@ -202,7 +203,34 @@ export async function lintFiles(paths: string[], options: LintFilesOptions = {})
       return report;
     });
   };
-  return lintProject(files, project, options, lintAll, onDone);
+  const reports = await lintProject(files, project, options, lintAll, onDone);
+  return withRepositoryFindings(reports, files, project, cwd, options.baseline);
+}
+
+const MANIFESTS = ["package.json", ".twilioserverlessrc"];
+
+/**
+ * Reports of the repository facts found among `files` (packages whose `.env` git would not
+ * ignore), each placed before the report of the manifest that marks its package. `reports` are
+ * one per file, in `files`' order.
+ */
+function withRepositoryFindings(reports: Report[], files: string[], project: Project, cwd: string, baseline: Baseline | undefined): Report[] {
+  const facts = unignoredEnvFacts(files, project.root);
+  if (facts.length === 0) return reports;
+  const options = project.optionsFor(path.join(project.root, "package.json"));
+  const judged = facts.flatMap(({ fact, base }) =>
+    flexguard.judgeFacts([fact], options).findings.map((finding) => ({ findings: [{ ...finding, file: displayPath(path.join(base, finding.file), cwd) }], diagnostics: [] })),
+  );
+  const shown = project.applyConfig(judged, baseline);
+  const placed = shown.map((report) => {
+    const dir = path.dirname(path.resolve(cwd, report.findings[0]?.file ?? ""));
+    const at = files.findIndex((file) => path.dirname(file) === dir && MANIFESTS.includes(path.basename(file)));
+    return { report, at: at < 0 ? reports.length : at };
+  });
+  const out = [...reports];
+  // From the last place to the first, so that each insertion leaves the earlier places valid.
+  for (const { report, at } of placed.sort((a, b) => b.at - a.at)) out.splice(at, 0, report);
+  return out;
 }
 
 async function lintProject(files: string[], project: Project, options: LintFilesOptions, lintAll: LintAll, onDone: () => void): Promise<Report[]> {

@@ -15,6 +15,7 @@ import type { Fact, Report } from "./core";
 import { summarize } from "./core";
 import { baselineOption, formatOption, maxWarningsOption, OptionSpecs, parseArgs, REPORT_OPTIONS, UsageError } from "./args";
 import { clip } from "./config";
+import { envNotIgnoredFact, envPackageKind } from "./repository";
 
 /** `child_process` (with net, dgram, …) loads on first use: only `--staged` runs git. */
 const spawnSync = ((...args: unknown[]) => require("child_process").spawnSync(...args)) as typeof SpawnSync;
@@ -119,21 +120,6 @@ function isBinary(content: Buffer): boolean {
   return content.subarray(0, 8000).includes(0);
 }
 
-/** Dependencies that make a package a Flex plugin (`flex-plugin-scripts` unscoped is version 4). */
-const FLEX_PLUGIN_PACKAGES = ["@twilio/flex-plugin", "@twilio/flex-plugin-scripts", "@twilio/flex-ui", "flex-plugin-scripts"];
-
-function isFlexPluginManifest(content: Buffer | undefined): boolean {
-  if (!content) return false;
-  try {
-    const manifest = JSON.parse(content.toString("utf8"));
-    return ["dependencies", "devDependencies", "peerDependencies"].some((field) =>
-      FLEX_PLUGIN_PACKAGES.some((name) => manifest?.[field]?.[name] !== undefined),
-    );
-  } catch {
-    return false; // an unparsable package.json is not ours to judge
-  }
-}
-
 /** Options of `lintStaged`. */
 export interface StagedOptions extends Pick<ProjectOptions, "config" | "rules"> {
   /** Any directory inside the repository (default: the process's cwd); the config is searched upward from it. */
@@ -196,7 +182,7 @@ export function lintStaged(options: StagedOptions = {}): StagedResult {
     if (isScannable(entry.path)) toScan.push(entry);
   }
 
-  // Manifests that may mark a Flex plugin: the root one and any staged one, read in the same batch.
+  // Manifests that may mark a Flex plugin or a Functions service: the root one and any staged one, read in the same batch.
   // (`cat-file --batch` reads one request per line: a name with a newline cannot be asked for.)
   const manifests = ["package.json", ...entries.map((e) => e.path).filter((p) => p !== "package.json" && path.posix.basename(p) === "package.json" && !p.includes("\n"))];
   const objects = readObjects(root, [...toScan.map((e) => e.oid), ...manifests.map((m) => `:${m}`)]);
@@ -222,16 +208,19 @@ export function lintStaged(options: StagedOptions = {}): StagedResult {
     reports.push({ ...final, summary: undefined });
   }
 
-  const pluginDirs = manifests.filter((m, i) => isFlexPluginManifest(objects[toScan.length + i])).map((m) => path.posix.dirname(m).replace(/^\.$/, ""));
-  if (pluginDirs.length > 0) {
-    const envPaths = pluginDirs.map((dir) => (dir ? `${dir}/.env` : ".env"));
+  const packages = manifests.flatMap((m, i) => {
+    const kind = envPackageKind(objects[toScan.length + i]);
+    return kind ? [{ dir: path.posix.dirname(m).replace(/^\.$/, ""), kind }] : [];
+  });
+  if (packages.length > 0) {
+    const envPaths = packages.map(({ dir }) => (dir ? `${dir}/.env` : ".env"));
     // --no-index: judge the ignore rules, even for a tracked .env. No global excludes file: a
     // personal ignore does not protect teammates. Exit 1 means "none ignored", not an error.
     const result = spawnSync("git", ["-c", `core.excludesFile=${os.devNull}`, "check-ignore", "--no-index", "-z", "--stdin"], { cwd: root, input: envPaths.join("\0") + "\0" });
     if (result.status !== 0 && result.status !== 1) throw new GitError(`git check-ignore failed: ${result.stderr.toString().trim()}`);
     const ignored = new Set(result.stdout.toString("utf8").split("\0"));
-    pluginDirs.forEach((dir, i) => {
-      if (!ignored.has(envPaths[i])) facts.push({ kind: "envNotIgnored", dir });
+    packages.forEach(({ dir, kind }, i) => {
+      if (!ignored.has(envPaths[i])) facts.push(envNotIgnoredFact(dir, kind));
     });
   }
   for (const finding of flexguard.judgeFacts(facts, optionsFor(".")).findings) reports.push({ findings: [finding], diagnostics: [] });

@@ -263,6 +263,13 @@ test(".env not ignored in a Flex plugin repo warns; a personal global ignore doe
   const sub = json(flexguard(dir, "--staged", "-f", "json")).findings.map((f) => f.file);
   assert.deepEqual(sub, ["plugins/agent/.gitignore"]);
 
+  // A Twilio Functions service beside it: twilio-run deploys its .env, so it must be ignored too.
+  write(dir, "serverless/package.json", JSON.stringify({ name: "svc", devDependencies: { "twilio-run": "^3" } }));
+  git(dir, "add", ".");
+  const service = json(flexguard(dir, "--staged", "-f", "json")).findings;
+  assert.deepEqual(service.map((f) => f.file), ["plugins/agent/.gitignore", "serverless/.gitignore"]);
+  assert.match(service[1].message, /Twilio Functions service/);
+
   // Not a Flex plugin: no opinion about .env.
   const other = tempRepo();
   write(other, "package.json", JSON.stringify({ name: "x", dependencies: { react: "^18" } }));
