@@ -54,6 +54,14 @@ fn one_token_in_every_kind_is_the_same_finding() {
         ),
         (".dev.vars", format!("AUTH_TOKEN=\"{token}\"\n")),
         ("app.properties", format!("twilio.auth_token: {token}\n")),
+        (
+            "scripts/deploy.sh",
+            format!("#!/usr/bin/env bash\nexport TWILIO_AUTH_TOKEN={token}\n"),
+        ),
+        (
+            "Dockerfile",
+            format!("FROM node:20\nENV TWILIO_AUTH_TOKEN=\"{token}\"\n"),
+        ),
     ];
     let mut hashes = Vec::new();
     for (name, source) in &files {
@@ -90,6 +98,8 @@ fn placeholders_and_empty_values_are_clean_in_every_kind() {
         ("config.yaml", "auth_token: ${TWILIO_AUTH_TOKEN}\naccount_sid: ACXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX\n"),
         ("index.html", "<meta name=\"auth-token\" content=\"your_auth_token\"><div data-token=\"\"></div>"),
         ("README.md", "Set `AUTH_TOKEN=your_auth_token`.\n\n```env\nAUTH_TOKEN=your_token_here\n```\n"),
+        ("deploy.sh", "export TWILIO_AUTH_TOKEN=\"$TWILIO_AUTH_TOKEN\"\nexport API_SECRET=${API_SECRET:?}\n"),
+        ("Dockerfile", "FROM node:20\nARG TWILIO_AUTH_TOKEN\nENV TWILIO_AUTH_TOKEN=$TWILIO_AUTH_TOKEN\n"),
     ];
     for (name, source) in files {
         let report = lint(name, source);

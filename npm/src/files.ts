@@ -12,11 +12,12 @@ import { GitignoreStack, gitRoot, globToRegExp, isGlob } from "./glob";
 export const SOURCE_EXTENSIONS = [".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts", ".map"];
 /**
  * Files that commonly hold credentials, which the engine reads by their kind (docs/file-kinds.md):
- * `.env`-style settings, JSON, YAML, HTML (inline scripts as code) and Markdown (fenced code).
+ * `.env`-style settings, shell scripts, JSON, YAML, HTML (inline scripts as code) and Markdown
+ * (fenced code).
  */
-export const TEXT_EXTENSIONS = [".json", ".jsonc", ".json5", ".yml", ".yaml", ".html", ".htm", ".env", ".md", ".mdx", ".markdown", ".properties", ".ini", ".toml"];
+export const TEXT_EXTENSIONS = [".json", ".jsonc", ".json5", ".yml", ".yaml", ".html", ".htm", ".env", ".md", ".mdx", ".markdown", ".properties", ".ini", ".toml", ".sh", ".bash", ".zsh", ".ksh", ".ps1", ".bat", ".cmd", ".dockerfile"];
 /** Settings files known by name: `.env`, `.env.*` (by prefix, below) and these. */
-const SETTINGS_FILES = new Set([".envrc", ".dev.vars", ".twilioserverlessrc", ".twiliorc"]);
+const SETTINGS_FILES = new Set([".envrc", ".dev.vars", ".twilioserverlessrc", ".twiliorc", "dockerfile", "containerfile"]);
 /** Dependencies, VCS data and build caches: never useful to walk into, and often huge. */
 export const SKIPPED_DIRECTORIES = new Set([
   "node_modules",
@@ -40,7 +41,7 @@ const SKIPPED_FILES = new Set(["package-lock.json", "npm-shrinkwrap.json", "pnpm
 export function isLintable(file: string): boolean {
   const base = path.basename(file).toLowerCase();
   if (SKIPPED_FILES.has(base)) return false;
-  if (base.startsWith(".env") || base.startsWith(".dev.vars") || SETTINGS_FILES.has(base)) return true;
+  if (base.startsWith(".env") || base.startsWith(".dev.vars") || base.startsWith("dockerfile.") || SETTINGS_FILES.has(base)) return true;
   const ext = path.extname(base);
   return SOURCE_EXTENSIONS.includes(ext) || TEXT_EXTENSIONS.includes(ext);
 }

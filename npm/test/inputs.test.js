@@ -75,7 +75,7 @@ test("globs select files; a glob matching nothing is not an error", () => {
   assert.equal(run(["--no-config", "nothing/**/*.js"], { cwd: dir }).status, 0);
 });
 
-test(".env*, JSON, YAML, HTML and Markdown are walked and read by their kind, without parse errors; lock files are skipped", () => {
+test(".env*, JSON, YAML, HTML, Markdown, shell scripts and Dockerfiles are walked and read by their kind, without parse errors; lock files are skipped", () => {
   const dir = project({
     ".env": `TWILIO_ACCOUNT_SID=${SID(11)}\n`,
     ".env.production": `SID=${SID(12)}\n`,
@@ -86,11 +86,14 @@ test(".env*, JSON, YAML, HTML and Markdown are walked and read by their kind, wi
     "notes.txt": `${SID(17)}\n`,
     "README.md": `# Plugin\n\n\`\`\`js\nconst sid = "${SID(18)}";\n\`\`\`\n`,
     "GUIDE.mdx": `Account ${SID(19)}\n`,
+    "scripts/deploy.sh": `#!/bin/sh\nexport TWILIO_ACCOUNT_SID=${SID(20)}\n`,
+    "Dockerfile": `FROM node:20\nENV TWILIO_ACCOUNT_SID=${SID(21)}\n`,
+    "docker/Dockerfile.prod": `FROM node:20\nARG SID=${SID(22)}\n`,
   });
   const result = run(["--format", "json", "--no-config", "."], { cwd: dir });
   const { findings, errors } = JSON.parse(result.stdout);
   assert.deepEqual(errors, []);
-  assert.deepEqual(findings.map((f) => f.file).sort(), [".env", ".env.production", "GUIDE.mdx", "README.md", "config/app.json", "config/flex.yml", "public/index.html"]);
+  assert.deepEqual(findings.map((f) => f.file).sort(), [".env", ".env.production", "Dockerfile", "GUIDE.mdx", "README.md", "config/app.json", "config/flex.yml", "docker/Dockerfile.prod", "public/index.html", "scripts/deploy.sh"]);
   assert.ok(findings.every((f) => f.ruleId === "account-sid"));
   assert.deepEqual(findings.find((f) => f.file === "README.md").line, 4);
 });

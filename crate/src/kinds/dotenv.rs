@@ -1,5 +1,5 @@
 //! `KEY=value` files: `.env` and its variants, `.envrc`, `.dev.vars`, `.properties`, INI and
-//! TOML-style settings, shell snippets. Each assignment becomes `process.env.KEY = "value"`
+//! TOML-style settings, shell scripts and snippets, Dockerfiles (`ENV`/`ARG`). Each assignment becomes `process.env.KEY = "value"`
 //! (what a build makes of it), so the variable's name decides what the value is, with the
 //! rules' own name classification; any other line is a string, searched for shapes and
 //! `SID:secret` pairs.
@@ -105,7 +105,8 @@ fn is_name_byte(b: u8) -> bool {
 fn entry(source: &str, start: usize, line_end: usize, section: &str) -> Option<(Entry, usize)> {
     let bytes = source.as_bytes();
     let mut i = start;
-    for prefix in ["export ", "set ", "setx "] {
+    // Shell (`export`, `set`, `setx`, `env`) and Dockerfile (`ENV`, `ARG`) forms.
+    for prefix in ["export ", "set ", "setx ", "env ", "ENV ", "ARG "] {
         if source[i..line_end].starts_with(prefix) {
             i += prefix.len();
             while i < line_end && bytes[i] == b' ' {
@@ -250,6 +251,16 @@ mod tests {
                 ("twilio.token", "7"),
             ]
             .map(|(a, b)| (a.to_string(), b.to_string()))
+        );
+    }
+
+    #[test]
+    fn reads_shell_and_dockerfile_assignments() {
+        let source =
+            "#!/bin/sh\nexport A=1\nsetx B \"2\"\nFROM node:20\nENV C=3\nARG D=4\nRUN npm ci\n";
+        assert_eq!(
+            entries(source),
+            [("A", "1"), ("C", "3"), ("D", "4")].map(|(a, b)| (a.to_string(), b.to_string()))
         );
     }
 

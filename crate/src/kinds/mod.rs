@@ -35,7 +35,7 @@ pub enum Kind {
     Script,
     Json,
     /// `KEY=value` lines: `.env`, `.env.*`, `.env-*`, `*.env`, `.envrc`, `.dev.vars`, `.properties`,
-    /// `.ini`, `.toml`, a non-JSON `.twilioserverlessrc`.
+    /// `.ini`, `.toml`, a non-JSON `.twilioserverlessrc`, shell scripts and Dockerfiles.
     DotEnv,
     Yaml,
     Html,
@@ -48,8 +48,10 @@ pub enum Kind {
 
 const CODE: &[&str] = &["js", "jsx", "mjs", "cjs", "ts", "tsx", "mts", "cts", "map"];
 const TEXT: &[&str] = &[
-    "txt", "text", "css", "svg", "xml", "csv", "tsv", "log", "cfg", "conf", "lock", "sh",
+    "txt", "text", "css", "svg", "xml", "csv", "tsv", "log", "cfg", "conf", "lock",
 ];
+/// Shell and batch scripts: their `export KEY=value` / `set KEY=value` lines name their values.
+const SCRIPTS: &[&str] = &["sh", "bash", "zsh", "ksh", "ps1", "bat", "cmd"];
 
 impl Kind {
     /// The kind a file name gives (a JS/TS extension always wins: `.env.config.js` is code).
@@ -75,14 +77,20 @@ impl Kind {
             || base == ".envrc"
             || base == ".dev.vars"
             || base.starts_with(".dev.vars.");
+        // `Dockerfile`, `Dockerfile.prod`, `api.dockerfile`, `Containerfile`: `ENV`/`ARG` lines.
+        let dockerfile = base == "dockerfile"
+            || base.starts_with("dockerfile.")
+            || base == "containerfile"
+            || ext == "dockerfile";
         // A data extension wins over an env-like name (`.env.schema.json` is JSON).
         match ext {
             "json" | "jsonc" | "json5" | "webmanifest" => Kind::Json,
             "yml" | "yaml" => Kind::Yaml,
             "html" | "htm" => Kind::Html,
             "md" | "mdx" | "markdown" => Kind::Markdown,
-            _ if env_like => Kind::DotEnv,
+            _ if env_like || dockerfile => Kind::DotEnv,
             "properties" | "ini" | "toml" => Kind::DotEnv,
+            _ if SCRIPTS.contains(&ext) => Kind::DotEnv,
             _ if TEXT.contains(&ext) => Kind::Text,
             _ => Kind::Script,
         }
@@ -353,6 +361,13 @@ mod tests {
             ("README.md", "", Kind::Markdown),
             ("docs/page.mdx", "", Kind::Markdown),
             ("notes.txt", "", Kind::Text),
+            ("scripts/deploy.sh", "", Kind::DotEnv),
+            ("setup.PS1", "", Kind::DotEnv),
+            ("Dockerfile", "", Kind::DotEnv),
+            ("docker/Dockerfile.prod", "", Kind::DotEnv),
+            ("api.dockerfile", "", Kind::DotEnv),
+            ("Containerfile", "", Kind::DotEnv),
+            ("dockerfile.js", "", Kind::Script),
         ];
         for (name, source, kind) in cases {
             assert_eq!(Kind::of(name, source), kind, "{name}");
