@@ -19,9 +19,10 @@ const USAGE = `Usage: flexguard [options] <file|directory|glob>...
        flexguard --stdin [--stdin-filename <name>] [options]
 
 Lints Flex plugin code for leaked Twilio credentials and direct Twilio REST calls.
-Directories are walked for JS/TS sources, source maps and credential-bearing text files
-(.env*, .json, .yml/.yaml, .html), honouring .gitignore and skipping node_modules, .git and
-build caches (name such a path explicitly to lint it anyway).
+Directories are walked for JS/TS sources, source maps and files that hold credentials (.env*,
+.json, .yml/.yaml, .html, .md, .properties/.ini/.toml, shell scripts, Dockerfiles), honouring
+.gitignore and skipping node_modules, .git and build caches (name such a path explicitly to lint
+it anyway).
 
 Options:
   -f, --format <name>          stylish (default), json, sarif, github or gitlab

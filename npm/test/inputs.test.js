@@ -86,7 +86,8 @@ test(".env*, JSON, YAML, HTML, Markdown, shell scripts and Dockerfiles are walke
     "notes.txt": `${SID(17)}\n`,
     "README.md": `# Plugin\n\n\`\`\`js\nconst sid = "${SID(18)}";\n\`\`\`\n`,
     "GUIDE.mdx": `Account ${SID(19)}\n`,
-    "scripts/deploy.sh": `#!/bin/sh\nexport TWILIO_ACCOUNT_SID=${SID(20)}\n`,
+    // A script is tooling, where a SID alone is no finding: its token is.
+    "scripts/deploy.sh": `#!/bin/sh\nexport TWILIO_AUTH_TOKEN=${fill("{hex32}", 20)}\n`,
     "Dockerfile": `FROM node:20\nENV TWILIO_ACCOUNT_SID=${SID(21)}\n`,
     "docker/Dockerfile.prod": `FROM node:20\nARG SID=${SID(22)}\n`,
   });
@@ -94,7 +95,7 @@ test(".env*, JSON, YAML, HTML, Markdown, shell scripts and Dockerfiles are walke
   const { findings, errors } = JSON.parse(result.stdout);
   assert.deepEqual(errors, []);
   assert.deepEqual(findings.map((f) => f.file).sort(), [".env", ".env.production", "Dockerfile", "GUIDE.mdx", "README.md", "config/app.json", "config/flex.yml", "docker/Dockerfile.prod", "public/index.html", "scripts/deploy.sh"]);
-  assert.ok(findings.every((f) => f.ruleId === "account-sid"));
+  assert.deepEqual(findings.filter((f) => f.ruleId !== "account-sid").map((f) => [f.file, f.ruleId]), [["scripts/deploy.sh", "auth-token"]]);
   assert.deepEqual(findings.find((f) => f.file === "README.md").line, 4);
 });
 
