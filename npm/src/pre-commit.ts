@@ -16,6 +16,7 @@ import { summarize } from "./core";
 import { baselineOption, formatOption, maxWarningsOption, OptionSpecs, parseArgs, REPORT_OPTIONS, UsageError } from "./args";
 import { clip } from "./config";
 import { envNotIgnoredFact, envPackageKind } from "./repository";
+import { ReportCache } from "./cache";
 
 /** `child_process` (with net, dgram, …) loads on first use: only `--staged` runs git. */
 const spawnSync = ((...args: unknown[]) => require("child_process").spawnSync(...args)) as typeof SpawnSync;
@@ -76,6 +77,27 @@ function stagedChanges(root: string): IndexEntry[] {
   return entries;
 }
 
+/** Larger tracked files (committed bundles, data) are not read as context for a commit. */
+const MAX_CONTEXT_BYTES = 1 << 20;
+
+/**
+ * The index's other lintable files (not in `staged`, not submodules, symlinks or ignored by the
+ * config): the context a commit is judged in.
+ */
+function unchangedFiles(root: string, staged: Set<string>, isIgnored: (file: string) => boolean): IndexEntry[] {
+  const out = git(root, ["ls-files", "--stage", "-z"]).toString("utf8");
+  const entries: IndexEntry[] = [];
+  for (const record of out.split("\0")) {
+    if (!record) continue;
+    const tab = record.indexOf("\t");
+    const [mode, oid, stage] = record.slice(0, tab).split(" ");
+    const file = record.slice(tab + 1);
+    if (stage !== "0" || mode === SUBMODULE || mode === SYMLINK || staged.has(file) || !isScannable(file) || isIgnored(file)) continue;
+    entries.push({ mode, oid, path: file });
+  }
+  return entries;
+}
+
 /** Given paths (lint-staged, the pre-commit framework) as they are in the index, stage 0 only. */
 function indexEntries(root: string, paths: string[]): IndexEntry[] {
   if (paths.length === 0) return [];
@@ -131,6 +153,10 @@ export interface StagedOptions extends Pick<ProjectOptions, "config" | "rules"> 
   paths?: string[];
   /** Report only findings not in this baseline. */
   baseline?: Baseline;
+  /** Judge the staged files with the index's other files as context (default true). */
+  project?: boolean;
+  /** Reuse first-pass reports from `node_modules/.cache/flexguard` (default true), as `lintFiles` does. */
+  cache?: boolean;
 }
 
 export interface StagedResult {
@@ -187,24 +213,42 @@ export function lintStaged(options: StagedOptions = {}): StagedResult {
   const manifests = ["package.json", ...entries.map((e) => e.path).filter((p) => p !== "package.json" && path.posix.basename(p) === "package.json" && !p.includes("\n"))];
   const objects = readObjects(root, [...toScan.map((e) => e.oid), ...manifests.map((m) => `:${m}`)]);
 
-  // The staged files are one project: URLs, helpers and env values defined in one staged file
-  // and used in another are followed (env files are read from the work tree: git ignores them).
-  const staged: { path: string; text: string; report: Report }[] = [];
+  // The staged files are judged with the rest of the repository as context: URLs, helpers and
+  // env values defined in a file the commit does not touch are followed. Every file comes from
+  // the index (staged content wins), env files from the work tree (git ignores them). First-pass
+  // reports are cached by content, so a commit re-reads only what changed.
+  const cache = options.cache === false ? undefined : ReportCache.open(project.root, flexguard.version());
+  const firstPass = (repoPath: string, content: Buffer): Report => {
+    const lintOptions = { ...optionsFor(repoPath), summarize: true };
+    const key = cache?.key(content, lintOptions);
+    const hit = key ? cache?.get(key) : undefined;
+    if (hit) return hit;
+    const report = flexguard.lint(content, lintOptions);
+    if (key) cache?.set(key, report);
+    return report;
+  };
+  const staged: { path: string; content: Buffer; report: Report }[] = [];
   toScan.forEach((entry, i) => {
     const content = objects[i];
     if (!content) return note(entry.path, "unreadable", "the staged content could not be read from the index; not scanned");
     if (isBinary(content)) return note(entry.path, "binary", "binary content; not scanned");
-    const text = content.toString("utf8");
-    staged.push({ path: entry.path, text, report: flexguard.lint(text, { ...optionsFor(entry.path), summarize: true }) });
+    staged.push({ path: entry.path, content, report: firstPass(entry.path, content) });
+  });
+  const context = options.project === false || staged.length === 0 ? [] : unchangedFiles(root, new Set(toScan.map((e) => e.path)), (file) => project.isIgnored(path.join(root, file)));
+  const contextObjects = readObjects(root, context.map((e) => e.oid));
+  const others = context.flatMap((entry, i) => {
+    const content = contextObjects[i];
+    return content && content.length <= MAX_CONTEXT_BYTES && !isBinary(content) ? [{ path: entry.path, report: firstPass(entry.path, content) }] : [];
   });
   const projectPath = (repoPath: string) => optionsFor(repoPath).projectPath ?? repoPath;
   const { contexts } = flexguard.contextsFor(
-    staged.map(({ path: repoPath, report }) => ({ path: projectPath(repoPath), report })),
+    [...staged, ...others].map(({ path: repoPath, report }) => ({ path: projectPath(repoPath), report })),
     envFiles([], root),
   );
-  for (const [i, { path: repoPath, text, report }] of staged.entries()) {
+  cache?.save();
+  for (const [i, { path: repoPath, content, report }] of staged.entries()) {
     const context = contexts[i];
-    const final = context ? withRelatedFrom(flexguard.lint(text, { ...optionsFor(repoPath), context }), project.root, root) : report;
+    const final = context ? withRelatedFrom(flexguard.lint(content, { ...optionsFor(repoPath), context }), project.root, root) : report;
     reports.push({ ...final, summary: undefined });
   }
 
@@ -307,8 +351,9 @@ export const PRE_COMMIT_USAGE = `Pre-commit:
                                            tree); with paths, only those paths' staged content
   flexguard install-hook [--force]         write .git/hooks/pre-commit running \`flexguard --staged\`
   flexguard uninstall-hook                 remove that hook (only if flexguard wrote it)
-  (--staged takes -f/--format, --max-warnings, --baseline <file> and --no-config as the CLI
-   does, and applies flexguard.config.json: rule levels, ignore, allow, firstParty)
+  (--staged takes -f/--format, --max-warnings, --baseline <file>, --no-config and --no-cache as
+   the CLI does, and applies flexguard.config.json: rule levels, ignore, allow, firstParty; the
+   staged files are judged with the index's other files as context)
 `;
 
 /** True when argv asks for pre-commit mode. */
@@ -316,7 +361,7 @@ export function isPreCommitCommand(argv: string[]): boolean {
   return argv[0] === "install-hook" || argv[0] === "uninstall-hook" || argv.includes("--staged");
 }
 
-const STAGED_OPTIONS = { ...REPORT_OPTIONS, staged: { long: "staged" } } as const;
+const STAGED_OPTIONS = { ...REPORT_OPTIONS, staged: { long: "staged" }, noCache: { long: "no-cache" } } as const;
 const INSTALL_OPTIONS = { force: { long: "force" } } as const;
 
 /** Run `--staged`, `install-hook` or `uninstall-hook`; resolves to the exit code (0, 1, 2 as the CLI). */
@@ -345,7 +390,7 @@ export async function runPreCommit(argv: string[], stdout: NodeJS.WritableStream
     const maxWarnings = maxWarningsOption(options.maxWarnings);
     const baseline = baselineOption(options.baseline);
     // The same config (flexguard.config.json / package.json, searched upward) as the CLI.
-    const { reports } = lintStaged({ paths: paths.length ? paths : undefined, config: options.noConfig ? false : undefined, baseline });
+    const { reports } = lintStaged({ paths: paths.length ? paths : undefined, config: options.noConfig ? false : undefined, baseline, cache: options.noCache !== true });
     const color = format === "stylish" && (stdout as NodeJS.WriteStream).isTTY === true;
     const { errors, warnings, infos } = summarize(reports);
     let out = formatters[format](reports, { color });

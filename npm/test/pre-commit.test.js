@@ -216,6 +216,33 @@ test("staged files are one project: a Function URL from a staged config module, 
   assert.ok(!result.stdout.includes("private-host-7777"), result.stdout);
 });
 
+test("a staged file is judged with the committed files as context: the index's content, the config's ignore, the cache", () => {
+  const dir = tempRepo();
+  write(dir, "src/config.js", "export const ENDPOINTS = { pause: 'https://tasks-1234.twil.io/pause' };\n");
+  write(dir, "src/helpers/http.js", "export const post = (url) => fetch(url, { method: 'POST', body: '{}' });\n");
+  git(dir, "add", ".");
+  git(dir, "commit", "-qm", "config and helper");
+  // The work tree's config now points elsewhere: the index (the commit) is what counts.
+  write(dir, "src/config.js", "export const ENDPOINTS = { pause: 'https://example.com/pause' };\n");
+  write(dir, "src/api.js", "import { ENDPOINTS } from './config';\nexport const pause = () => fetch(ENDPOINTS.pause, { method: 'POST', body: '{}' });\n");
+  git(dir, "add", "src/api.js");
+  const found = (...args) => json(flexguard(dir, "--staged", "-f", "json", ...args)).findings.map((f) => [f.file, f.line, f.ruleId, (f.related ?? []).map((r) => `${r.file}:${r.line}`).join()]);
+  assert.deepEqual(found(), [["src/api.js", 2, "function-call-without-token", "src/config.js:1"]]);
+  // Only the staged file is reported, never the committed ones it is judged with.
+  write(dir, "src/other.js", "export const x = 1;\n");
+  git(dir, "add", "src/other.js");
+  assert.deepEqual(found().map(([file]) => file), ["src/api.js"]);
+  // With a node_modules, first passes are cached by content: the same answer from the cache.
+  fs.mkdirSync(path.join(dir, "node_modules"));
+  assert.deepEqual(found(), [["src/api.js", 2, "function-call-without-token", "src/config.js:1"]]);
+  assert.ok(fs.existsSync(path.join(dir, "node_modules", ".cache", "flexguard", "reports.json")));
+  assert.deepEqual(found(), [["src/api.js", 2, "function-call-without-token", "src/config.js:1"]]);
+  assert.deepEqual(found("--no-cache"), [["src/api.js", 2, "function-call-without-token", "src/config.js:1"]]);
+  // A committed file the config ignores gives no context.
+  write(dir, "flexguard.config.json", JSON.stringify({ ignore: ["src/config.js"] }));
+  assert.deepEqual(found(), []);
+});
+
 test("a staged .env is blocked; .env.example is scanned for real-looking values", () => {
   const dir = tempRepo();
   write(dir, ".env", "FLEX_APP_TOKEN_URL=https://example.invalid\n");
