@@ -272,9 +272,39 @@ pub enum Payload {
     Token,
 }
 
-/// `Token`, or an `Authorization` header: a key that can carry the Flex user token.
+/// `Token` (what `functionValidator` reads), `token` in any case (what a Function that calls
+/// `validator(event.token, …)` itself reads), or an `Authorization` header: a key that can
+/// carry the Flex user token.
 pub fn carries_token(key: &str) -> bool {
-    key == "Token" || key.eq_ignore_ascii_case("authorization")
+    key.eq_ignore_ascii_case("token") || key.eq_ignore_ascii_case("authorization")
+}
+
+/// A body value that is the Flex user token itself (`{ jwe: manager.user.token }`), whatever
+/// its key: the Function it is sent to reads it from there.
+pub fn is_user_token_value(value: &Expr) -> bool {
+    let member = match unparen(value) {
+        Expr::Member(member) => member,
+        Expr::OptChain(chain) => match chain.base.as_member() {
+            Some(member) => member,
+            None => return false,
+        },
+        _ => return false,
+    };
+    if is_user_token(member) {
+        return true;
+    }
+    // `manager?.user?.token`: the same member, read optionally.
+    match &*member.obj {
+        Expr::OptChain(inner) => inner.base.as_member().is_some_and(|inner| {
+            let plain = MemberExpr {
+                span: member.span,
+                obj: Box::new(Expr::Member(inner.clone())),
+                prop: member.prop.clone(),
+            };
+            is_user_token(&plain)
+        }),
+        _ => false,
+    }
 }
 
 /// Deepest chain of local objects spread into each other that is followed.
@@ -323,8 +353,11 @@ fn object_payload(
                     Some(key) if options && PAYLOAD_KEYS.contains(&&*key) => {
                         value_payload(ctx, &kv.value, at, depth)
                     }
+                    Some(key) if !options && carries_token(&key) => Payload::Token,
+                    _ if !options && is_user_token_value(&kv.value) => Payload::Token,
                     _ => Payload::Visible,
                 },
+                Prop::Shorthand(ident) if !options && carries_token(&ident.sym) => Payload::Token,
                 Prop::Shorthand(ident) if options && PAYLOAD_KEYS.contains(&&*ident.sym) => {
                     value_payload(ctx, &Expr::Ident(ident.clone()), at, depth)
                 }

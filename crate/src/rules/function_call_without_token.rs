@@ -16,7 +16,10 @@ declare_rule! {
     /// `fetch`, `axios`, `ky`, jQuery and `new Request` calls to a Twilio Functions URL
     /// (`https://<service>.twil.io/…`, literal, template, `const`, or the fallback of
     /// `process.env.FLEX_APP_… || "https://….twil.io"`) whose body, query string and headers,
-    /// all visible at the call, carry no `Token` and no `Authorization` header. A call whose
+    /// all visible at the call, carry no token and no `Authorization` header. A token is a
+    /// `Token` key (what `functionValidator` reads), a `token` key in any case (what a Function
+    /// that calls `validator(event.token, …)` itself reads), or the Flex user token
+    /// (`manager.user.token`) under any key. A call whose
     /// body or options are a variable defined elsewhere is not flagged, nor is a request for a
     /// public Asset (a path ending in a file extension, such as `/config.json`).
     /// `XMLHttpRequest#open` and superagent requests set their body and headers in later calls,
@@ -44,6 +47,15 @@ declare_rule! {
     /// fetch("https://example-1234.twil.io/send-sms", {
     ///   method: "POST",
     ///   body: JSON.stringify({ to: "+15555550100", Token: manager.user.token }),
+    /// });
+    /// ```
+    ///
+    /// A Function that validates `event.token` by hand gets it under that name:
+    ///
+    /// ```js,clean
+    /// fetch("https://example-1234.twil.io/pause", {
+    ///   method: "POST",
+    ///   body: JSON.stringify({ taskSid: "WTxxxxxxxx", token: manager.user.token }),
     /// });
     /// ```
     pub struct FunctionCallWithoutToken {
@@ -211,6 +223,9 @@ impl super::Rule for FunctionCallWithoutToken {
                 continue;
             };
             let (key, span) = match &**prop {
+                Prop::KeyValue(kv) if http::is_user_token_value(&kv.value) => {
+                    (Some(Cow::Borrowed("Token")), ctx.span(kv.key.span()))
+                }
                 Prop::KeyValue(kv) => (http::key_name(&kv.key), ctx.span(kv.key.span())),
                 Prop::Shorthand(ident) => (Some(Cow::Borrowed(&*ident.sym)), ctx.span(ident.span)),
                 _ => continue,
@@ -222,9 +237,11 @@ impl super::Rule for FunctionCallWithoutToken {
     }
 
     fn check_string(&self, ctx: &mut Ctx, site: &StringSite) {
-        // `?Token=…`, `Token=…&…` form bodies, `params.append("Token", …)`, `Bearer ${…}`.
-        if site.value.contains("Token=")
-            || site.value == "Token"
+        // `?Token=…`, `token=…&…` form bodies, `params.append("Token", …)`, `Bearer ${…}`.
+        let bytes = site.value.as_bytes();
+        let names_token = bytes.windows(6).any(|w| w.eq_ignore_ascii_case(b"token="));
+        if names_token
+            || site.value.eq_ignore_ascii_case("token")
             || site.value.eq_ignore_ascii_case("authorization")
             || site.value.starts_with("Bearer ")
         {
@@ -287,6 +304,13 @@ mod tests {
 
     /// The same forms, sending the token: the correct Function-with-token pattern.
     const CLEAN: &[&str] = &[
+        // A lowercase `token` (a Function that validates `event.token` by hand reads it), in a
+        // body, a local body, a shorthand and the query string; the user token under any key.
+        "fetch('https://svc-1234.twil.io/pause', { method: 'POST', body: JSON.stringify({ sid, token: manager.user.token }) });",
+        "function hold(sid, token) { const payload = { sid, token }; return fetch('https://svc-1234.twil.io/hold', { method: 'POST', body: JSON.stringify(payload) }); }",
+        "fetch(`https://svc-1234.twil.io/lookup?phone=${phone}&token=${token}`);",
+        "axios.post('https://svc-1234.twil.io/x', { sid, jwe: manager.user.token });",
+        "fetch('https://svc-1234.twil.io/x', { method: 'POST', body: JSON.stringify({ sid, flexToken: manager?.user?.token }) });",
         // A local body that carries the token, set in the literal or after it.
         "function hold(sid) { const payload = { sid, Token: manager.user.token }; return fetch('https://svc-1234.twil.io/hold', { method: 'POST', body: JSON.stringify(payload) }); }",
         "function hold(sid, token) { const payload = { sid }; payload.Token = token; return fetch('https://svc-1234.twil.io/hold', { method: 'POST', body: JSON.stringify(payload) }); }",
