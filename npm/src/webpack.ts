@@ -261,7 +261,7 @@ export class FlexguardWebpackPlugin {
     const resources = scanned.map(({ file }) => path.resolve(compiler.context, file));
     const { contexts } = flexguard.contextsFor(
       scanned.map(({ file, report }) => ({ path: projectPath(file), report })),
-      envFiles(resources, this.#project.root, [compiler.context]),
+      envFiles(resources, this.#project.root, directoriesUpTo(compiler.context, this.#project.root)),
     );
     for (const [i, { file, text, report }] of scanned.entries()) {
       const context = contexts[i];
@@ -395,4 +395,17 @@ function matches(filter: PathFilter, file: string): boolean {
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * `dir` and its parents up to `root` (the repository), whose `.env*` files document the plugin's
+ * `FLEX_APP_*` values: a plugin in `plugins/agent/` of a monorepo reads the ones above it too.
+ */
+function directoriesUpTo(dir: string, root: string): string[] {
+  const out = [dir];
+  for (let d = dir; d !== root && path.dirname(d) !== d && d.startsWith(root + path.sep); ) {
+    d = path.dirname(d);
+    out.push(d);
+  }
+  return out;
 }

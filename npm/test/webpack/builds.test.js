@@ -5,6 +5,7 @@ const test = require("node:test");
 const assert = require("node:assert/strict");
 const fs = require("node:fs");
 const path = require("node:path");
+const os = require("node:os");
 const { fill } = require("../testgen");
 const { FlexguardWebpackPlugin } = require("../../dist/webpack.js");
 const { fixtureProject, writeConfig, webpackBuild, FAILED_STATUS } = require("./helpers");
@@ -128,6 +129,24 @@ for (const major of [4, 5]) {
       assert.equal(status, 0, output);
       assert.match(output, /src\/services\/api\.js\n\s+3:\d+\s+warning\s+.*function-call-without-token/, output);
       assert.match(output, /see: src\/services\/config\.js:2/, output);
+    });
+
+    await t.test("in a monorepo, .env files between the plugin and the repository root document FLEX_APP_* values", () => {
+      const plugin = fixtureProject({
+        "src/services/api.js": "export function pause(sid) {\n  return fetch(`${process.env.FLEX_APP_BACKEND_URL}/pause`, { method: 'POST', body: JSON.stringify({ sid }) });\n}\n",
+      });
+      const repo = fs.mkdtempSync(path.join(os.tmpdir(), "flexguard-monorepo-"));
+      fs.mkdirSync(path.join(repo, ".git"));
+      fs.mkdirSync(path.join(repo, "plugins"));
+      fs.writeFileSync(path.join(repo, "plugins", ".env.example"), "FLEX_APP_BACKEND_URL=https://backend-4321.twil.io\n");
+      const dir = path.join(repo, "plugins", "agent");
+      fs.renameSync(plugin, dir);
+      writeConfig(dir, major);
+      const { status, output } = webpackBuild(dir, major);
+      assert.equal(status, 0, output);
+      assert.match(output, /src\/services\/api\.js\n\s+2:\d+\s+warning\s+.*function-call-without-token/, output);
+      // Outside the plugin's folder, the place is shown in full.
+      assert.match(output, /see: \S+\/plugins\/\.env\.example:1/, output);
     });
 
     await t.test("below failOn: a warning, the build passes; failOn 'warning' fails it", () => {
