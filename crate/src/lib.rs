@@ -178,13 +178,21 @@ pub fn scan(source: &str, options: &Options) -> Report {
 /// In wasm, grow linear memory for a scan in one step rather than page by page: V8 follows each
 /// `memory.grow` with a garbage-collection check, and a 10 MB bundle otherwise grows it about
 /// 2,500 times (~500 full collections, over a second). The block is freed at once and reused by
-/// the scan; pages that are never written cost no resident memory.
+/// the scan; pages that are never written cost no resident memory. The first scans grow memory
+/// to a working size of 32 MiB at least; later small files do not ask for 32 MiB in one piece
+/// again, which a few long-lived allocations in the free space would otherwise turn into a
+/// 32 MiB growth at some later file.
 #[cfg(target_arch = "wasm32")]
 fn reserve_memory(source_len: usize) {
-    const FIRST: usize = 32 << 20;
-    drop(Vec::<u8>::with_capacity(
-        source_len.saturating_mul(16).max(FIRST),
-    ));
+    const WORKING_SIZE: usize = 32 << 20;
+    const PAGE: usize = 64 << 10;
+    let wanted = source_len.saturating_mul(16);
+    let size = core::arch::wasm32::memory_size::<0>().saturating_mul(PAGE);
+    let reserve = match size < WORKING_SIZE {
+        true => wanted.max(WORKING_SIZE),
+        false => wanted,
+    };
+    drop(Vec::<u8>::with_capacity(reserve));
 }
 
 /// The report for a file the engine failed on (`reason`: "panic", "stack overflow", …): an

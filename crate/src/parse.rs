@@ -1,9 +1,11 @@
 //! swc parsing, and byte offset → line/column.
 
-use swc_common::comments::SingleThreadedComments;
-use swc_common::{sync::Lrc, FileName, SourceMap, Spanned};
+use std::borrow::Cow;
+
+use swc_common::comments::{Comments, SingleThreadedComments};
+use swc_common::{BytePos, Spanned};
 use swc_ecma_ast::{EsVersion, Program};
-use swc_ecma_parser::{parse_file_as_module, parse_file_as_script, EsSyntax, Syntax, TsSyntax};
+use swc_ecma_parser::{lexer::Lexer, EsSyntax, Parser, StringInput, Syntax, TsSyntax};
 
 use crate::finding::Span;
 
@@ -74,25 +76,29 @@ pub fn parse_without_jsx(source: &str, filename: &str) -> Result<Parsed, ParseEr
     parse_as(source, syntax)
 }
 
+/// Where swc's positions start (0 is its dummy position).
+const START: BytePos = BytePos(1);
+
+/// Parse `source` as it is, without a copy: swc's `parse_file_as_*` want a `SourceFile`, which
+/// owns a second copy of the text (10 MB more at the peak for a 10 MB bundle). The lexer reads
+/// the borrowed text through the same `StringInput` those functions build.
 fn parse_as(source: &str, syntax: Syntax) -> Result<Parsed, ParseError> {
-    let cm: Lrc<SourceMap> = Default::default();
-    let fm = cm.new_source_file(Lrc::new(FileName::Anon), source_text(source));
-    let base = fm.start_pos.0;
+    let text: Cow<str> = match source.strip_prefix('\u{feff}') {
+        Some(_) => Cow::Owned(source_text(source)),
+        None => Cow::Borrowed(source),
+    };
+    let base = START.0;
     let to_error = |e: swc_ecma_parser::error::Error| ParseError {
         // swc quotes the offending token, which can be a credential: mask token-like runs.
         message: crate::redact::mask_token_like(&e.kind().msg()),
         offset: e.span().lo.0.saturating_sub(base) as usize,
     };
-
     let comments = SingleThreadedComments::default();
-    let mut recovered = Vec::new();
-    let module_err = match parse_file_as_module(
-        &fm,
-        syntax,
-        EsVersion::latest(),
-        Some(&comments),
-        &mut recovered,
-    ) {
+    let mut p = parser(&text, syntax, &comments);
+    let module = p.parse_module();
+    let mut recovered = p.take_errors();
+    drop(p);
+    let module_err = match module {
         Ok(module) if recovered.is_empty() => {
             return Ok(Parsed {
                 program: Program::Module(module),
@@ -105,14 +111,11 @@ fn parse_as(source: &str, syntax: Syntax) -> Result<Parsed, ParseError> {
     };
 
     let comments = SingleThreadedComments::default();
-    let mut recovered = Vec::new();
-    match parse_file_as_script(
-        &fm,
-        syntax,
-        EsVersion::latest(),
-        Some(&comments),
-        &mut recovered,
-    ) {
+    let mut p = parser(&text, syntax, &comments);
+    let script = p.parse_script();
+    let recovered = p.take_errors();
+    drop(p);
+    match script {
         Ok(script) if recovered.is_empty() => Ok(Parsed {
             program: Program::Script(script),
             comments,
@@ -121,6 +124,23 @@ fn parse_as(source: &str, syntax: Syntax) -> Result<Parsed, ParseError> {
         // The module error is the useful one: modern plugin code is written as modules.
         _ => Err(module_err),
     }
+}
+
+/// swc's parser over the borrowed text, positions from [`START`].
+fn parser<'a>(
+    text: &'a str,
+    syntax: Syntax,
+    comments: &'a SingleThreadedComments,
+) -> Parser<Lexer<'a>> {
+    let end = START + BytePos(text.len() as u32);
+    let input = StringInput::new(text, START, end);
+    let comments: &dyn Comments = comments;
+    Parser::new_from(Lexer::new(
+        syntax,
+        EsVersion::latest(),
+        input,
+        Some(comments),
+    ))
 }
 
 impl Parsed {
