@@ -11,6 +11,7 @@ import type { Finding, Report, RuleInfo } from "../../src/core";
 import { formatters } from "../../src/format";
 import { examplePlugin } from "./example";
 import { sharedCode, shareUrl } from "./share";
+import { isLintable, SKIPPED_DIRECTORIES } from "../../src/lintable";
 import { MAX_EDITOR_BYTES, type FromWorker, type Input, type LintedDocument, type RuleSettings } from "./protocol";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -234,22 +235,29 @@ backToEditor.addEventListener("click", () => {
 
 // ---- files: open and drag-and-drop ------------------------------------------------------------
 
-let lastOpenedFiles: File[] = [];
-const isSourceFile = (name: string) => /\.(m|c)?(j|t)sx?$/i.test(name);
+/** A file to lint, named by its path in the project (a folder's or a `.zip`'s layout). */
+interface NamedFile {
+  name: string;
+  file: File;
+}
 
-async function openFiles(files: File[]) {
+let lastOpenedFiles: NamedFile[] = [];
+const isSourceFile = (name: string) => /\.(m|c)?(j|t)sx?$/i.test(name);
+const named = (files: File[]): NamedFile[] => files.map((file) => ({ name: file.name, file }));
+
+async function openFiles(files: NamedFile[], label = files.map((f) => f.name).join(", ")) {
   if (files.length === 0) return;
   // A single small source file simply becomes the editor's text; anything else is linted as files.
-  if (files.length === 1 && isSourceFile(files[0].name) && files[0].size <= MAX_EDITOR_BYTES) {
-    openInEditor(await files[0].text(), files[0].name);
+  if (files.length === 1 && isSourceFile(files[0].name) && files[0].file.size <= MAX_EDITOR_BYTES) {
+    openInEditor(await files[0].file.text(), files[0].name);
     return;
   }
   lastOpenedFiles = files; // toggling a rule re-lints them
   shown = { mode: "files", documents: [] };
-  sourceLabel.textContent = files.map((f) => f.name).join(", ");
+  sourceLabel.textContent = label;
   backToEditor.hidden = false;
   try {
-    const result = await lintInWorker(files.map((file) => ({ name: file.name, file })));
+    const result = await lintInWorker(files.map(({ name, file }) => ({ name, file })));
     if (shown.mode !== "files") return;
     shown = { mode: "files", documents: result.documents };
     renderMapSources(result.maps);
@@ -277,9 +285,48 @@ function renderMapSources(maps: { name: string; sources: string[] }[]) {
 
 const fileInput = $<HTMLInputElement>("file-input");
 fileInput.addEventListener("change", () => {
-  void openFiles(Array.from(fileInput.files ?? []));
+  void openFiles(named(Array.from(fileInput.files ?? [])));
   fileInput.value = "";
 });
+
+/** A folder's files as a walk of it lints them, named by their path below the folder. */
+function folderFiles(files: { path: string; file: File }[]): NamedFile[] {
+  return files
+    .map(({ path, file }) => ({ name: path.split("/").slice(1).join("/"), file }))
+    .filter(({ name }) => name && !name.split("/").slice(0, -1).some((part) => SKIPPED_DIRECTORIES.has(part)) && isLintable(name))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+const folderInput = $<HTMLInputElement>("folder-input");
+folderInput.addEventListener("change", () => {
+  const files = Array.from(folderInput.files ?? []);
+  const folder = files[0]?.webkitRelativePath.split("/")[0] ?? "";
+  void openFiles(folderFiles(files.map((file) => ({ path: file.webkitRelativePath, file }))), `${folder}/`);
+  folderInput.value = "";
+});
+
+/** Every file below a dropped folder, with its path from the folder (skipped directories unread). */
+async function readFolder(root: FileSystemDirectoryEntry): Promise<{ path: string; file: File }[]> {
+  const out: { path: string; file: File }[] = [];
+  const walk = async (dir: FileSystemDirectoryEntry, prefix: string): Promise<void> => {
+    const reader = dir.createReader();
+    // readEntries answers in chunks (100 in Chromium) until it answers with none.
+    for (;;) {
+      const entries = await new Promise<FileSystemEntry[]>((resolve, reject) => reader.readEntries(resolve, reject));
+      if (entries.length === 0) return;
+      for (const entry of entries) {
+        const path = `${prefix}/${entry.name}`;
+        if (entry.isDirectory) {
+          if (!SKIPPED_DIRECTORIES.has(entry.name)) await walk(entry as FileSystemDirectoryEntry, path);
+        } else if (entry.isFile) {
+          out.push({ path, file: await new Promise<File>((resolve, reject) => (entry as FileSystemFileEntry).file(resolve, reject)) });
+        }
+      }
+    }
+  };
+  await walk(root, root.name);
+  return out;
+}
 
 const dropOverlay = $("drop-overlay");
 let dragDepth = 0;
@@ -302,7 +349,12 @@ window.addEventListener(
     if (files.length === 0) return; // dragged text: leave it to the editor
     e.preventDefault();
     e.stopPropagation();
-    void openFiles(files);
+    // Entries must be taken while the event lasts; a dropped folder is read as a project.
+    const folders = Array.from(e.dataTransfer?.items ?? [])
+      .map((item) => item.webkitGetAsEntry?.())
+      .filter((entry): entry is FileSystemDirectoryEntry => entry?.isDirectory === true);
+    if (folders.length === 0) return void openFiles(named(files));
+    void Promise.all(folders.map(readFolder)).then((trees) => openFiles(folderFiles(trees.flat()), folders.map((f) => `${f.name}/`).join(", ")));
   },
   { capture: true },
 );

@@ -4,7 +4,9 @@
  * a time, in order.
  */
 import { loadFlexguard, type BrowserFlexguard, type Report } from "../../src/web";
+import { isLintable, SKIPPED_DIRECTORIES } from "../../src/lintable";
 import { MAX_EDITOR_BYTES, type FromWorker, type Input, type LintedDocument, type ToWorker } from "./protocol";
+import { readZip, withoutCommonFolder } from "./zip";
 
 const post = (message: FromWorker) => (self as unknown as Worker).postMessage(message);
 
@@ -30,21 +32,54 @@ function mapSources(name: string, text: string): { name: string; text?: string }
 }
 
 const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** A repository path a walk would lint: not below a skipped directory, and of a lintable kind. */
+const walked = (name: string) => !name.split("/").slice(0, -1).some((part) => SKIPPED_DIRECTORIES.has(part)) && isLintable(name);
+
+/**
+ * Each `.zip` among the inputs replaced by the files it holds (named by their paths, without the
+ * folder a downloaded repository sits in); what could not be read becomes a document's note.
+ */
+async function expandArchives(inputs: Input[], notes: LintedDocument[]): Promise<Input[]> {
+  const out: Input[] = [];
+  for (const input of inputs) {
+    if (!input.file || !input.name.toLowerCase().endsWith(".zip")) {
+      out.push(input);
+      continue;
+    }
+    try {
+      const { entries, skipped } = await readZip(await input.file.arrayBuffer(), (name) => walked(name));
+      for (const entry of withoutCommonFolder(entries)) out.push({ name: entry.name, text: decoder.decode(entry.bytes) });
+      if (skipped.length > 0) notes.push(note(input.name, `${skipped.length} entries not read: ${skipped.slice(0, 5).join("; ")}`));
+    } catch (error) {
+      notes.push(note(input.name, `${error instanceof Error ? error.message : String(error)}; not linted`));
+    }
+  }
+  return out;
+}
+
+const note = (name: string, message: string): LintedDocument => ({
+  name,
+  bytes: 0,
+  report: { findings: [], diagnostics: [{ code: "unreadable", message, file: name, line: 1, column: 1 }] },
+});
 
 async function lint(flexguard: BrowserFlexguard, request: ToWorker) {
   const documents: LintedDocument[] = [];
   const maps: { name: string; sources: string[] }[] = [];
   const read: { name: string; text: string; bytes: number; report: Report }[] = [];
-  for (const [index, input] of request.inputs.entries()) {
+  const inputs = await expandArchives(request.inputs, documents);
+  for (const [index, input] of inputs.entries()) {
     const text = input.text ?? (await input.file!.text());
     const bytes = encoder.encode(text).length;
-    post({ type: "progress", id: request.id, done: index, total: request.inputs.length, current: input.name, bytes });
+    post({ type: "progress", id: request.id, done: index, total: inputs.length, current: input.name, bytes });
     await flexguard.ready(); // after a trap, the replacement instance may still be loading
     read.push({ name: input.name, text, bytes, report: flexguard.lint(text, { filename: input.name, rules: request.rules, summarize: true }) });
   }
   // Files dropped together are one project: URLs, wrappers and env values defined in one are
   // followed to the others, as the CLI does. Nothing leaves the page.
-  const envFiles = read.filter(({ name }) => name.startsWith(".env")).map(({ name, text }) => ({ path: name, text }));
+  const envFiles = read.filter(({ name }) => name.split("/").pop()!.startsWith(".env")).map(({ name, text }) => ({ path: name, text }));
   const { contexts } = flexguard.contextsFor(
     read.map(({ name, report }) => ({ path: name, report })),
     envFiles,

@@ -243,6 +243,90 @@ test("files dropped together are one project: a Function URL from one reaches th
   }
 });
 
+/** A small repository: a config module, a call in another module, and what a walk skips. */
+const REPOSITORY = {
+  "src/config.js": "export const ENDPOINTS = { pause: 'https://tasks-1234.twil.io/pause' };\n",
+  "src/api.js": "import { ENDPOINTS } from './config';\nexport const pause = () => fetch(ENDPOINTS.pause, { method: 'POST', body: '{}' });\n",
+  "node_modules/sms-helper/index.js": `module.exports = { account: '${fill("AC{hex32}", 61)}' };\n`,
+  "public/logo.png": "\x89PNG not text",
+};
+
+/** A .zip of `files` under `folder/` (as GitHub downloads a repository): deflated entries, written by hand. */
+function zipOf(folder, files) {
+  const zlib = require("node:zlib");
+  const locals = [];
+  const central = [];
+  let offset = 0;
+  for (const [name, text] of Object.entries(files)) {
+    const data = Buffer.from(text);
+    const deflated = zlib.deflateRawSync(data);
+    const fileName = Buffer.from(`${folder}/${name}`);
+    const header = Buffer.alloc(30);
+    header.writeUInt32LE(0x04034b50, 0);
+    header.writeUInt16LE(20, 4);
+    header.writeUInt16LE(8, 8);
+    header.writeUInt32LE(zlib.crc32(data), 14);
+    header.writeUInt32LE(deflated.length, 18);
+    header.writeUInt32LE(data.length, 22);
+    header.writeUInt16LE(fileName.length, 26);
+    const entry = Buffer.alloc(46);
+    entry.writeUInt32LE(0x02014b50, 0);
+    entry.writeUInt16LE(20, 4);
+    entry.writeUInt16LE(20, 6);
+    entry.writeUInt16LE(8, 10);
+    header.copy(entry, 16, 14, 26); // crc and sizes
+    entry.writeUInt16LE(fileName.length, 28);
+    entry.writeUInt32LE(offset, 42);
+    locals.push(header, fileName, deflated);
+    central.push(entry, fileName);
+    offset += header.length + fileName.length + deflated.length;
+  }
+  const directory = Buffer.concat(central);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(Object.keys(files).length, 8);
+  end.writeUInt16LE(Object.keys(files).length, 10);
+  end.writeUInt32LE(directory.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, directory, end]);
+}
+
+/** The files the page lists findings for, and whether it found the cross-file call. */
+async function listedFiles(page) {
+  await page.locator('#findings [data-rule=function-call-without-token][data-file="src/api.js"][data-line="2"]').waitFor();
+  return page.locator("#findings [data-file]").evaluateAll((items) => [...new Set(items.map((item) => item.dataset.file))].sort());
+}
+
+test("an opened folder is linted as a project, named by its paths, without what a walk skips", async () => {
+  const { context, page, errors } = await openPlayground();
+  try {
+    const dir = path.join(project(Object.fromEntries(Object.entries(REPOSITORY).map(([name, text]) => [`plugin-repo/${name}`, text]))), "plugin-repo");
+    await page.locator("#folder-input").setInputFiles(dir);
+    assert.deepEqual(await listedFiles(page), ["src/api.js"]);
+    assert.equal(await page.locator("#source-label").textContent(), "plugin-repo/");
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("a .zip of a repository is read in the page: its files linted as a project, a damaged archive noted", async () => {
+  const { context, page, requests, errors } = await openPlayground();
+  try {
+    await page.locator("#file-input").setInputFiles({ name: "plugin-repo-main.zip", mimeType: "application/zip", buffer: zipOf("plugin-repo-main", REPOSITORY) });
+    assert.deepEqual(await listedFiles(page), ["src/api.js"]);
+    await page.locator("#file-input").setInputFiles([
+      { name: "broken.zip", mimeType: "application/zip", buffer: Buffer.from("PK not really an archive") },
+      { name: "api.js", mimeType: "text/javascript", buffer: Buffer.from(REPOSITORY["src/api.js"]) },
+    ]);
+    await page.locator("#notes li.note-unreadable", { hasText: /^broken\.zip:1:1 unreadable: not a \.zip archive/ }).waitFor();
+    assert.ok(requests.every(sameOrigin), "nothing leaves the page");
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
 test("dropped .env, JSON, YAML, HTML and Markdown files are read by their kind: the secret beside its name is found", async () => {
   // Generated here, so this repository holds none.
   const token = fill("{hex32}", 81);
