@@ -1,10 +1,12 @@
 /**
  * The report cache: each file's first-pass report (single-file findings and its summary for the
  * project stage), keyed by a hash of the engine version, the lint options and the file's bytes.
- * Cross-file findings are never cached: the project stage and the second pass run every time,
- * from the cached summaries. Stored in `node_modules/.cache/flexguard/` at the project root
+ * Cross-file findings are never cached on one file's hash: the project stage's result is kept
+ * under a key of all its inputs (every file's first-pass key and the env files), and a second
+ * pass is keyed by the file and its context. Stored in `node_modules/.cache/flexguard/` at the project root
  * (only where `node_modules` exists, as other tools do); it holds what the JSON output holds
- * (redacted excerpts, fingerprints) and summaries (URLs and names), never a credential.
+ * (redacted excerpts, fingerprints), summaries and the project stage's contexts (URLs and
+ * names), never a credential.
  */
 import * as crypto from "crypto";
 import * as fs from "fs";
@@ -12,12 +14,19 @@ import * as path from "path";
 import type { LintOptions, Report } from "./core";
 
 /** Bumped when the stored shape changes; older files are ignored. */
-const FORMAT = 1;
+const FORMAT = 2;
+
+/** The project stage's result, stored under a key of every input it had. */
+interface StoredProject {
+  key: string;
+  value: unknown;
+}
 
 export class ReportCache {
   #entries = new Map<string, Report>();
   #used = new Map<string, Report>();
   #changed = false;
+  #project: StoredProject | undefined;
 
   private constructor(
     readonly file: string,
@@ -30,8 +39,11 @@ export class ReportCache {
     if (!fs.existsSync(nodeModules)) return undefined;
     const cache = new ReportCache(path.join(nodeModules, ".cache", "flexguard", "reports.json"), engineVersion);
     try {
-      const stored = JSON.parse(fs.readFileSync(cache.file, "utf8")) as { format?: number; engine?: string; entries?: Record<string, Report> };
-      if (stored.format === FORMAT && stored.engine === engineVersion && stored.entries) cache.#entries = new Map(Object.entries(stored.entries));
+      const stored = JSON.parse(fs.readFileSync(cache.file, "utf8")) as { format?: number; engine?: string; entries?: Record<string, Report>; project?: StoredProject };
+      if (stored.format === FORMAT && stored.engine === engineVersion && stored.entries) {
+        cache.#entries = new Map(Object.entries(stored.entries));
+        cache.#project = stored.project;
+      }
     } catch {
       // Absent or unreadable: start empty.
     }
@@ -42,14 +54,39 @@ export class ReportCache {
     return crypto.createHash("sha256").update(`${this.engineVersion}\0${JSON.stringify(options)}\0`).update(bytes).digest("hex");
   }
 
+  /**
+   * The stored report: a shallow copy, whose findings, diagnostics and summary are shared with
+   * the cache (hosts replace those, never change them in place).
+   */
   get(key: string): Report | undefined {
     const report = this.#entries.get(key);
     if (report) this.#used.set(key, report);
-    return report && (JSON.parse(JSON.stringify(report)) as Report);
+    return report && { ...report };
   }
 
   set(key: string, report: Report): void {
     this.#used.set(key, JSON.parse(JSON.stringify(report)) as Report);
+    this.#changed = true;
+  }
+
+  /**
+   * A key for the project stage from everything it reads: each file's project path and
+   * first-pass key, and the env files. Undefined when a file has no key (not cacheable).
+   */
+  projectKey(files: { path: string; key: string | undefined }[], envFiles: { path: string; text: string }[]): string | undefined {
+    if (files.some((file) => file.key === undefined)) return undefined;
+    return crypto.createHash("sha256").update(`${this.engineVersion}\0project\0`).update(JSON.stringify([files, envFiles])).digest("hex");
+  }
+
+  /** The project stage's stored result for `key`, if the last run stored it under that key. */
+  getProject<T>(key: string): T | undefined {
+    return this.#project?.key === key ? (this.#project.value as T) : undefined;
+  }
+
+  /** Keep the project stage's result (only the latest one: a project has one state at a time). */
+  setProject(key: string, value: unknown): void {
+    if (this.#project?.key === key) return;
+    this.#project = { key, value };
     this.#changed = true;
   }
 
@@ -59,7 +96,7 @@ export class ReportCache {
     try {
       fs.mkdirSync(path.dirname(this.file), { recursive: true });
       const temporary = `${this.file}.${process.pid}`;
-      fs.writeFileSync(temporary, JSON.stringify({ format: FORMAT, engine: this.engineVersion, entries: Object.fromEntries(this.#used) }));
+      fs.writeFileSync(temporary, JSON.stringify({ format: FORMAT, engine: this.engineVersion, entries: Object.fromEntries(this.#used), project: this.#project }));
       fs.renameSync(temporary, this.file);
     } catch {
       // A read-only tree lints all the same, only without the cache.

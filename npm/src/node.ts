@@ -161,7 +161,7 @@ export interface LintFilesOptions extends Omit<ProjectOptions, "displayRoot"> {
   /**
    * Reuse each unchanged file's first-pass report from `node_modules/.cache/flexguard` at the
    * project root (default true; only where `node_modules` exists). Cross-file findings are
-   * computed every run.
+   * recomputed whenever any file or env file changed.
    */
   cache?: boolean;
   /** Called once with where each file runs and the imports the project stage could not follow. */
@@ -247,12 +247,26 @@ async function lintProject(files: string[], project: Project, options: LintFiles
   if (options.project === false) return project.applyConfig(await lintAll(files, optionsFor, onDone), options.baseline);
   const cache = options.cache === false ? undefined : ReportCache.open(project.root, flexguard.version());
   const firstPass = (file: string): LintOptions => ({ ...optionsFor(file), summarize: true });
-  const reports = await lintCached(files, firstPass, cache, lintAll, onDone);
+  const keys: (string | undefined)[] = [];
+  const reports = await lintCached(files, firstPass, cache, lintAll, onDone, keys);
   const projectPaths = files.map((file) => optionsFor(file).projectPath ?? file);
-  const { contexts, unresolved } = flexguard.contextsFor(
-    reports.map((report, i) => ({ path: projectPaths[i], report })),
-    envFiles(files, project.root),
+  const env = envFiles(files, project.root);
+  // The project stage's result depends on nothing but its inputs: every first pass (by key) and
+  // the env files. When none changed, the last run's result stands.
+  const projectKey = cache?.projectKey(
+    files.map((_, i) => ({ path: projectPaths[i], key: keys[i] })),
+    env,
   );
+  type Stage = ReturnType<typeof flexguard.contextsFor>;
+  let stage = projectKey ? cache?.getProject<Stage>(projectKey) : undefined;
+  if (!stage) {
+    stage = flexguard.contextsFor(
+      reports.map((report, i) => ({ path: projectPaths[i], report })),
+      env,
+    );
+    if (projectKey) cache?.setProject(projectKey, stage);
+  }
+  const { contexts, unresolved } = stage;
   options.onProject?.({
     files: reports.flatMap((report, i) => (report.summary?.runtime ? [{ file: displayPath(files[i], cwd), runtime: report.summary.runtime }] : [])),
     unresolved,
@@ -269,8 +283,10 @@ async function lintProject(files: string[], project: Project, options: LintFiles
   );
   cache?.save();
   again.forEach((index, j) => (reports[index] = withRelatedFrom(second[j], project.root, cwd)));
-  for (const report of reports) delete report.summary;
-  return project.applyConfig(reports, options.baseline);
+  return project.applyConfig(
+    reports.map(({ summary: _summary, ...report }) => report),
+    options.baseline,
+  );
 }
 
 type LintAll = (batch: string[], optionsFor: (file: string) => LintOptions, progress: () => void) => Promise<Report[]>;
@@ -279,8 +295,9 @@ type LintAll = (batch: string[], optionsFor: (file: string) => LintOptions, prog
  * The first pass, through the cache: files whose bytes, options and engine are unchanged get
  * their stored report; the others are linted (in the pool) and stored. Bundles with an external
  * source map depend on a second file, and unreadable files on the moment: neither is cached.
+ * `keysOut[i]` receives file `i`'s key (undefined when it is not cached).
  */
-async function lintCached(files: string[], optionsFor: (file: string) => LintOptions, cache: ReportCache | undefined, lintAll: LintAll, onDone: () => void): Promise<Report[]> {
+async function lintCached(files: string[], optionsFor: (file: string) => LintOptions, cache: ReportCache | undefined, lintAll: LintAll, onDone: () => void, keysOut: (string | undefined)[] = []): Promise<Report[]> {
   if (!cache) return lintAll(files, optionsFor, onDone);
   const reports: Report[] = new Array(files.length);
   const keys: (string | undefined)[] = new Array(files.length);
@@ -294,6 +311,7 @@ async function lintCached(files: string[], optionsFor: (file: string) => LintOpt
     }
     const mapped = bytes !== undefined && (fs.existsSync(`${file}.map`) || bytes.subarray(-2048).includes("sourceMappingURL"));
     const key = bytes !== undefined && !mapped ? cache.key(bytes, optionsFor(file)) : undefined;
+    keysOut[i] = key;
     const hit = key ? cache.get(key) : undefined;
     if (hit) {
       reports[i] = hit;

@@ -47,6 +47,29 @@ test("a warm run reuses each unchanged file's report, and cross-file findings ar
   assert.deepEqual(shape(cleaned), []);
 });
 
+test("the project stage's result is reused only while every file and env file is unchanged", async () => {
+  const dir = project({
+    "node_modules/.keep": "",
+    ".env.example": "FLEX_APP_BACKEND=https://backend-5678.twil.io\n",
+    "src/api.js": "export const pause = () => fetch(`${process.env.FLEX_APP_BACKEND}/pause`, { method: 'POST', body: '{}' });\n",
+  });
+  const flagged = (reports) => shape(reports).filter((line) => line.includes("function-call-without-token"));
+  assert.equal(flagged(await lintFiles(["."], { cwd: dir, config: false })).length, 1);
+  const projectKey = () => JSON.parse(fs.readFileSync(cacheFile(dir), "utf8")).project?.key;
+  const first = projectKey();
+  assert.ok(first, "the project stage's result is stored");
+  assert.equal(flagged(await lintFiles(["."], { cwd: dir, config: false })).length, 1, "warm: the same finding");
+  assert.equal(projectKey(), first, "warm: the stored result stands");
+  // Only the env file changes: no first pass changes, the project stage runs again.
+  fs.writeFileSync(path.join(dir, ".env.example"), "FLEX_APP_BACKEND=https://crm.example.com\n");
+  assert.deepEqual(flagged(await lintFiles(["."], { cwd: dir, config: false })), []);
+  assert.notEqual(projectKey(), first);
+  // A file added elsewhere changes the project too.
+  fs.writeFileSync(path.join(dir, ".env.example"), "FLEX_APP_BACKEND=https://backend-5678.twil.io\n");
+  fs.writeFileSync(path.join(dir, "src/other.js"), "export const other = 1;\n");
+  assert.equal(flagged(await lintFiles(["."], { cwd: dir, config: false })).length, 1);
+});
+
 test("cache: false and --no-cache neither read nor write the cache", async () => {
   const dir = repository();
   await lintFiles(["."], { cwd: dir, config: false, cache: false });
