@@ -6,7 +6,7 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { GitignoreStack, gitRoot, globToRegExp, isGlob } from "./glob";
+import { directoriesFrom, GitignoreStack, gitRoot, globToRegExp, isGlob } from "./glob";
 import { isLintable, SKIPPED_DIRECTORIES } from "./lintable";
 
 export { SOURCE_EXTENSIONS, TEXT_EXTENSIONS, SKIPPED_DIRECTORIES, isLintable } from "./lintable";
@@ -83,15 +83,9 @@ export function expandPaths(paths: string[], options: ExpandOptions = {}): strin
   const walkRoot = (dir: string, accept: (file: string) => boolean) => {
     const stack = new GitignoreStack();
     if (useGitignore) {
+      // The ignore files above `dir`, from the git root down (the walk pushes `dir`'s own).
       const root = gitRoot(dir);
-      if (root) {
-        const chain: string[] = [];
-        for (let d = path.dirname(dir); d.startsWith(root); d = path.dirname(d)) {
-          chain.unshift(d);
-          if (d === root) break;
-        }
-        for (const d of chain) stack.push(d);
-      }
+      if (root && root !== dir) for (const d of directoriesFrom(root, path.dirname(dir))) stack.push(d);
     }
     const walk = (current: string) => {
       const pushed = useGitignore && stack.push(current);

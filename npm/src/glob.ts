@@ -133,6 +133,18 @@ export class GitignoreStack {
   }
 }
 
+/**
+ * `top` and each directory below it down to `dir`, outermost first (the `.gitignore` and `.env`
+ * files in effect there); only `[dir]` when `dir` is not inside `top`.
+ */
+export function directoriesFrom(top: string, dir: string): string[] {
+  const relative = path.relative(top, dir);
+  if (relative === ".." || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) return [dir];
+  const out = [top];
+  for (const part of relative ? relative.split(path.sep) : []) out.push(path.join(out[out.length - 1], part));
+  return out;
+}
+
 /** The enclosing git work tree's root (a directory holding `.git`), or undefined. */
 export function gitRoot(start: string): string | undefined {
   let dir = path.resolve(start);

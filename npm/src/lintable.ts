@@ -41,3 +41,9 @@ export function isLintable(file: string): boolean {
   const ext = dot > 0 ? base.slice(dot) : "";
   return SOURCE_EXTENSIONS.includes(ext) || TEXT_EXTENSIONS.includes(ext);
 }
+
+/** A path below a walked folder (forward slashes) that the walk lints: not in a skipped directory, of a lintable kind. */
+export function isWalked(relativePath: string): boolean {
+  const parts = relativePath.split("/");
+  return !parts.slice(0, -1).some((part) => SKIPPED_DIRECTORIES.has(part)) && isLintable(relativePath);
+}

@@ -14,7 +14,7 @@ import { gitRoot } from "./glob";
 import { fileSize, WorkerPool, workersFor } from "./pool";
 import { flexguard, lintFileReport } from "./engine";
 import { ReportCache } from "./cache";
-import { unignoredEnvFacts } from "./repository";
+import { PACKAGE_MARKERS, unignoredEnvFacts } from "./repository";
 
 export * from "./core";
 export * from "./config";
@@ -207,8 +207,6 @@ export async function lintFiles(paths: string[], options: LintFilesOptions = {})
   return withRepositoryFindings(reports, files, project, cwd, options.baseline);
 }
 
-const MANIFESTS = ["package.json", ".twilioserverlessrc"];
-
 /**
  * Reports of the repository facts found among `files` (packages whose `.env` git would not
  * ignore), each placed before the report of the manifest that marks its package. `reports` are
@@ -224,7 +222,7 @@ function withRepositoryFindings(reports: Report[], files: string[], project: Pro
   const shown = project.applyConfig(judged, baseline);
   const placed = shown.map((report) => {
     const dir = path.dirname(path.resolve(cwd, report.findings[0]?.file ?? ""));
-    const at = files.findIndex((file) => path.dirname(file) === dir && MANIFESTS.includes(path.basename(file)));
+    const at = files.findIndex((file) => path.dirname(file) === dir && PACKAGE_MARKERS.includes(path.basename(file)));
     return { report, at: at < 0 ? reports.length : at };
   });
   const out = [...reports];

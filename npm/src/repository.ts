@@ -6,13 +6,15 @@
 import * as fs from "fs";
 import * as path from "path";
 import type { Fact } from "./core";
-import { gitRoot, GitignoreStack } from "./glob";
+import { directoriesFrom, gitRoot, GitignoreStack } from "./glob";
 
 /** Dependencies that make a package a Flex plugin (`flex-plugin-scripts` unscoped is version 4). */
 const FLEX_PLUGIN_PACKAGES = ["@twilio/flex-plugin", "@twilio/flex-plugin-scripts", "@twilio/flex-ui", "flex-plugin-scripts"];
 /** Dependencies of a Twilio Functions service: `twilio-run deploy` uploads its `.env`. */
 const FUNCTIONS_PACKAGES = ["twilio-run", "@twilio/runtime-handler"];
 const DEPENDENCY_FIELDS = ["dependencies", "devDependencies", "peerDependencies"];
+/** The files whose presence marks a package directory. */
+export const PACKAGE_MARKERS = ["package.json", ".twilioserverlessrc"];
 
 /** What a package keeps credentials in a `.env` for: a Flex plugin or a Functions service. */
 export type EnvPackage = "plugin" | "functions";
@@ -56,8 +58,7 @@ export interface RepositoryFact {
 export function unignoredEnvFacts(files: string[], root: string): RepositoryFact[] {
   const dirs = new Set<string>();
   for (const file of files) {
-    const base = path.basename(file);
-    if (base === "package.json" || base === ".twilioserverlessrc") dirs.add(path.dirname(file));
+    if (PACKAGE_MARKERS.includes(path.basename(file))) dirs.add(path.dirname(file));
   }
   const sorted = [...dirs].sort();
   const inside = (dir: string, top: string) => dir === top || dir.startsWith(top + path.sep);
@@ -66,21 +67,16 @@ export function unignoredEnvFacts(files: string[], root: string): RepositoryFact
     const manifest = readOrUndefined(path.join(dir, "package.json"));
     const kind = envPackageKind(manifest, fs.existsSync(path.join(dir, ".twilioserverlessrc")));
     if (!kind) continue;
-    const top = gitRoot(dir) ?? root;
-    if (ignoresEnv(dir, inside(dir, top) ? top : dir)) continue;
+    if (ignoresEnv(dir, gitRoot(dir) ?? root)) continue;
     const base = inside(dir, root) ? root : (gitRoot(dir) ?? sorted.find((d) => inside(dir, d)) ?? dir);
     facts.push({ fact: envNotIgnoredFact(path.relative(base, dir).split(path.sep).join("/"), kind), base });
   }
   return facts;
 }
 
-/** Whether the `.gitignore` files from `top` down to `dir` ignore `dir/.env`. */
+/** Whether the `.gitignore` files from `top` (when `dir` is inside it) down to `dir` ignore `dir/.env`. */
 function ignoresEnv(dir: string, top: string): boolean {
-  const chain: string[] = [];
-  for (let d = dir; ; d = path.dirname(d)) {
-    chain.unshift(d);
-    if (d === top || path.dirname(d) === d) break;
-  }
+  const chain = directoriesFrom(top, dir);
   const stack = new GitignoreStack();
   for (const d of chain) {
     // An ignored directory on the way down ignores everything in it.

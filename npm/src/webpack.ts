@@ -18,7 +18,7 @@ import * as fs from "fs";
 import * as path from "path";
 import type { Finding, LintOptions, Report, RuleSetting, Severity } from "./core";
 import { baselineFingerprints, summarize, withoutFingerprints } from "./core";
-import { globToRegExp } from "./glob";
+import { directoriesFrom, globToRegExp } from "./glob";
 import { formatters } from "./format";
 import { displayPath, envFiles, flexguard, lint, Project, resolveProject, rules, SOURCE_EXTENSIONS, withRelatedFrom } from "./node";
 
@@ -261,7 +261,8 @@ export class FlexguardWebpackPlugin {
     const resources = scanned.map(({ file }) => path.resolve(compiler.context, file));
     const { contexts } = flexguard.contextsFor(
       scanned.map(({ file, report }) => ({ path: projectPath(file), report })),
-      envFiles(resources, this.#project.root, directoriesUpTo(compiler.context, this.#project.root)),
+      // A plugin in `plugins/agent/` of a monorepo reads the `.env*` files above it too.
+      envFiles(resources, this.#project.root, directoriesFrom(this.#project.root, compiler.context)),
     );
     for (const [i, { file, text, report }] of scanned.entries()) {
       const context = contexts[i];
@@ -395,17 +396,4 @@ function matches(filter: PathFilter, file: string): boolean {
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-/**
- * `dir` and its parents up to `root` (the repository), whose `.env*` files document the plugin's
- * `FLEX_APP_*` values: a plugin in `plugins/agent/` of a monorepo reads the ones above it too.
- */
-function directoriesUpTo(dir: string, root: string): string[] {
-  const out = [dir];
-  for (let d = dir; d !== root && path.dirname(d) !== d && d.startsWith(root + path.sep); ) {
-    d = path.dirname(d);
-    out.push(d);
-  }
-  return out;
 }

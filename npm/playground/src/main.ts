@@ -11,7 +11,7 @@ import type { Finding, Report, RuleInfo } from "../../src/core";
 import { formatters } from "../../src/format";
 import { examplePlugin } from "./example";
 import { sharedCode, shareUrl } from "./share";
-import { isLintable, SKIPPED_DIRECTORIES } from "../../src/lintable";
+import { isWalked, SKIPPED_DIRECTORIES } from "../../src/lintable";
 import { MAX_EDITOR_BYTES, type FromWorker, type Input, type LintedDocument, type RuleSettings } from "./protocol";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -293,7 +293,7 @@ fileInput.addEventListener("change", () => {
 function folderFiles(files: { path: string; file: File }[]): NamedFile[] {
   return files
     .map(({ path, file }) => ({ name: path.split("/").slice(1).join("/"), file }))
-    .filter(({ name }) => name && !name.split("/").slice(0, -1).some((part) => SKIPPED_DIRECTORIES.has(part)) && isLintable(name))
+    .filter(({ name }) => name && isWalked(name))
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 

@@ -4,7 +4,7 @@
  * a time, in order.
  */
 import { loadFlexguard, type BrowserFlexguard, type Report } from "../../src/web";
-import { isLintable, SKIPPED_DIRECTORIES } from "../../src/lintable";
+import { isWalked } from "../../src/lintable";
 import { MAX_EDITOR_BYTES, type FromWorker, type Input, type LintedDocument, type ToWorker } from "./protocol";
 import { readZip, withoutCommonFolder } from "./zip";
 
@@ -34,9 +34,6 @@ function mapSources(name: string, text: string): { name: string; text?: string }
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-/** A repository path a walk would lint: not below a skipped directory, and of a lintable kind. */
-const walked = (name: string) => !name.split("/").slice(0, -1).some((part) => SKIPPED_DIRECTORIES.has(part)) && isLintable(name);
-
 /**
  * Each `.zip` among the inputs replaced by the files it holds (named by their paths, without the
  * folder a downloaded repository sits in); what could not be read becomes a document's note.
@@ -49,7 +46,7 @@ async function expandArchives(inputs: Input[], notes: LintedDocument[]): Promise
       continue;
     }
     try {
-      const { entries, skipped } = await readZip(await input.file.arrayBuffer(), (name) => walked(name));
+      const { entries, skipped } = await readZip(await input.file.arrayBuffer(), isWalked);
       for (const entry of withoutCommonFolder(entries)) out.push({ name: entry.name, text: decoder.decode(entry.bytes) });
       if (skipped.length > 0) notes.push(note(input.name, `${skipped.length} entries not read: ${skipped.slice(0, 5).join("; ")}`));
     } catch (error) {
