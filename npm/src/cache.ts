@@ -64,6 +64,16 @@ export class ReportCache {
     return report && { ...report };
   }
 
+  /** The stored report for these bytes and options, else the one `lint` makes, stored. */
+  report(bytes: Buffer, options: LintOptions, lint: () => Report): Report {
+    const key = this.key(bytes, options);
+    const hit = this.get(key);
+    if (hit) return hit;
+    const report = lint();
+    this.set(key, report);
+    return report;
+  }
+
   set(key: string, report: Report): void {
     this.#used.set(key, JSON.parse(JSON.stringify(report)) as Report);
     this.#changed = true;

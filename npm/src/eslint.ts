@@ -206,18 +206,14 @@ class ProjectState {
       }
       changed = true;
       const options: LintOptions = { ...project.optionsFor(file), summarize: true };
-      let report: Report | undefined;
-      let key: string | undefined;
+      let bytes: Buffer | undefined;
       try {
-        key = cache?.key(fs.readFileSync(file), options);
-        report = key ? cache?.get(key) : undefined;
+        bytes = fs.readFileSync(file);
       } catch {
         // Unreadable now: linted below, which reports it.
       }
-      if (!report) {
-        report = lintFileReport(file, options);
-        if (key) cache?.set(key, report);
-      }
+      const lint = () => lintFileReport(file, options);
+      const report = cache && bytes ? cache.report(bytes, options, lint) : lint();
       next.set(file, { stamp, path: options.projectPath ?? file, report });
     }
     cache?.save();

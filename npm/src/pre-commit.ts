@@ -85,23 +85,16 @@ const MAX_CONTEXT_BYTES = 1 << 20;
  * config): the context a commit is judged in.
  */
 function unchangedFiles(root: string, staged: Set<string>, isIgnored: (file: string) => boolean): IndexEntry[] {
-  const out = git(root, ["ls-files", "--stage", "-z"]).toString("utf8");
-  const entries: IndexEntry[] = [];
-  for (const record of out.split("\0")) {
-    if (!record) continue;
-    const tab = record.indexOf("\t");
-    const [mode, oid, stage] = record.slice(0, tab).split(" ");
-    const file = record.slice(tab + 1);
-    if (stage !== "0" || mode === SUBMODULE || mode === SYMLINK || staged.has(file) || !isScannable(file) || isIgnored(file)) continue;
-    entries.push({ mode, oid, path: file });
-  }
-  return entries;
+  return indexEntries(root).filter(({ mode, path: file }) => mode !== SUBMODULE && mode !== SYMLINK && !staged.has(file) && isScannable(file) && !isIgnored(file));
 }
 
-/** Given paths (lint-staged, the pre-commit framework) as they are in the index, stage 0 only. */
-function indexEntries(root: string, paths: string[]): IndexEntry[] {
-  if (paths.length === 0) return [];
-  const out = git(root, ["ls-files", "--stage", "-z", "--", ...paths]).toString("utf8");
+/**
+ * The index's entries (stage 0 only), all of them or those of the given paths (what lint-staged
+ * and the pre-commit framework pass).
+ */
+function indexEntries(root: string, paths?: string[]): IndexEntry[] {
+  if (paths?.length === 0) return [];
+  const out = git(root, ["ls-files", "--stage", "-z", ...(paths ? ["--", ...paths] : [])]).toString("utf8");
   const entries: IndexEntry[] = [];
   for (const record of out.split("\0")) {
     if (!record) continue;
@@ -220,12 +213,8 @@ export function lintStaged(options: StagedOptions = {}): StagedResult {
   const cache = options.cache === false ? undefined : ReportCache.open(project.root, flexguard.version());
   const firstPass = (repoPath: string, content: Buffer): Report => {
     const lintOptions = { ...optionsFor(repoPath), summarize: true };
-    const key = cache?.key(content, lintOptions);
-    const hit = key ? cache?.get(key) : undefined;
-    if (hit) return hit;
-    const report = flexguard.lint(content, lintOptions);
-    if (key) cache?.set(key, report);
-    return report;
+    const lint = () => flexguard.lint(content, lintOptions);
+    return cache ? cache.report(content, lintOptions, lint) : lint();
   };
   const staged: { path: string; content: Buffer; report: Report }[] = [];
   toScan.forEach((entry, i) => {
