@@ -274,21 +274,26 @@ mod tests {
         assert!(!serde_json::to_string(&report).unwrap().contains(&token));
     }
 
+    /// How many `rule` findings the audit reports for a deployed Function of `code` at `visibility`.
+    fn deployed_function_findings(rule: &str, code: &str, visibility: Visibility) -> usize {
+        let fact = Fact::DeployedText {
+            resource: resource("function", "svc/production/fn"),
+            runtime: Runtime::Function,
+            visibility: Some(visibility),
+            text: code.into(),
+        };
+        judge(&[fact], &Options::default())
+            .findings
+            .iter()
+            .filter(|f| f.rule_id == rule)
+            .count()
+    }
+
     #[test]
     fn only_public_functions_need_the_token_validator() {
         let code = "exports.handler = async (context, event, callback) => {\n  const client = context.getTwilioClient();\n  callback(null, await client.messages.list());\n};\n";
         let validator = |visibility| {
-            let fact = Fact::DeployedText {
-                resource: resource("function", "svc/production/send"),
-                runtime: Runtime::Function,
-                visibility: Some(visibility),
-                text: code.into(),
-            };
-            judge(&[fact], &Options::default())
-                .findings
-                .iter()
-                .filter(|f| f.rule_id == "function-without-token-validator")
-                .count()
+            deployed_function_findings("function-without-token-validator", code, visibility)
         };
         assert_eq!(validator(Visibility::Public), 1);
         assert_eq!(validator(Visibility::Protected), 0);
@@ -298,19 +303,8 @@ mod tests {
     #[test]
     fn only_functions_with_a_url_send_their_response_to_a_browser() {
         let code = "exports.handler = (context, event, callback) => callback(null, { secret: context.API_SECRET });\n";
-        let returned = |visibility| {
-            let fact = Fact::DeployedText {
-                resource: resource("function", "svc/production/config"),
-                runtime: Runtime::Function,
-                visibility: Some(visibility),
-                text: code.into(),
-            };
-            judge(&[fact], &Options::default())
-                .findings
-                .iter()
-                .filter(|f| f.rule_id == "function-returns-secret")
-                .count()
-        };
+        let returned =
+            |visibility| deployed_function_findings("function-returns-secret", code, visibility);
         assert_eq!(returned(Visibility::Public), 1);
         assert_eq!(returned(Visibility::Protected), 1);
         assert_eq!(returned(Visibility::Private), 0);

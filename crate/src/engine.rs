@@ -451,6 +451,20 @@ impl<'a> Ctx<'a> {
         });
     }
 
+    /// Search the whole text for shapes (text-only scans, and data kinds whose comments and
+    /// values are not all in the tree).
+    fn scan_whole_text(&mut self, shapes: &[ShapeRule]) {
+        let source = self.source;
+        self.scan_shapes(
+            shapes,
+            &StringSite {
+                value: source,
+                span: Span::new(0, source.len()),
+                verbatim_at: Some(0),
+            },
+        );
+    }
+
     fn scan_shapes(&mut self, shapes: &[ShapeRule], site: &StringSite) {
         for (rule, shape) in shapes {
             for (range, value) in shape.find_in(site.value) {
@@ -1137,14 +1151,7 @@ pub(crate) fn run_part(source: &str, options: &Options, part: &Part) -> Report {
                 // Built from data: comments are not in the tree, so the whole text is searched
                 // (its values again too: the same finding at the same place counts once).
                 suppressions = suppress::scan_text(source, &index, file, &mut diagnostics);
-                ctx.scan_shapes(
-                    &shapes,
-                    &StringSite {
-                        value: source,
-                        span: Span::new(0, source.len()),
-                        verbatim_at: Some(0),
-                    },
-                );
+                ctx.scan_whole_text(&shapes);
                 (ctx.hits, ctx.scopes)
             } else {
                 let (leading, trailing) = parsed.comments.borrow_all();
@@ -1207,14 +1214,7 @@ pub(crate) fn run_part(source: &str, options: &Options, part: &Part) -> Report {
                 });
             }
             let mut ctx = Ctx::new(Folder::new(&no_consts, 0), source, 0, file, options);
-            ctx.scan_shapes(
-                &shapes,
-                &StringSite {
-                    value: source,
-                    span: Span::new(0, source.len()),
-                    verbatim_at: Some(0),
-                },
-            );
+            ctx.scan_whole_text(&shapes);
             (ctx.hits, ctx.scopes)
         }
     };

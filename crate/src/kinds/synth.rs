@@ -133,17 +133,17 @@ pub fn env_assignment(name: &str, name_range: std::ops::Range<usize>, value: Exp
     })
 }
 
+/// An expression as a statement of a synthesized program.
+fn statement(expr: Expr) -> Stmt {
+    Stmt::Expr(ExprStmt {
+        span: SwcSpan::default(),
+        expr: Box::new(expr),
+    })
+}
+
 /// A program of one statement per expression.
 pub fn program(exprs: Vec<Expr>, len: usize) -> Parsed {
-    let body = exprs
-        .into_iter()
-        .map(|expr| {
-            Stmt::Expr(ExprStmt {
-                span: SwcSpan::default(),
-                expr: Box::new(expr),
-            })
-        })
-        .collect();
+    let body = exprs.into_iter().map(statement).collect();
     Parsed {
         program: Program::Script(Script {
             span: span(0..len),
@@ -158,15 +158,7 @@ pub fn program(exprs: Vec<Expr>, len: usize) -> Parsed {
 /// Expressions appended to a parsed program (HTML attributes after the page's scripts).
 pub fn append(parsed: &mut Parsed, exprs: Vec<Expr>) {
     let delta = parsed.base as i64 - BASE as i64;
-    let mut stmts: Vec<Stmt> = exprs
-        .into_iter()
-        .map(|expr| {
-            Stmt::Expr(ExprStmt {
-                span: SwcSpan::default(),
-                expr: Box::new(expr),
-            })
-        })
-        .collect();
+    let mut stmts: Vec<Stmt> = exprs.into_iter().map(statement).collect();
     if delta != 0 {
         use swc_ecma_visit::VisitMutWith;
         let mut shift = Shift(delta);
