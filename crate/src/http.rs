@@ -282,27 +282,9 @@ pub fn carries_token(key: &str) -> bool {
 /// A body value that is the Flex user token itself (`{ jwe: manager.user.token }`), whatever
 /// its key: the Function it is sent to reads it from there.
 pub fn is_user_token_value(value: &Expr) -> bool {
-    let member = match unparen(value) {
-        Expr::Member(member) => member,
-        Expr::OptChain(chain) => match chain.base.as_member() {
-            Some(member) => member,
-            None => return false,
-        },
-        _ => return false,
-    };
-    if is_user_token(member) {
-        return true;
-    }
-    // `manager?.user?.token`: the same member, read optionally.
-    match &*member.obj {
-        Expr::OptChain(inner) => inner.base.as_member().is_some_and(|inner| {
-            let plain = MemberExpr {
-                span: member.span,
-                obj: Box::new(Expr::Member(inner.clone())),
-                prop: member.prop.clone(),
-            };
-            is_user_token(&plain)
-        }),
+    match unparen(value) {
+        Expr::Member(member) => is_user_token(member),
+        Expr::OptChain(chain) => chain.base.as_member().is_some_and(is_user_token),
         _ => false,
     }
 }
@@ -879,15 +861,16 @@ pub fn is_functions_host(host: &str) -> bool {
     host.ends_with(".twil.io")
 }
 
-/// `manager.user.token`, `….ssoTokenPayload.token`, `getTokenInfo().token`: the Flex user token.
+/// `manager.user.token`, `….ssoTokenPayload.token`, `getTokenInfo().token`: the Flex user token,
+/// also read optionally (`manager?.user?.token`).
 pub fn is_user_token(member: &MemberExpr) -> bool {
     if !matches!(&member.prop, MemberProp::Ident(p) if p.sym == *"token") {
         return false;
     }
+    let holder = |inner: &MemberExpr| matches!(&inner.prop, MemberProp::Ident(p) if p.sym == *"user" || p.sym == *"ssoTokenPayload");
     match &*member.obj {
-        Expr::Member(inner) => {
-            matches!(&inner.prop, MemberProp::Ident(p) if p.sym == *"user" || p.sym == *"ssoTokenPayload")
-        }
+        Expr::Member(inner) => holder(inner),
+        Expr::OptChain(chain) => chain.base.as_member().is_some_and(holder),
         Expr::Ident(ident) => ident.sym == *"ssoTokenPayload",
         Expr::Call(call) => call.callee.as_expr().is_some_and(|callee| match &**callee {
             Expr::Ident(ident) => ident.sym == *"getTokenInfo",
