@@ -6,20 +6,13 @@
 # Prints the install directory on stdout.
 set -euo pipefail
 say() { echo "setup-audit: $*" >&2; }
+# shellcheck source=tools/install-into.sh
+source "$(dirname "$0")/install-into.sh"
 CACHE="${FLEXGUARD_CACHE:-$HOME/.cache/flexguard}"
 DIR="$CACHE/audit"
 WANT="@twilio-alpha/mcp@0.7.0 @stoplight/prism-cli@5.14.2"
-if [ -f "$DIR/.flexguard-installed" ] && [ "$(cat "$DIR/.flexguard-installed")" = "$WANT" ]; then
-  say "present ($WANT)"
-else
-  say "installing $WANT"
-  rm -rf "$DIR.tmp" && mkdir -p "$DIR.tmp"
-  echo '{"name":"flexguard-audit-env","version":"0.0.0","private":true}' > "$DIR.tmp/package.json"
-  # shellcheck disable=SC2086
-  (cd "$DIR.tmp" && npm install --no-audit --no-fund --loglevel=error --save-exact $WANT >&2)
-  echo "$WANT" > "$DIR.tmp/.flexguard-installed"
-  rm -rf "$DIR" && mv "$DIR.tmp" "$DIR"
-fi
+# shellcheck disable=SC2086
+install_into "$DIR" $WANT
 # Prism must start on this machine's Node.
 "$DIR/node_modules/.bin/prism" --version >/dev/null || { say "prism does not run on $(node --version)"; exit 1; }
 test -f "$DIR/node_modules/@twilio-alpha/mcp/twilio-oai/spec/json/twilio_api_v2010.json"

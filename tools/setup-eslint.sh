@@ -14,24 +14,10 @@ cd "$(dirname "$0")/.."
 say() { echo "setup-eslint: $*" >&2; }
 CACHE="${FLEXGUARD_CACHE:-$HOME/.cache/flexguard}/eslint"
 mkdir -p "$CACHE"
-NPM_INSTALL=(npm install --no-audit --no-fund --loglevel=error)
 PARSER=(@typescript-eslint/parser@8.74.0 typescript@5.9.3)
 
-# install_into DIR PACKAGE... : a private project in DIR holding exactly PACKAGE...
-install_into() {
-  local dir="$1"; shift
-  local want="$*"
-  if [ -f "$dir/.flexguard-installed" ] && [ "$(cat "$dir/.flexguard-installed")" = "$want" ]; then
-    say "$(basename "$dir"): present ($want)"
-    return
-  fi
-  say "$(basename "$dir"): installing $want"
-  rm -rf "$dir.tmp" && mkdir -p "$dir.tmp"
-  echo '{"name":"flexguard-eslint-env","version":"0.0.0","private":true}' > "$dir.tmp/package.json"
-  (cd "$dir.tmp" && "${NPM_INSTALL[@]}" --save-exact "$@" >&2)
-  echo "$want" > "$dir.tmp/.flexguard-installed"
-  rm -rf "$dir" && mv "$dir.tmp" "$dir"
-}
+# shellcheck source=tools/install-into.sh
+source tools/install-into.sh
 
 install_into "$CACHE/eslint8" eslint@8.57.1 "${PARSER[@]}"
 install_into "$CACHE/eslint8.39" eslint@8.39.0

@@ -14,23 +14,9 @@ cd "$(dirname "$0")/.."
 say() { echo "setup-webpack: $*" >&2; }
 CACHE="${FLEXGUARD_CACHE:-$HOME/.cache/flexguard}"
 mkdir -p "$CACHE"
-NPM_INSTALL=(npm install --no-audit --no-fund --loglevel=error)
 
-# install_into DIR PACKAGE... : a private project in DIR holding exactly PACKAGE...
-install_into() {
-  local dir="$1"; shift
-  local want="$*"
-  if [ -f "$dir/.flexguard-installed" ] && [ "$(cat "$dir/.flexguard-installed")" = "$want" ]; then
-    say "$(basename "$dir"): present ($want)"
-    return
-  fi
-  say "$(basename "$dir"): installing $want"
-  rm -rf "$dir.tmp" && mkdir -p "$dir.tmp"
-  echo '{"name":"flexguard-webpack-env","version":"0.0.0","private":true}' > "$dir.tmp/package.json"
-  (cd "$dir.tmp" && "${NPM_INSTALL[@]}" --save-exact "$@" >&2)
-  echo "$want" > "$dir.tmp/.flexguard-installed"
-  rm -rf "$dir" && mv "$dir.tmp" "$dir"
-}
+# shellcheck source=tools/install-into.sh
+source tools/install-into.sh
 
 install_into "$CACHE/webpack4" webpack@4.47.0 webpack-cli@3.3.12
 install_into "$CACHE/webpack5" webpack@5.97.1 webpack-cli@5.1.4
