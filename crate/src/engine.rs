@@ -139,6 +139,9 @@ pub struct Ctx<'a> {
     runtime: crate::Runtime,
     /// Client instances and request helpers the file defines (plugin code only).
     requesters: crate::http::Requesters,
+    /// Requests that may reach a Twilio Function (path, host), at the call's span: noted in
+    /// browser code linted for a project, which pairs them with the Functions they call.
+    function_calls: Option<Vec<(Span, Option<String>, String)>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -169,6 +172,22 @@ impl<'a> Ctx<'a> {
             env_used: RefCell::new(None),
             runtime: options.runtime(),
             requesters: crate::http::Requesters::default(),
+            function_calls: (matches!(
+                options.runtime(),
+                crate::Runtime::Plugin | crate::Runtime::Asset
+            ) && (options.summarize || !options.context.is_empty()))
+            .then(Vec::new),
+        }
+    }
+
+    fn note_function_call(
+        &mut self,
+        span: swc_common::Span,
+        target: Option<(Option<String>, String)>,
+    ) {
+        let span = self.span(span);
+        if let (Some(calls), Some((host, path))) = (&mut self.function_calls, target) {
+            calls.push((span, host, path));
         }
     }
 
@@ -593,6 +612,14 @@ impl<'c, 'a> Walker<'c, 'a> {
 
     fn call_hooks(&mut self, call: &CallExpr) {
         self.dispatch(Hook::Call, |rule, ctx| rule.check_call(ctx, call));
+        if self.ctx.function_calls.is_some() {
+            let target = match crate::http::from_call(call) {
+                Some(request) => crate::http::function_target(self.ctx, &request),
+                None => crate::http::via_requester(self.ctx, call)
+                    .and_then(|via| crate::http::function_target(self.ctx, &via.request())),
+            };
+            self.ctx.note_function_call(call.span, target);
+        }
     }
 
     /// A string site assembled from other expressions.
@@ -762,6 +789,11 @@ impl Visit for Walker<'_, '_> {
 
     fn visit_new_expr(&mut self, new: &NewExpr) {
         self.dispatch(Hook::New, |rule, ctx| rule.check_new(ctx, new));
+        if self.ctx.function_calls.is_some() {
+            let target = crate::http::from_new(new)
+                .and_then(|request| crate::http::function_target(self.ctx, &request));
+            self.ctx.note_function_call(new.span, target);
+        }
         new.visit_children_with(self);
     }
 
@@ -1025,6 +1057,10 @@ fn is_ts_config(file: &str) -> bool {
     (name.starts_with("tsconfig") || name.starts_with("jsconfig")) && name.ends_with(".json")
 }
 
+fn is_package_manifest(file: &str) -> bool {
+    file.rsplit(['/', '\\']).next() == Some("package.json")
+}
+
 /// Scan one source. Never panics on any input.
 pub fn run(source: &str, options: &Options) -> Report {
     let file = options.filename.as_deref().unwrap_or("<input>");
@@ -1106,6 +1142,7 @@ pub(crate) fn run_part(source: &str, options: &Options, part: &Part) -> Report {
 
     let mut modules = crate::bundle::ModuleMap::default();
     let mut summary = None;
+    let mut function_calls = Vec::new();
     let hits: (Vec<Hit>, Vec<u32>) = match &parsed {
         Ok(parsed) => {
             if whole_code_file {
@@ -1126,6 +1163,15 @@ pub(crate) fn run_part(source: &str, options: &Options, part: &Part) -> Report {
                 .program
                 .visit_with(&mut Walker::new(&mut ctx, &rules, &shapes));
             ctx.resolve_deferred();
+            for (span, host, path) in ctx.function_calls.take().unwrap_or_default() {
+                let (line, column) = index.position(span.start as usize);
+                function_calls.push(crate::FunctionCall {
+                    path,
+                    host,
+                    line,
+                    column,
+                });
+            }
             if options.summarize && kind == Kind::Script {
                 let mut facts = crate::summary::summarize(
                     &parsed.program,
@@ -1230,10 +1276,14 @@ pub(crate) fn run_part(source: &str, options: &Options, part: &Part) -> Report {
         findings,
         diagnostics,
         suppressed,
+        function_calls,
         summary: options.summarize.then(|| crate::summary::FileSummary {
             runtime: Some(runtime),
             aliases: is_ts_config(file)
                 .then(|| crate::summary::aliases(source))
+                .flatten(),
+            package: is_package_manifest(file)
+                .then(|| crate::summary::package_kind(source))
                 .flatten(),
             ..summary.unwrap_or_default()
         }),

@@ -184,4 +184,23 @@ pub struct Report {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub summary: Option<crate::summary::FileSummary>,
+    /// Requests of browser code that may reach a Twilio Function of the repository, when the
+    /// file was linted for a project (`summarize`, or with a context): the project pairs them
+    /// with the Functions they call.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub function_calls: Vec<FunctionCall>,
+}
+
+/// A request to what may be a Twilio Function: its URL path, the host when the file names one
+/// (a `*.twil.io` host or a configured Functions domain), and where the call starts.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
+pub struct FunctionCall {
+    pub path: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub host: Option<String>,
+    pub line: u32,
+    pub column: u32,
 }

@@ -505,6 +505,33 @@ pub fn url_prefix(ctx: &Ctx, src: UrlSrc) -> Option<String> {
     (!out.is_empty()).then_some(out)
 }
 
+/// Where a request may reach a Twilio Function of the repository: the URL's constant path
+/// (`/features/video/get-token`, without query or trailing slash) and its host when the file
+/// names one. `None` when the named host is no Functions host, or the path is not constant.
+pub fn function_target(ctx: &Ctx, request: &Request) -> Option<(Option<String>, String)> {
+    if request.factory {
+        return None;
+    }
+    let url = url_prefix(ctx, request.url)?;
+    let (named, rest) = match host(&url) {
+        Some(named) => {
+            let functions = is_functions_host(&named)
+                || ctx
+                    .function_domains()
+                    .iter()
+                    .any(|d| d.eq_ignore_ascii_case(&named));
+            if !functions {
+                return None;
+            }
+            let authority = &url[url.find("://")? + 3..];
+            (Some(named), &authority[authority.find('/')?..])
+        }
+        None => (None, url.trim_start_matches(UNKNOWN)),
+    };
+    let path = rest.split(['?', '#']).next()?.trim_end_matches('/');
+    (path.starts_with('/') && !path.contains(UNKNOWN)).then(|| (named, path.to_string()))
+}
+
 fn is_absolute(url: &str) -> bool {
     let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
     lower.starts_with("https://") || lower.starts_with("http://")
@@ -647,7 +674,8 @@ fn prefix_into(ctx: &Ctx, expr: &Expr, depth: u32, steps: &mut u32, out: &mut St
     }
 }
 
-/// A name the folder cannot fold: its one declaration (`const url = `${this.base}/x``), or, when
+/// A name the folder cannot fold: its one declaration (`const url = `${this.base}/x``), or the
+/// one in the function being walked, or, when
 /// several functions declare it (`/a` in one method, `/b` in the next) and every declaration
 /// names the same host, that host.
 fn same_host_everywhere(
@@ -659,6 +687,15 @@ fn same_host_everywhere(
 ) -> bool {
     let inits = ctx.url_declarations(name);
     if let [only] = inits {
+        return prefix_into(ctx, only, depth + 1, steps, out);
+    }
+    // The declaration in the function being walked, when it has its own.
+    let within = ctx.enclosing_function();
+    let mut local = inits.iter().filter(|init| {
+        let span = ctx.span(swc_common::Spanned::span(init));
+        span.start >= within.start && span.end <= within.end
+    });
+    if let (Some(only), None) = (local.next(), local.next()) {
         return prefix_into(ctx, only, depth + 1, steps, out);
     }
     let mut first: Option<String> = None;

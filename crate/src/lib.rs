@@ -37,7 +37,7 @@ pub mod testgen;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 
-pub use finding::{Diagnostic, Finding, Fix, Report, Severity, Span};
+pub use finding::{Diagnostic, Finding, Fix, FunctionCall, Report, Severity, Span};
 pub use runtime::Runtime;
 
 /// A rule's configured level.

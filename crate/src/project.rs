@@ -483,7 +483,8 @@ impl<'a> Resolver<'a> {
 }
 
 /// Lint a whole project in one process: every file once with its summary, the project phase,
-/// then again, with its context, each file that has one and needs it. Hosts with worker threads run the
+/// then again, with its context, each file that has one and needs it, and last the pairing of
+/// browser calls with the Functions they reach. Hosts with worker threads run the
 /// same three steps themselves. `sources` are (project path, text); `options` apply to all.
 pub fn lint(
     sources: &[(String, String)],
@@ -508,6 +509,10 @@ pub fn lint(
         })
         .collect();
     let needs: Vec<bool> = files.iter().map(|f| f.summary.needs_context).collect();
+    let kinds: Vec<_> = files
+        .iter()
+        .map(|f| (f.summary.runtime, f.summary.package))
+        .collect();
     let project = resolve(&ProjectInput {
         files,
         env_files,
@@ -522,6 +527,25 @@ pub fn lint(
             };
             *report = crate::scan(text, &options);
         }
+    }
+    let paired = pair(
+        &sources
+            .iter()
+            .zip(&reports)
+            .zip(kinds)
+            .map(|(((path, _), report), (runtime, package))| PairFile {
+                path: path.clone(),
+                runtime,
+                package,
+                function_calls: report.function_calls.clone(),
+                findings: report.findings.clone(),
+                reported: true,
+            })
+            .collect::<Vec<_>>(),
+    );
+    for (report, findings) in reports.iter_mut().zip(paired) {
+        report.findings = findings;
+        report.function_calls.clear();
     }
     reports
 }
@@ -634,6 +658,170 @@ mod tests {
         ProjectFile {
             path: path.into(),
             summary: report.summary.expect("a summary was asked for"),
+        }
+    }
+
+    fn lint_project(files: &[(&str, &str)]) -> Vec<crate::Finding> {
+        let sources: Vec<(String, String)> = files
+            .iter()
+            .map(|(p, t)| (p.to_string(), t.to_string()))
+            .collect();
+        lint(&sources, Vec::new(), &Options::default())
+            .into_iter()
+            .flat_map(|r| r.findings)
+            .collect()
+    }
+
+    const OPEN_FUNCTION: &str = "exports.handler = async (context, event, callback) => {\n\
+         const client = context.getTwilioClient();\n\
+         callback(null, await client.calls(event.callSid).fetch());\n};\n";
+
+    #[test]
+    fn an_open_function_and_its_plugin_calls_are_one_problem() {
+        let findings = lint_project(&[
+            ("plugin-a/package.json", r#"{"dependencies":{"@twilio/flex-ui":"^2"}}"#),
+            (
+                "plugin-a/src/calls.js",
+                "fetch('https://svc-1234.twil.io/calls/peek', { method: 'POST', body: JSON.stringify({ a: 1 }) });\n\
+                 fetch('https://svc-1234.twil.io/calls/peek?x=1', { method: 'POST', body: JSON.stringify({ b: 2 }) });\n",
+            ),
+            ("svc/functions/calls/peek.protected.js", OPEN_FUNCTION),
+            ("svc/functions/calls/peek.js", OPEN_FUNCTION),
+        ]);
+        let ids: Vec<(&str, &str)> = findings
+            .iter()
+            .map(|f| (f.file.as_str(), f.rule_id.as_str()))
+            .collect();
+        assert_eq!(
+            ids,
+            [("svc/functions/calls/peek.js", UNVALIDATED_FUNCTION)],
+            "{findings:#?}"
+        );
+        let function = &findings[0];
+        assert!(function
+            .message
+            .ends_with("the plugin calls it from 2 places"));
+        let related: Vec<(&str, u32, &str)> = function
+            .related
+            .iter()
+            .map(|r| (r.file.as_str(), r.line, r.message.as_str()))
+            .collect();
+        assert_eq!(
+            related,
+            [
+                (
+                    "plugin-a/src/calls.js",
+                    1,
+                    "called from the plugin without the Flex user token"
+                ),
+                (
+                    "plugin-a/src/calls.js",
+                    2,
+                    "called from the plugin without the Flex user token"
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_function_only_other_pages_call_is_not_the_flex_tokens_business() {
+        let findings = lint_project(&[
+            (
+                "guest-app/package.json",
+                r#"{"dependencies":{"next":"^14","react-dom":"^18"}}"#,
+            ),
+            (
+                "guest-app/lib/api.js",
+                "const base = `https://${process.env.NEXT_PUBLIC_FUNCTIONS_DOMAIN}`;\n\
+                 fetch(`${base}/video/token?room=${room}`);\n",
+            ),
+            ("svc/functions/video/token.js", OPEN_FUNCTION),
+        ]);
+        assert!(findings.is_empty(), "{findings:#?}");
+        // The same call from the plugin leaves both findings as one.
+        let findings = lint_project(&[
+            ("src/api.js", "fetch(`https://${process.env.FLEX_APP_FUNCTIONS_DOMAIN}/video/token?room=${room}`);\n"),
+            ("svc/functions/video/token.js", OPEN_FUNCTION),
+        ]);
+        assert_eq!(findings.len(), 1, "{findings:#?}");
+        assert_eq!(findings[0].related[0].file, "src/api.js");
+    }
+
+    #[test]
+    fn a_call_without_the_token_to_a_validating_function_names_it() {
+        let findings = lint_project(&[
+            ("src/api.js", "fetch('https://svc-1234.twil.io/pause', { method: 'POST', body: JSON.stringify({ a: 1 }) });\n"),
+            (
+                "functions/pause.js",
+                "const { functionValidator } = require('twilio-flex-token-validator');\n\
+                 exports.handler = functionValidator(async (context, event, callback) => callback(null, {}));\n",
+            ),
+        ]);
+        assert_eq!(findings.len(), 1, "{findings:#?}");
+        assert_eq!(findings[0].rule_id, CALL_WITHOUT_TOKEN);
+        assert_eq!(findings[0].related[0].file, "functions/pause.js");
+    }
+
+    #[test]
+    fn a_function_given_as_context_only_absorbs_nothing() {
+        let scanned = |path: &str, text: &str| {
+            scan(
+                text,
+                &Options {
+                    filename: Some(path.into()),
+                    summarize: true,
+                    ..Default::default()
+                },
+            )
+        };
+        let call = scanned(
+            "src/a.js",
+            "fetch('https://svc-1234.twil.io/peek', { method: 'POST', body: JSON.stringify({ a: 1 }) });\n",
+        );
+        let function = scanned("functions/peek.js", OPEN_FUNCTION);
+        let out = pair(&[
+            PairFile {
+                path: "src/a.js".into(),
+                runtime: Some(crate::Runtime::Plugin),
+                function_calls: call.function_calls,
+                findings: call.findings,
+                reported: true,
+                ..Default::default()
+            },
+            PairFile {
+                path: "functions/peek.js".into(),
+                runtime: Some(crate::Runtime::Function),
+                findings: function.findings,
+                reported: false,
+                ..Default::default()
+            },
+        ]);
+        assert_eq!(out[0].len(), 1, "{out:#?}");
+        assert_eq!(out[0][0].rule_id, CALL_WITHOUT_TOKEN);
+        assert_eq!(out[0][0].related[0].file, "functions/peek.js");
+        assert_eq!(out[0][0].related[0].line, 1);
+        assert_eq!(
+            out[1].len(),
+            1,
+            "the Function's own finding is left as it was"
+        );
+        assert!(out[1][0].related.is_empty());
+    }
+
+    #[test]
+    fn function_paths_as_twilio_run_serves_them() {
+        let cases = [
+            ("svc/functions/a/b.js", Some("/a/b")),
+            (
+                "svc/src/functions/flex/pause.protected.ts",
+                Some("/flex/pause"),
+            ),
+            ("functions/x.private.js", Some("/x")),
+            ("functions/readme.md", None),
+            ("src/a.js", None),
+        ];
+        for (path, expected) in cases {
+            assert_eq!(function_url_path(path).as_deref(), expected, "{path}");
         }
     }
 
@@ -893,4 +1081,222 @@ mod tests {
         assert_eq!(project.unresolved.len(), 1);
         assert_eq!(project.unresolved[0].specifier, "./missing");
     }
+}
+
+/// One file's part in pairing browser calls with the Functions they reach: its runtime, what
+/// its `package.json` says (for a manifest), its requests that may reach a Function, and its
+/// findings (pairing judges those of `function-without-token-validator` and
+/// `function-call-without-token`, and passes the others through).
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
+pub struct PairFile {
+    pub path: String,
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub runtime: Option<crate::Runtime>,
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub package: Option<crate::summary::PackageKind>,
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub function_calls: Vec<crate::FunctionCall>,
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub findings: Vec<crate::Finding>,
+    /// False for a file that is context only (pre-commit: a file the commit does not touch):
+    /// its findings are not shown, so none is merged into them.
+    #[serde(default = "reported_by_default")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub reported: bool,
+}
+
+fn reported_by_default() -> bool {
+    true
+}
+
+const UNVALIDATED_FUNCTION: &str = "function-without-token-validator";
+const CALL_WITHOUT_TOKEN: &str = "function-call-without-token";
+
+/// Who calls a Function: the Flex plugin (agents, who hold the Flex user token) or another
+/// browser page (a customer-facing app or a public asset, which holds none).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Caller {
+    Plugin,
+    OtherPage,
+}
+
+/// Pair browser calls with the repository's Functions they reach (by the path twilio-run
+/// gives each Function), and judge each pair as one problem:
+/// - a Function that does not validate the Flex token, called from the plugin, keeps its
+///   finding, which names every call site as related; the call sites' own
+///   `function-call-without-token` findings become part of it;
+/// - one called only from pages that hold no Flex token (another web app, a public asset) is
+///   not the Flex token's business: its finding is dropped;
+/// - a call without the token to a Function that validates it keeps its finding, and names
+///   the Function;
+/// - a page that is not the plugin has no Flex token to send: its calls are not findings.
+///
+/// Returns each file's findings, in `files` order.
+pub fn pair(files: &[PairFile]) -> Vec<Vec<crate::Finding>> {
+    let packages: Vec<(&str, Option<crate::summary::PackageKind>)> = files
+        .iter()
+        .filter_map(|f| Some((f.path.strip_suffix("package.json")?, f.package)))
+        .filter(|(dir, _)| dir.is_empty() || dir.ends_with('/'))
+        .collect();
+    // The nearest manifest says what a directory is.
+    let package_of = |path: &str| {
+        packages
+            .iter()
+            .filter(|(dir, _)| path.starts_with(dir))
+            .max_by_key(|(dir, _)| dir.len())
+            .and_then(|(_, kind)| *kind)
+    };
+    let mut functions: HashMap<String, Vec<usize>> = HashMap::new();
+    for (index, file) in files.iter().enumerate() {
+        if file.runtime == Some(crate::Runtime::Function) {
+            if let Some(url) = function_url_path(&file.path) {
+                functions.entry(url).or_default().push(index);
+            }
+        }
+    }
+    // Per Function: its callers (file index, call) and who they are.
+    let mut callers: HashMap<usize, Vec<(usize, &crate::FunctionCall, Caller)>> = HashMap::new();
+    for (index, file) in files.iter().enumerate() {
+        let Some(caller) = caller_of(file, &package_of) else {
+            continue;
+        };
+        for call in &file.function_calls {
+            for &function in functions.get(&call.path).into_iter().flatten() {
+                callers
+                    .entry(function)
+                    .or_default()
+                    .push((index, call, caller));
+            }
+        }
+    }
+    let mut out: Vec<Vec<crate::Finding>> = files.iter().map(|f| f.findings.clone()).collect();
+    // A page that is not the plugin has no Flex user token to send.
+    for (index, file) in files.iter().enumerate() {
+        if caller_of(file, &package_of) == Some(Caller::OtherPage) {
+            out[index].retain(|f| f.rule_id != CALL_WITHOUT_TOKEN);
+        }
+    }
+    let at_call = |finding: &crate::Finding, call: &crate::FunctionCall| {
+        finding.rule_id == CALL_WITHOUT_TOKEN
+            && finding.line == call.line
+            && finding.column == call.column
+    };
+    let mut absorbed: Vec<(usize, u32, u32)> = Vec::new();
+    for (&function, calls) in &callers {
+        let file = &files[function];
+        let unvalidated = out[function]
+            .iter()
+            .position(|f| f.rule_id == UNVALIDATED_FUNCTION);
+        let Some(position) = unvalidated.filter(|_| file.reported) else {
+            if unvalidated.is_some() {
+                // The Function is not reported here: each call site says what it calls.
+                for &(caller, call, _) in calls {
+                    for finding in out[caller].iter_mut().filter(|f| at_call(f, call)) {
+                        finding.related.push(crate::finding::Related {
+                            message:
+                                "the Function it calls, which does not validate the Flex user token"
+                                    .to_string(),
+                            file: file.path.clone(),
+                            line: handler_line(&files[function].findings),
+                        });
+                    }
+                }
+                continue;
+            }
+            // The Function validates: a call without the token is refused, and says by whom.
+            for &(caller, call, _) in calls {
+                for finding in out[caller].iter_mut().filter(|f| at_call(f, call)) {
+                    finding.related.push(crate::finding::Related {
+                        message: "the Function it calls, which validates the Flex user token"
+                            .to_string(),
+                        file: file.path.clone(),
+                        line: 1,
+                    });
+                }
+            }
+            continue;
+        };
+        if calls
+            .iter()
+            .all(|(_, _, caller)| *caller == Caller::OtherPage)
+        {
+            out[function].remove(position);
+            continue;
+        }
+        let mut related = Vec::new();
+        let mut plugin_calls = 0;
+        for &(caller, call, who) in calls {
+            let without_token = files[caller].findings.iter().any(|f| at_call(f, call));
+            if without_token {
+                absorbed.push((caller, call.line, call.column));
+            }
+            plugin_calls += usize::from(who == Caller::Plugin);
+            let message = match (who, without_token) {
+                (Caller::Plugin, true) => "called from the plugin without the Flex user token",
+                (Caller::Plugin, false) => "called from the plugin",
+                (Caller::OtherPage, _) => "called from a page that holds no Flex user token",
+            };
+            related.push(crate::finding::Related {
+                message: message.to_string(),
+                file: files[caller].path.clone(),
+                line: call.line,
+            });
+        }
+        related.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+        related.dedup();
+        let finding = &mut out[function][position];
+        finding.message = format!(
+            "{}; the plugin calls it from {plugin_calls} place{}",
+            finding.message,
+            if plugin_calls == 1 { "" } else { "s" }
+        );
+        finding.related.extend(related);
+    }
+    for (caller, line, column) in absorbed {
+        out[caller]
+            .retain(|f| !(f.rule_id == CALL_WITHOUT_TOKEN && f.line == line && f.column == column));
+    }
+    out
+}
+
+/// Who a file's requests come from: the plugin, another page, or neither (a Function, a test,
+/// tooling).
+fn caller_of(
+    file: &PairFile,
+    package_of: &impl Fn(&str) -> Option<crate::summary::PackageKind>,
+) -> Option<Caller> {
+    match file.runtime? {
+        crate::Runtime::Asset => Some(Caller::OtherPage),
+        crate::Runtime::Plugin => match package_of(&file.path) {
+            Some(crate::summary::PackageKind::WebApp) => Some(Caller::OtherPage),
+            _ => Some(Caller::Plugin),
+        },
+        _ => None,
+    }
+}
+
+/// Where a Function's handler is: the line of its `function-without-token-validator` finding.
+fn handler_line(findings: &[crate::Finding]) -> u32 {
+    findings
+        .iter()
+        .find(|f| f.rule_id == UNVALIDATED_FUNCTION)
+        .map_or(1, |f| f.line)
+}
+
+/// The URL path twilio-run gives a Function: its path below the service's `functions/`
+/// directory, without the extension and the `.protected`/`.private` visibility suffix.
+fn function_url_path(path: &str) -> Option<String> {
+    let root = functions_root(path)?;
+    let relative = path.strip_prefix(&root)?;
+    let (stem, extension) = relative.rsplit_once('.')?;
+    if !matches!(extension, "js" | "ts" | "mjs" | "cjs") {
+        return None;
+    }
+    let stem = stem
+        .strip_suffix(".protected")
+        .or_else(|| stem.strip_suffix(".private"))
+        .unwrap_or(stem);
+    Some(format!("/{stem}"))
 }

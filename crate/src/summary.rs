@@ -125,6 +125,71 @@ pub struct FileSummary {
     /// change its findings. Files without it keep their first report.
     #[serde(default)]
     pub needs_context: bool,
+    /// What a `package.json` makes its directory: a Flex plugin, a Functions service, or
+    /// another web app (whose pages hold no Flex user token).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub package: Option<PackageKind>,
+}
+
+/// What a package is, by its manifest's dependencies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
+pub enum PackageKind {
+    /// Bundled by the Flex plugin builder and served to agents' browsers.
+    FlexPlugin,
+    /// A Twilio Serverless service: `twilio-run deploy` uploads it.
+    Functions,
+    /// A browser app of another framework (a customer-facing page): it has no Flex user token.
+    WebApp,
+}
+
+/// Dependencies that make a package a Flex plugin (`flex-plugin-scripts` unscoped is version 4,
+/// `flex-plugin` versions 1 to 3).
+const FLEX_PLUGIN_PACKAGES: &[&str] = &[
+    "@twilio/flex-plugin",
+    "@twilio/flex-plugin-scripts",
+    "@twilio/flex-ui",
+    "flex-plugin-scripts",
+    "flex-plugin",
+];
+/// Dependencies of a Twilio Functions service.
+const FUNCTIONS_PACKAGES: &[&str] = &["twilio-run", "@twilio/runtime-handler"];
+/// Dependencies that make a package a browser app when it is no Flex plugin.
+const WEB_APP_PACKAGES: &[&str] = &[
+    "next",
+    "react-scripts",
+    "react-dom",
+    "vite",
+    "vue",
+    "nuxt",
+    "@angular/core",
+    "svelte",
+    "gatsby",
+    "preact",
+];
+
+/// The kind of package a `package.json` text describes; `None` when it is none of these or
+/// does not parse.
+pub fn package_kind(manifest: &str) -> Option<PackageKind> {
+    let json: serde_json::Value =
+        serde_json::from_str(manifest.trim_start_matches('\u{feff}')).ok()?;
+    let depends_on = |names: &[&str]| {
+        ["dependencies", "devDependencies", "peerDependencies"]
+            .iter()
+            .filter_map(|field| json.get(field)?.as_object())
+            .any(|deps| names.iter().any(|name| deps.contains_key(*name)))
+    };
+    if depends_on(FLEX_PLUGIN_PACKAGES) {
+        Some(PackageKind::FlexPlugin)
+    } else if depends_on(FUNCTIONS_PACKAGES) {
+        Some(PackageKind::Functions)
+    } else if depends_on(WEB_APP_PACKAGES) {
+        Some(PackageKind::WebApp)
+    } else {
+        None
+    }
 }
 
 /// How a `tsconfig.json`/`jsconfig.json` maps import specifiers to files, relative to its own

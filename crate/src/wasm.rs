@@ -75,10 +75,26 @@ pub fn resolve_project_json(input: &str) -> Result<String, JsError> {
         .map_err(|e| JsError::new(&e.to_string()))
 }
 
+/// Pair browser calls with the Functions they reach (see `project::pair`): `PairFile[]` in,
+/// each file's findings out (`Finding[][]`), as JSON text.
+#[wasm_bindgen(js_name = pairFunctionsJson)]
+pub fn pair_functions_json(input: &str) -> Result<String, JsError> {
+    let files: Vec<crate::project::PairFile> =
+        serde_json::from_str(input).map_err(|e| JsError::new(&format!("pair input: {e}")))?;
+    serde_json::to_string(&crate::project::pair(&files)).map_err(|e| JsError::new(&e.to_string()))
+}
+
 /// Every rule: id, default severity, kind, runtimes, summary and docs.
 #[wasm_bindgen(unchecked_return_type = "RuleInfo[]")]
 pub fn rules() -> Result<JsValue, JsError> {
     to_js(&RuleInfo::all())
+}
+
+/// What a `package.json` text makes its directory (`flex-plugin`, `functions`, `web-app`), or
+/// undefined.
+#[wasm_bindgen(js_name = packageKind, unchecked_return_type = "PackageKind | undefined")]
+pub fn package_kind(manifest: &str) -> Result<JsValue, JsError> {
+    to_js(&crate::summary::package_kind(manifest))
 }
 
 /// The engine's version.

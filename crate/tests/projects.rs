@@ -18,8 +18,8 @@ const SEED: u64 = 1;
 /// the reason. The test fails when one of them starts to match: then remove it from this list.
 const KNOWN_GAPS: &[(&str, &str)] = &[];
 
-/// Source files, by extension, and `tsconfig.json`/`jsconfig.json` (their import aliases);
-/// everything else in a case (README, package.json) is ignored.
+/// Source files, by extension, `tsconfig.json`/`jsconfig.json` (their import aliases) and
+/// `package.json` (what each package is); everything else in a case (a README) is ignored.
 const SOURCE_EXTENSIONS: &[&str] = &["js", "jsx", "ts", "tsx", "mjs", "cjs"];
 /// Env files read first: the committed templates (as hosts do, see `project::env_values`).
 const ENV_TEMPLATES: &[&str] = &[".env.example", ".env.sample"];
@@ -82,7 +82,9 @@ fn read_case(dir: &Path) -> Case {
         }
         let extension = name.rsplit('.').next().unwrap_or("");
         let ts_config = name == "tsconfig.json" || name == "jsconfig.json";
-        if !SOURCE_EXTENSIONS.contains(&extension) && !ts_config {
+        // Manifests say what a package is (a Flex plugin, a Functions service, another web app).
+        let manifest = name == "package.json";
+        if !SOURCE_EXTENSIONS.contains(&extension) && !ts_config && !manifest {
             continue;
         }
         // The repository itself must stay clean: stored text holds holes, not credentials.

@@ -2,9 +2,9 @@
  * The one JS API over the flexguard wasm engine. The CLI, the webpack plugin, the pre-commit
  * script and the playground all go through `Flexguard`; none of them touches wasm directly.
  */
-import type { AccountResource, AuditSettings, Diagnostic, EnvFile, Fact, FileSummary, Finding, Options, Project, ProjectInput, Related, Report, RuleInfo, RuleSetting, Runtime, Severity } from "../wasm/nodejs/flexguard";
+import type { AccountResource, AuditSettings, Diagnostic, EnvFile, Fact, FileSummary, Finding, Options, PackageKind, Project, ProjectInput, Related, Report, RuleInfo, RuleSetting, Runtime, Severity } from "../wasm/nodejs/flexguard";
 
-export type { AccountResource, AuditSettings, Diagnostic, EnvFile, Fact, FileSummary, Finding, Options, Project, ProjectInput, Related, Report, RuleInfo, RuleSetting, Runtime, Severity };
+export type { AccountResource, AuditSettings, Diagnostic, EnvFile, Fact, FileSummary, Finding, Options, PackageKind, Project, ProjectInput, Related, Report, RuleInfo, RuleSetting, Runtime, Severity };
 // Baselines and allowlists are pure functions of reports: every client (web included) shares them.
 export * from "./baseline";
 
@@ -16,6 +16,8 @@ export interface Engine {
   failureReport(options: Options | null | undefined, reason: string): Report;
   judgeFacts(facts: Fact[], options?: Options | null): Report;
   resolveProjectJson(input: string): string;
+  pairFunctionsJson(input: string): string;
+  packageKind(manifest: string): PackageKind | undefined;
   rules(): RuleInfo[];
   version(): string;
 }
@@ -124,6 +126,34 @@ export class Flexguard {
     return { contexts: files.map(({ path, report }) => (report.summary?.needsContext ? contexts[path] : undefined)), unresolved };
   }
 
+  /**
+   * The project stage's last step: pair browser calls with the repository's Functions they
+   * reach, and judge each pair as one problem (see the engine's `project::pair`). `files` are
+   * every file's final report by project path, with its runtime and, for a `package.json`, the
+   * package kind its first pass found; `reported: false` marks a file given as context only,
+   * whose findings are not shown. Returns the reports without their `functionCalls`.
+   */
+  pairFunctions(files: { path: string; runtime?: Runtime; package?: PackageKind; report: Report; reported?: boolean }[]): Report[] {
+    const reports = files.map(({ report: { functionCalls: _calls, ...report } }) => report);
+    // Only browser callers, Functions and manifests take part.
+    const input = files.flatMap(({ path, runtime, report }, i) =>
+      report.functionCalls?.length || runtime === "function" || /(^|\/)package\.json$/.test(path) ? [i] : [],
+    );
+    if (!input.some((i) => files[i].report.functionCalls?.length)) return reports;
+    const judged: Finding[][] = JSON.parse(
+      this.engine.pairFunctionsJson(
+        JSON.stringify(
+          input.map((i) => {
+            const { path, runtime, package: kind, report, reported } = files[i];
+            return { path, runtime, package: kind, functionCalls: report.functionCalls, findings: report.findings, reported };
+          }),
+        ),
+      ),
+    );
+    input.forEach((index, j) => (reports[index] = { ...reports[index], findings: judged[j] }));
+    return reports;
+  }
+
   #notScannedReport(file: string, reason: string): Report {
     const template = this.#notScanned;
     if (!template) throw new Error(`flexguard: the engine failed on ${file} (${reason}) and no instance is available`);
@@ -134,6 +164,11 @@ export class Flexguard {
   /** A report for a file that could not be linted at all (`internal-error`, naming the file only). */
   failureReport(options: LintOptions, reason: string): Report {
     return this.engine.failureReport(options, reason);
+  }
+
+  /** What a `package.json` text makes its directory: a Flex plugin, a Functions service, another web app. */
+  packageKind(manifest: string): PackageKind | undefined {
+    return this.engine.packageKind(manifest);
   }
 
   /** Every rule of the engine's registry: id, default severity, kind, summary, docs. */

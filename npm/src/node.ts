@@ -280,9 +280,12 @@ async function lintProject(files: string[], project: Project, options: LintFiles
     () => undefined,
   );
   cache?.save();
-  again.forEach((index, j) => (reports[index] = withRelatedFrom(second[j], project.root, cwd)));
+  // What pairing needs of the first pass: the second has no summary.
+  const firstFacts = reports.map(({ summary }) => ({ runtime: summary?.runtime, package: summary?.package }));
+  again.forEach((index, j) => (reports[index] = second[j]));
+  const paired = flexguard.pairFunctions(reports.map((report, i) => ({ path: projectPaths[i], ...firstFacts[i], report })));
   return project.applyConfig(
-    reports.map(({ summary: _summary, ...report }) => report),
+    paired.map(({ summary: _summary, ...report }) => withRelatedFrom(report, project.root, cwd)),
     options.baseline,
   );
 }

@@ -235,11 +235,17 @@ export function lintStaged(options: StagedOptions = {}): StagedResult {
     envFiles([], root),
   );
   cache?.save();
-  for (const [i, { path: repoPath, content, report }] of staged.entries()) {
+  const finals = staged.map(({ path: repoPath, content, report }, i) => {
     const context = contexts[i];
-    const final = context ? withRelatedFrom(flexguard.lint(content, { ...optionsFor(repoPath), context }), project.root, root) : report;
-    reports.push({ ...final, summary: undefined });
-  }
+    return context ? flexguard.lint(content, { ...optionsFor(repoPath), context }) : report;
+  });
+  // Calls and the Functions they reach are judged together; the files the commit does not
+  // touch take part as context only.
+  const paired = flexguard.pairFunctions([
+    ...staged.map(({ path: repoPath, report }, i) => ({ path: projectPath(repoPath), runtime: report.summary?.runtime, package: report.summary?.package, report: finals[i] })),
+    ...others.map(({ path: repoPath, report }) => ({ path: projectPath(repoPath), runtime: report.summary?.runtime, package: report.summary?.package, report, reported: false })),
+  ]);
+  for (const final of paired.slice(0, staged.length)) reports.push({ ...withRelatedFrom(final, project.root, root), summary: undefined });
 
   const packages = manifests.flatMap((m, i) => {
     const kind = envPackageKind(objects[toScan.length + i]);

@@ -6,13 +6,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import type { Fact } from "./core";
+import { flexguard } from "./engine";
 import { directoriesFrom, gitRoot, GitignoreStack } from "./glob";
 
-/** Dependencies that make a package a Flex plugin (`flex-plugin-scripts` unscoped is version 4). */
-const FLEX_PLUGIN_PACKAGES = ["@twilio/flex-plugin", "@twilio/flex-plugin-scripts", "@twilio/flex-ui", "flex-plugin-scripts"];
-/** Dependencies of a Twilio Functions service: `twilio-run deploy` uploads its `.env`. */
-const FUNCTIONS_PACKAGES = ["twilio-run", "@twilio/runtime-handler"];
-const DEPENDENCY_FIELDS = ["dependencies", "devDependencies", "peerDependencies"];
 /** The files whose presence marks a package directory. */
 export const PACKAGE_MARKERS = ["package.json", ".twilioserverlessrc"];
 
@@ -25,15 +21,9 @@ export type EnvPackage = "plugin" | "functions";
  * `.twilioserverlessrc` sits beside it.
  */
 export function envPackageKind(manifest: Buffer | string | undefined, serverlessRc = false): EnvPackage | undefined {
-  let parsed: Record<string, Record<string, unknown> | undefined> | undefined;
-  try {
-    parsed = manifest === undefined ? undefined : JSON.parse(manifest.toString());
-  } catch {
-    parsed = undefined;
-  }
-  const dependsOn = (names: string[]) => DEPENDENCY_FIELDS.some((field) => names.some((name) => parsed?.[field]?.[name] !== undefined));
-  if (parsed && dependsOn(FLEX_PLUGIN_PACKAGES)) return "plugin";
-  if (serverlessRc || (parsed && dependsOn(FUNCTIONS_PACKAGES))) return "functions";
+  const kind = manifest === undefined ? undefined : flexguard.packageKind(manifest.toString());
+  if (kind === "flex-plugin") return "plugin";
+  if (serverlessRc || kind === "functions") return "functions";
   return undefined;
 }
 

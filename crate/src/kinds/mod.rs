@@ -289,8 +289,10 @@ fn merge(reports: Vec<Report>, index: &LineIndex, directives: &str, options: &Op
     let mut findings = Vec::new();
     let mut diagnostics = Vec::new();
     let mut suppressed = Vec::new();
+    let mut function_calls = Vec::new();
     for report in reports {
         findings.extend(report.findings);
+        function_calls.extend(report.function_calls);
         suppressed.extend(report.suppressed);
         diagnostics.extend(
             report
@@ -325,6 +327,7 @@ fn merge(reports: Vec<Report>, index: &LineIndex, directives: &str, options: &Op
         findings,
         diagnostics,
         suppressed,
+        function_calls,
         summary: options.summarize.then(|| crate::summary::FileSummary {
             runtime: Some(options.runtime()),
             ..Default::default()

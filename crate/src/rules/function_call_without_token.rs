@@ -24,6 +24,10 @@ declare_rule! {
     /// public Asset (a path ending in a file extension, such as `/config.json`).
     /// `XMLHttpRequest#open` and superagent requests set their body and headers in later calls,
     /// so for them the token is looked for in the whole function that makes the request.
+    /// When the called Function is in the repository and does not validate the token either,
+    /// the call is reported as part of that Function's `function-without-token-validator`
+    /// finding; when it validates, the finding names it. Pages that are not the plugin (another
+    /// web app of the repository, a service's assets) hold no Flex token and are not flagged.
     ///
     /// ## Why it matters in a Flex plugin
     /// `twilio-flex-token-validator` rejects requests without `Token`, so either the call

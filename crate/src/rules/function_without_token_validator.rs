@@ -34,6 +34,13 @@ declare_rule! {
     /// call such a Function, but it can act on nothing the account holds (an open/closed
     /// check that reads a schedule from an asset).
     ///
+    /// When the repository also holds the code that calls the Function (the path twilio-run
+    /// serves it at, `/calls/hold` for `functions/calls/hold.js`, named in a request), the call
+    /// and the Function are one problem: the finding names every call site of the plugin, and
+    /// those calls' own `function-call-without-token` findings are part of it. A Function that
+    /// only another web app of the repository calls (a customer-facing Next.js or React app,
+    /// a page among the service's assets) is not flagged: those pages hold no Flex user token.
+    ///
     /// ## Why it matters in a Flex plugin
     /// A Flex plugin calls its Functions from every agent's browser, so they are public URLs.
     /// Without the validator anyone on the internet can call them and use the account

@@ -81,9 +81,15 @@ async function lint(flexguard: BrowserFlexguard, request: ToWorker) {
     read.map(({ name, report }) => ({ path: name, report })),
     envFiles,
   );
+  const paired = flexguard.pairFunctions(
+    read.map((file, i) => {
+      const context = contexts[i];
+      const report = context ? flexguard.lint(file.text, { filename: file.name, rules: request.rules, context }) : file.report;
+      return { path: file.name, runtime: file.report.summary?.runtime, package: file.report.summary?.package, report };
+    }),
+  );
   for (const [i, file] of read.entries()) {
-    const context = contexts[i];
-    const { summary: _summary, ...report } = context ? flexguard.lint(file.text, { filename: file.name, rules: request.rules, context }) : file.report;
+    const { summary: _summary, ...report } = paired[i];
     const sources = mapSources(file.name, file.text);
     if (!sources) {
       documents.push({ name: file.name, bytes: file.bytes, text: file.bytes <= MAX_EDITOR_BYTES ? file.text : undefined, report });
