@@ -259,10 +259,15 @@ impl<'a> Ctx<'a> {
     /// How a message names a host: by the env variable it came from when the current hook read
     /// one from the project's `.env` files (values from there are never shown), else as is.
     pub fn shown_host(&self, host: &str) -> String {
-        self.env_used
-            .borrow()
-            .clone()
-            .unwrap_or_else(|| host.to_string())
+        if let Some(name) = self.env_used.borrow().clone() {
+            return name;
+        }
+        // A Functions host known only by its variable's name (`https://${process.env.X}`) reads
+        // as that variable: env names are upper case, and `host` lower-cased it.
+        match crate::http::functions_variable(host) {
+            Some(name) => format!("process.env.{}", name.to_ascii_uppercase()),
+            None => host.to_string(),
+        }
     }
 
     /// Record that a check could not finish without the project (see `FileSummary::needs_context`).

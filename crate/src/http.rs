@@ -801,6 +801,13 @@ fn functions_host_by_name(expr: &Expr) -> Option<String> {
 /// Appended to a Functions host known only by name, so that it reads as one (`*.twil.io`).
 const FUNCTIONS_BY_NAME: &str = ".twil.io";
 
+/// The variable a Functions host known only by name stands for (`process.env.x.twil.io` → `x`).
+pub fn functions_variable(host: &str) -> Option<&str> {
+    host.strip_prefix("process.env.")?
+        .strip_suffix(FUNCTIONS_BY_NAME)
+        .filter(|name| !name.contains('.'))
+}
+
 /// The lower-cased host of an absolute http(s) URL.
 pub fn host(url: &str) -> Option<String> {
     let rest = url.trim_start();
