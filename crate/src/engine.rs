@@ -328,6 +328,13 @@ impl<'a> Ctx<'a> {
             .push(span.start);
     }
 
+    /// True when the current rule noted `fact` at `span`'s start.
+    pub fn noted_at(&self, fact: &'static str, span: Span) -> bool {
+        self.notes
+            .get(&(self.rule.id, fact))
+            .is_some_and(|starts| starts.contains(&span.start))
+    }
+
     /// Report a finding of the current rule once the walk is over, if every condition holds
     /// (for facts that may be seen before or after the reporting node).
     pub fn report_when(
@@ -1284,6 +1291,7 @@ pub(crate) fn run_part(source: &str, options: &Options, part: &Part) -> Report {
         function_calls,
         summary: options.summarize.then(|| crate::summary::FileSummary {
             runtime: Some(runtime),
+            runtime_by_default: options.runtime_by_default(),
             aliases: is_ts_config(file)
                 .then(|| crate::summary::aliases(source))
                 .flatten(),

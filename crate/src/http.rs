@@ -599,7 +599,8 @@ fn prefix_into(ctx: &Ctx, expr: &Expr, depth: u32, steps: &mut u32, out: &mut St
                 out.push_str(&fallback);
                 return complete;
             }
-            false
+            // `` `${base}/x` ?? '' ``: a fallback that is no URL leaves the URL on the left.
+            prefix_into(ctx, &bin.left, depth + 1, steps, out)
         }
         Expr::Ident(ident) => match ctx.binding(&ident.sym) {
             Some(init) => prefix_into(ctx, init, depth + 1, steps, out),

@@ -137,6 +137,12 @@ impl Options {
             .unwrap_or_else(|| runtime::resolve(self.project_path(), &self.runtimes))
     }
 
+    /// True when neither the host, the configured globs nor a convention decided the runtime:
+    /// the file is plugin code by default only.
+    pub fn runtime_by_default(&self) -> bool {
+        self.runtime.is_none() && runtime::decided(self.project_path(), &self.runtimes).is_none()
+    }
+
     /// The effective severity of a rule, or `None` when it is off.
     pub fn severity_of(&self, meta: &rules::RuleMeta) -> Option<Severity> {
         match self.rules.get(meta.id) {

@@ -70,6 +70,16 @@ pub struct Project {
     )]
     pub contexts: BTreeMap<String, BTreeMap<String, Resolved>>,
     pub unresolved: Vec<Unresolved>,
+    /// Files that are plugin code only by default, whose package says they are not: code of a
+    /// Functions service outside `functions/` and `assets/`, and of a Node backend (a package
+    /// that depends on Express or the `twilio` server SDK and is no browser app), is `tooling`.
+    /// Lint them again with `options.runtime`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[cfg_attr(
+        target_arch = "wasm32",
+        tsify(optional, type = "Record<string, Runtime>")
+    )]
+    pub runtimes: BTreeMap<String, crate::Runtime>,
 }
 
 /// File extensions tried for an import without one, in the order bundlers try them.
@@ -104,6 +114,17 @@ pub fn resolve(input: &ProjectInput) -> Project {
     };
     let env = env_values(&input.env_files);
     let mut project = Project::default();
+    let packages = Packages::new(
+        input
+            .files
+            .iter()
+            .map(|f| (f.path.as_str(), f.summary.package)),
+    );
+    for file in input.files.iter().filter(|f| f.summary.runtime_by_default) {
+        if let Some(runtime) = packages.runtime_of(&file.path) {
+            project.runtimes.insert(file.path.clone(), runtime);
+        }
+    }
     for file in &input.files {
         let wanted = !input.only_needed || file.summary.needs_context;
         let mut context = BTreeMap::new();
@@ -519,9 +540,12 @@ pub fn lint(
         only_needed: true,
     });
     for (((path, text), report), needed) in sources.iter().zip(&mut reports).zip(needs) {
-        if let (true, Some(context)) = (needed, project.contexts.get(path)) {
+        let context = project.contexts.get(path).filter(|_| needed);
+        let runtime = project.runtimes.get(path).copied();
+        if context.is_some() || runtime.is_some() {
             let options = crate::Options {
-                context: context.clone(),
+                context: context.cloned().unwrap_or_default(),
+                runtime: runtime.or(options.runtime),
                 summarize: false,
                 ..options_for(path)
             };
@@ -535,7 +559,7 @@ pub fn lint(
             .zip(kinds)
             .map(|(((path, _), report), (runtime, package))| PairFile {
                 path: path.clone(),
-                runtime,
+                runtime: project.runtimes.get(path).copied().or(runtime),
                 package,
                 function_calls: report.function_calls.clone(),
                 findings: report.findings.clone(),
@@ -748,7 +772,9 @@ mod tests {
     }
 
     #[test]
-    fn a_call_without_the_token_to_a_validating_function_names_it() {
+    fn a_call_to_a_function_that_validates_is_settled_by_it() {
+        // The Function refuses a call without the token, and the plugin works: it sends the
+        // token in a way this call does not show (an interceptor, a wrapper).
         let findings = lint_project(&[
             ("src/api.js", "fetch('https://svc-1234.twil.io/pause', { method: 'POST', body: JSON.stringify({ a: 1 }) });\n"),
             (
@@ -757,9 +783,56 @@ mod tests {
                  exports.handler = functionValidator(async (context, event, callback) => callback(null, {}));\n",
             ),
         ]);
+        assert!(findings.is_empty(), "{findings:#?}");
+        // Without the Function in the repository, the call is judged alone.
+        let findings = lint_project(&[(
+            "src/api.js",
+            "fetch('https://svc-1234.twil.io/pause', { method: 'POST', body: JSON.stringify({ a: 1 }) });\n",
+        )]);
         assert_eq!(findings.len(), 1, "{findings:#?}");
         assert_eq!(findings[0].rule_id, CALL_WITHOUT_TOKEN);
-        assert_eq!(findings[0].related[0].file, "functions/pause.js");
+    }
+
+    #[test]
+    fn manifests_decide_the_runtime_of_code_no_convention_placed() {
+        let summaries = |files: &[(&str, &str)]| -> Vec<ProjectFile> {
+            files.iter().map(|(p, t)| summary(p, t)).collect()
+        };
+        let project = resolve(&ProjectInput {
+            files: summaries(&[
+                (
+                    "package.json",
+                    r#"{"devDependencies":{"@twilio/flex-ui":"^2"}}"#,
+                ),
+                // A plugin that keeps its Functions' deploy settings at its root stays a plugin.
+                (".twilioserverlessrc", "{}"),
+                ("src/api.js", "export const a = 1;"),
+                (
+                    "server/package.json",
+                    r#"{"dependencies":{"express":"^4","twilio":"^5"}}"#,
+                ),
+                ("server/index.js", "require('twilio');"),
+                ("svc/.twilioserverlessrc", "{}"),
+                ("svc/provision.js", "require('twilio');"),
+                ("svc/functions/a.js", "exports.handler = () => {};"),
+                ("server/scripts/seed.js", "require('twilio');"),
+            ]),
+            ..Default::default()
+        });
+        let runtimes: Vec<(&str, crate::Runtime)> = project
+            .runtimes
+            .iter()
+            .map(|(p, r)| (p.as_str(), *r))
+            .collect();
+        assert_eq!(
+            runtimes,
+            [
+                ("server/index.js", crate::Runtime::Tooling),
+                ("server/package.json", crate::Runtime::Tooling),
+                ("svc/.twilioserverlessrc", crate::Runtime::Tooling),
+                ("svc/provision.js", crate::Runtime::Tooling),
+            ]
+        );
     }
 
     #[test]
@@ -1129,25 +1202,15 @@ enum Caller {
 ///   `function-call-without-token` findings become part of it;
 /// - one called only from pages that hold no Flex token (another web app, a public asset) is
 ///   not the Flex token's business: its finding is dropped;
-/// - a call without the token to a Function that validates it keeps its finding, and names
-///   the Function;
+/// - a call without the token to a Function that is safe to call without it (it validates the
+///   token, so the plugin must send it in a way the call does not show; only Twilio may call
+///   it; it reaches nothing of the account) is not a finding;
 /// - a page that is not the plugin has no Flex token to send: its calls are not findings.
 ///
 /// Returns each file's findings, in `files` order.
 pub fn pair(files: &[PairFile]) -> Vec<Vec<crate::Finding>> {
-    let packages: Vec<(&str, Option<crate::summary::PackageKind>)> = files
-        .iter()
-        .filter_map(|f| Some((f.path.strip_suffix("package.json")?, f.package)))
-        .filter(|(dir, _)| dir.is_empty() || dir.ends_with('/'))
-        .collect();
-    // The nearest manifest says what a directory is.
-    let package_of = |path: &str| {
-        packages
-            .iter()
-            .filter(|(dir, _)| path.starts_with(dir))
-            .max_by_key(|(dir, _)| dir.len())
-            .and_then(|(_, kind)| *kind)
-    };
+    let packages = Packages::new(files.iter().map(|f| (f.path.as_str(), f.package)));
+    let package_of = |path: &str| packages.kind_of(path);
     let mut functions: HashMap<String, Vec<usize>> = HashMap::new();
     for (index, file) in files.iter().enumerate() {
         if file.runtime == Some(crate::Runtime::Function) {
@@ -1183,7 +1246,10 @@ pub fn pair(files: &[PairFile]) -> Vec<Vec<crate::Finding>> {
             && finding.line == call.line
             && finding.column == call.column
     };
+    // Call sites whose finding is part of their Function's judgement, and those that must
+    // stay because the open Function they call is not reported here.
     let mut absorbed: Vec<(usize, u32, u32)> = Vec::new();
+    let mut kept: Vec<(usize, u32, u32)> = Vec::new();
     for (&function, calls) in &callers {
         let file = &files[function];
         let unvalidated = out[function]
@@ -1193,6 +1259,7 @@ pub fn pair(files: &[PairFile]) -> Vec<Vec<crate::Finding>> {
             if unvalidated.is_some() {
                 // The Function is not reported here: each call site says what it calls.
                 for &(caller, call, _) in calls {
+                    kept.push((caller, call.line, call.column));
                     for finding in out[caller].iter_mut().filter(|f| at_call(f, call)) {
                         finding.related.push(crate::finding::Related {
                             message:
@@ -1205,16 +1272,11 @@ pub fn pair(files: &[PairFile]) -> Vec<Vec<crate::Finding>> {
                 }
                 continue;
             }
-            // The Function validates: a call without the token is refused, and says by whom.
+            // The Function is safe to call without the token: it validates it (so the plugin
+            // must be sending it in a way this call does not show), only Twilio may call it,
+            // or it reaches nothing of the account.
             for &(caller, call, _) in calls {
-                for finding in out[caller].iter_mut().filter(|f| at_call(f, call)) {
-                    finding.related.push(crate::finding::Related {
-                        message: "the Function it calls, which validates the Flex user token"
-                            .to_string(),
-                        file: file.path.clone(),
-                        line: 1,
-                    });
-                }
+                absorbed.push((caller, call.line, call.column));
             }
             continue;
         };
@@ -1254,11 +1316,77 @@ pub fn pair(files: &[PairFile]) -> Vec<Vec<crate::Finding>> {
         );
         finding.related.extend(related);
     }
+    absorbed.retain(|call| !kept.contains(call));
     for (caller, line, column) in absorbed {
         out[caller]
             .retain(|f| !(f.rule_id == CALL_WITHOUT_TOKEN && f.line == line && f.column == column));
     }
     out
+}
+
+/// Which word wins where a directory has both a `package.json` and a `.twilioserverlessrc`: a
+/// Flex plugin keeps its Functions' deploy settings at its root too, so the manifest's
+/// dependencies win over the file, which wins over a manifest that says nothing.
+fn rank(kind: Option<crate::summary::PackageKind>) -> u8 {
+    use crate::summary::PackageKind;
+    match kind {
+        Some(PackageKind::FlexPlugin | PackageKind::WebApp) => 3,
+        Some(PackageKind::Functions) => 2,
+        Some(PackageKind::NodeServer) => 1,
+        None => 0,
+    }
+}
+
+/// The packages of a project: each directory with a `package.json` (or a `.twilioserverlessrc`,
+/// which makes it a Functions service), and what it is.
+struct Packages<'a> {
+    dirs: Vec<(&'a str, Option<crate::summary::PackageKind>)>,
+}
+
+impl<'a> Packages<'a> {
+    /// From each file's path and, for a `package.json`, the kind its summary found.
+    fn new(files: impl Iterator<Item = (&'a str, Option<crate::summary::PackageKind>)>) -> Self {
+        let mut dirs: Vec<(&str, Option<crate::summary::PackageKind>)> = Vec::new();
+        for (path, kind) in files {
+            let (dir, kind) = if let Some(dir) = path.strip_suffix("package.json") {
+                (dir, kind)
+            } else if let Some(dir) = path.strip_suffix(".twilioserverlessrc") {
+                (dir, Some(crate::summary::PackageKind::Functions))
+            } else {
+                continue;
+            };
+            if !(dir.is_empty() || dir.ends_with('/')) {
+                continue;
+            }
+            match dirs.iter_mut().find(|(d, _)| *d == dir) {
+                Some(entry) if rank(kind) > rank(entry.1) => entry.1 = kind,
+                Some(_) => {}
+                None => dirs.push((dir, kind)),
+            }
+        }
+        Packages { dirs }
+    }
+
+    /// What the nearest package around `path` is (`None` when there is none, or its manifest
+    /// does not parse).
+    fn kind_of(&self, path: &str) -> Option<crate::summary::PackageKind> {
+        self.dirs
+            .iter()
+            .filter(|(dir, _)| path.starts_with(dir))
+            .max_by_key(|(dir, _)| dir.len())
+            .and_then(|(_, kind)| *kind)
+    }
+
+    /// The runtime the package gives a file that no convention placed: code of a Functions
+    /// service that twilio-run does not deploy, or of a Node backend, runs on a developer's
+    /// machine or a server, not in an agent's browser.
+    fn runtime_of(&self, path: &str) -> Option<crate::Runtime> {
+        use crate::summary::PackageKind;
+        match self.kind_of(path)? {
+            PackageKind::Functions | PackageKind::NodeServer => Some(crate::Runtime::Tooling),
+            PackageKind::FlexPlugin | PackageKind::WebApp => None,
+        }
+    }
 }
 
 /// Who a file's requests come from: the plugin, another page, or neither (a Function, a test,

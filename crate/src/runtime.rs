@@ -19,7 +19,8 @@ pub enum Runtime {
     Asset,
     /// Tests, mocks and fixtures: run by a test runner, never shipped.
     Test,
-    /// Build, deploy and setup scripts and tool configs: run on a developer's machine or in CI.
+    /// Build, deploy and setup scripts, tool configs, and a Node backend's code: run on a
+    /// developer's machine, a server or in CI.
     Tooling,
 }
 
@@ -94,8 +95,14 @@ const TOOL_CONFIG_STEMS: &[&str] = &[
     "cypress.config",
 ];
 
-/// The runtime the repository's conventions give a file, from its project path.
+/// The runtime the repository's conventions give a file, from its project path: plugin code
+/// when no convention says otherwise.
 pub fn infer(path: &str) -> Runtime {
+    convention(path).unwrap_or(Runtime::Plugin)
+}
+
+/// The runtime a path convention gives a file (a test, tooling, a Function, an asset), if any.
+fn convention(path: &str) -> Option<Runtime> {
     let path = path.replace('\\', "/");
     let mut segments: Vec<&str> = path
         .split('/')
@@ -112,7 +119,7 @@ pub fn infer(path: &str) -> Runtime {
             .iter()
             .any(|p| name.starts_with(p));
     if is_test_file || has_directory(TEST_DIRECTORIES) {
-        return Runtime::Test;
+        return Some(Runtime::Test);
     }
     let is_tool_config = TOOL_CONFIG_STEMS.iter().any(|stem| {
         name.strip_prefix(stem)
@@ -125,10 +132,10 @@ pub fn infer(path: &str) -> Runtime {
             .iter()
             .any(|p| name.starts_with(p));
     if is_tool_config || is_script || has_directory(TOOLING_DIRECTORIES) {
-        return Runtime::Tooling;
+        return Some(Runtime::Tooling);
     }
     if directories.iter().any(|d| d == "functions") {
-        return Runtime::Function;
+        return Some(Runtime::Function);
     }
     // Serverless assets sit beside `functions/`; a plugin's `src/assets/` is plugin code.
     if let Some(at) = directories.iter().position(|d| d == "assets") {
@@ -137,10 +144,10 @@ pub fn infer(path: &str) -> Runtime {
             .iter()
             .any(|d| d.contains("serverless") || d.contains("functions"))
         {
-            return Runtime::Asset;
+            return Some(Runtime::Asset);
         }
     }
-    Runtime::Plugin
+    None
 }
 
 /// The user's `runtimes` globs: the first runtime (in `Runtime::ALL` order) whose globs match
@@ -149,15 +156,24 @@ pub fn resolve(
     path: &str,
     configured: &std::collections::BTreeMap<Runtime, Vec<String>>,
 ) -> Runtime {
+    decided(path, configured).unwrap_or(Runtime::Plugin)
+}
+
+/// The runtime the user's globs or a path convention give a file; `None` when neither does
+/// and the file is plugin code only by default (the project may know better: its package).
+pub fn decided(
+    path: &str,
+    configured: &std::collections::BTreeMap<Runtime, Vec<String>>,
+) -> Option<Runtime> {
     for runtime in Runtime::ALL {
         if let Some(patterns) = configured.get(runtime) {
             let globs: Vec<Glob> = patterns.iter().map(|p| Glob::new(p)).collect();
             if matches_any(&globs, path) {
-                return *runtime;
+                return Some(*runtime);
             }
         }
     }
-    infer(path)
+    convention(path)
 }
 
 #[cfg(test)]

@@ -125,8 +125,13 @@ pub struct FileSummary {
     /// change its findings. Files without it keep their first report.
     #[serde(default)]
     pub needs_context: bool,
-    /// What a `package.json` makes its directory: a Flex plugin, a Functions service, or
-    /// another web app (whose pages hold no Flex user token).
+    /// Neither the user's `runtimes` globs nor a path convention decided `runtime`: the file
+    /// is plugin code only by default, and the package around it may say otherwise.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub runtime_by_default: bool,
+    /// What a `package.json` makes its directory: a Flex plugin, a Functions service, another
+    /// web app (whose pages hold no Flex user token), or a Node backend.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub package: Option<PackageKind>,
@@ -143,6 +148,9 @@ pub enum PackageKind {
     Functions,
     /// A browser app of another framework (a customer-facing page): it has no Flex user token.
     WebApp,
+    /// A Node backend (Express, Koa, Fastify, the `twilio` server SDK) and no browser app: its
+    /// code runs on a server.
+    NodeServer,
 }
 
 /// Dependencies that make a package a Flex plugin (`flex-plugin-scripts` unscoped is version 4,
@@ -156,6 +164,16 @@ const FLEX_PLUGIN_PACKAGES: &[&str] = &[
 ];
 /// Dependencies of a Twilio Functions service.
 const FUNCTIONS_PACKAGES: &[&str] = &["twilio-run", "@twilio/runtime-handler"];
+/// Dependencies that make a package a Node backend when it is no browser app.
+const NODE_SERVER_PACKAGES: &[&str] = &[
+    "express",
+    "koa",
+    "fastify",
+    "@hapi/hapi",
+    "restify",
+    "@nestjs/core",
+    "twilio",
+];
 /// Dependencies that make a package a browser app when it is no Flex plugin.
 const WEB_APP_PACKAGES: &[&str] = &[
     "next",
@@ -170,11 +188,12 @@ const WEB_APP_PACKAGES: &[&str] = &[
     "preact",
 ];
 
-/// The kind of package a `package.json` text describes; `None` when it is none of these or
-/// does not parse.
+/// The kind of package a `package.json` text describes; `None` when it is none of these (a
+/// package of build tools only says nothing about where its code runs) or does not parse.
 pub fn package_kind(manifest: &str) -> Option<PackageKind> {
     let json: serde_json::Value =
         serde_json::from_str(manifest.trim_start_matches('\u{feff}')).ok()?;
+    json.as_object()?;
     let depends_on = |names: &[&str]| {
         ["dependencies", "devDependencies", "peerDependencies"]
             .iter()
@@ -187,6 +206,8 @@ pub fn package_kind(manifest: &str) -> Option<PackageKind> {
         Some(PackageKind::Functions)
     } else if depends_on(WEB_APP_PACKAGES) {
         Some(PackageKind::WebApp)
+    } else if depends_on(NODE_SERVER_PACKAGES) {
+        Some(PackageKind::NodeServer)
     } else {
         None
     }

@@ -119,11 +119,28 @@ export class Flexguard {
    * The project stage as every host runs it: `files` are first-pass reports (linted with
    * `summarize: true`) by project path. `contexts[i]` is set only when file `i` must be linted
    * again with `options.context`: the project resolved something and the file's checks needed it.
+   * `runtimes[i]` is set when its package says file `i` is not plugin code (a Node backend, a
+   * Functions service's scripts): lint it again with `options.runtime`. `secondPasses[i]` holds
+   * both, the options to add for file `i`'s second pass, or is undefined when it needs none.
    */
-  contextsFor(files: { path: string; report: Report }[], envFiles: EnvFile[]): { contexts: (Project["contexts"][string] | undefined)[]; unresolved: Project["unresolved"] } {
+  contextsFor(
+    files: { path: string; report: Report }[],
+    envFiles: EnvFile[],
+  ): {
+    contexts: (Project["contexts"][string] | undefined)[];
+    runtimes: (Runtime | undefined)[];
+    secondPasses: (LintOptions | undefined)[];
+    unresolved: Project["unresolved"];
+  } {
     const summaries = files.flatMap(({ path, report }) => (report.summary ? [{ path, summary: report.summary }] : []));
-    const { contexts, unresolved } = this.resolveProject({ files: summaries, envFiles, onlyNeeded: true });
-    return { contexts: files.map(({ path, report }) => (report.summary?.needsContext ? contexts[path] : undefined)), unresolved };
+    const project = this.resolveProject({ files: summaries, envFiles, onlyNeeded: true });
+    const contexts = files.map(({ path, report }) => (report.summary?.needsContext ? project.contexts[path] : undefined));
+    const runtimes = files.map(({ path }) => project.runtimes?.[path]);
+    const secondPasses = files.map((_, i) => {
+      const [context, runtime] = [contexts[i], runtimes[i]];
+      return context || runtime ? { ...(context ? { context } : {}), ...(runtime ? { runtime } : {}) } : undefined;
+    });
+    return { contexts, runtimes, secondPasses, unresolved: project.unresolved };
   }
 
   /**

@@ -101,15 +101,17 @@ function analyse(text: string, options: LintOptions, optionsKey: string, project
   let state: ProjectState | undefined;
   let generation: number | undefined;
   // The first pass says whether the project can change its findings (a URL without a host, a
-  // handler wrapper from another module): only then is the project around the file consulted.
-  if (project && report.summary?.needsContext) {
+  // handler wrapper from another module, a finding in code whose package may say it is not
+  // plugin code): only then is the project around the file consulted.
+  const packageMayDecide = report.summary?.runtimeByDefault && report.findings.length > 0;
+  if (project && (report.summary?.needsContext || packageMayDecide)) {
     state = projectState(project);
     generation = state.refresh();
     const self = options.projectPath ?? filename;
     const others = state.reports().filter((file) => file.path !== self);
-    const { contexts } = flexguard.contextsFor([...others, { path: self, report }], envFiles([], project.root));
-    const context = contexts[others.length];
-    if (context) report = withRelatedFrom(flexguard.lint(text, { ...options, context }), project.root, project.root);
+    const { secondPasses } = flexguard.contextsFor([...others, { path: self, report }], envFiles([], project.root));
+    const again = secondPasses[others.length];
+    if (again) report = withRelatedFrom(flexguard.lint(text, { ...options, ...again }), project.root, project.root);
   }
   const [kept] = project ? project.applyConfig([report]) : [report];
   const notes = kept.diagnostics.map((d) => ({ line: d.line, column: d.column, message: `flexguard ${d.code}: ${d.message}` }));

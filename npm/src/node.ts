@@ -264,24 +264,29 @@ async function lintProject(files: string[], project: Project, options: LintFiles
     );
     if (projectKey) cache?.setProject(projectKey, stage);
   }
-  const { contexts, unresolved } = stage;
+  const { runtimes, secondPasses, unresolved } = stage;
+  // Where each file runs: its package's word where no convention decided, else its first pass's.
+  const runtimeOf = (i: number) => runtimes[i] ?? reports[i].summary?.runtime;
   options.onProject?.({
-    files: reports.flatMap((report, i) => (report.summary?.runtime ? [{ file: displayPath(files[i], cwd), runtime: report.summary.runtime }] : [])),
+    files: reports.flatMap((_, i) => {
+      const runtime = runtimeOf(i);
+      return runtime ? [{ file: displayPath(files[i], cwd), runtime }] : [];
+    }),
     unresolved,
   });
-  const again = files.flatMap((file, i) => (contexts[i] ? [i] : []));
-  const contextOf = new Map(again.map((i) => [files[i], contexts[i]]));
+  const again = files.flatMap((file, i) => (secondPasses[i] ? [i] : []));
+  const secondOptions = new Map(again.map((i) => [files[i], secondPasses[i]]));
   // Keyed by the file and its context too: a change in another file changes the key.
   const second = await lintCached(
     again.map((i) => files[i]),
-    (file) => ({ ...optionsFor(file), context: contextOf.get(file) }),
+    (file) => ({ ...optionsFor(file), ...secondOptions.get(file) }),
     cache,
     lintAll,
     () => undefined,
   );
   cache?.save();
   // What pairing needs of the first pass: the second has no summary.
-  const firstFacts = reports.map(({ summary }) => ({ runtime: summary?.runtime, package: summary?.package }));
+  const firstFacts = reports.map(({ summary }, i) => ({ runtime: runtimeOf(i), package: summary?.package }));
   again.forEach((index, j) => (reports[index] = second[j]));
   const paired = flexguard.pairFunctions(reports.map((report, i) => ({ path: projectPaths[i], ...firstFacts[i], report })));
   return project.applyConfig(

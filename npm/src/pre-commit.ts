@@ -230,20 +230,21 @@ export function lintStaged(options: StagedOptions = {}): StagedResult {
     return content && content.length <= MAX_CONTEXT_BYTES && !isBinary(content) ? [{ path: entry.path, report: firstPass(entry.path, content) }] : [];
   });
   const projectPath = (repoPath: string) => optionsFor(repoPath).projectPath ?? repoPath;
-  const { contexts } = flexguard.contextsFor(
+  const { runtimes, secondPasses } = flexguard.contextsFor(
     [...staged, ...others].map(({ path: repoPath, report }) => ({ path: projectPath(repoPath), report })),
     envFiles([], root),
   );
   cache?.save();
   const finals = staged.map(({ path: repoPath, content, report }, i) => {
-    const context = contexts[i];
-    return context ? flexguard.lint(content, { ...optionsFor(repoPath), context }) : report;
+    const again = secondPasses[i];
+    return again ? flexguard.lint(content, { ...optionsFor(repoPath), ...again }) : report;
   });
   // Calls and the Functions they reach are judged together; the files the commit does not
   // touch take part as context only.
+  const placeOf = (report: Report, i: number) => ({ runtime: runtimes[i] ?? report.summary?.runtime, package: report.summary?.package });
   const paired = flexguard.pairFunctions([
-    ...staged.map(({ path: repoPath, report }, i) => ({ path: projectPath(repoPath), runtime: report.summary?.runtime, package: report.summary?.package, report: finals[i] })),
-    ...others.map(({ path: repoPath, report }) => ({ path: projectPath(repoPath), runtime: report.summary?.runtime, package: report.summary?.package, report, reported: false })),
+    ...staged.map(({ path: repoPath, report }, i) => ({ path: projectPath(repoPath), ...placeOf(report, i), report: finals[i] })),
+    ...others.map(({ path: repoPath, report }, j) => ({ path: projectPath(repoPath), ...placeOf(report, staged.length + j), report, reported: false })),
   ]);
   for (const final of paired.slice(0, staged.length)) reports.push({ ...withRelatedFrom(final, project.root, root), summary: undefined });
 

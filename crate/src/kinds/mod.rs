@@ -330,6 +330,7 @@ fn merge(reports: Vec<Report>, index: &LineIndex, directives: &str, options: &Op
         function_calls,
         summary: options.summarize.then(|| crate::summary::FileSummary {
             runtime: Some(options.runtime()),
+            runtime_by_default: options.runtime_by_default(),
             ..Default::default()
         }),
     }

@@ -26,8 +26,10 @@ declare_rule! {
     /// so for them the token is looked for in the whole function that makes the request.
     /// When the called Function is in the repository and does not validate the token either,
     /// the call is reported as part of that Function's `function-without-token-validator`
-    /// finding; when it validates, the finding names it. Pages that are not the plugin (another
-    /// web app of the repository, a service's assets) hold no Flex token and are not flagged.
+    /// finding. When it is safe to call without the token (it validates it, so the plugin sends
+    /// it in a way the call does not show; it is `.protected`; it reaches nothing of the
+    /// account), the call is not flagged. Pages that are not the plugin (another web app of the
+    /// repository, a service's assets) hold no Flex token and are not flagged.
     ///
     /// ## Why it matters in a Flex plugin
     /// `twilio-flex-token-validator` rejects requests without `Token`, so either the call
@@ -162,7 +164,7 @@ fn unparen(expr: &Expr) -> &Expr {
 /// component given `manager`). Elsewhere the help says what to send.
 fn token_fix(ctx: &Ctx, request: &Request) -> Option<Edit> {
     let body = body_object(request)?;
-    if !names(ctx.text(ctx.outermost_function()), "manager") {
+    if crate::names::identifier_occurrences(ctx.text(ctx.outermost_function()), "manager") == 0 {
         return None;
     }
     let (at, text) = match body.props.last() {
@@ -174,16 +176,6 @@ fn token_fix(ctx: &Ctx, request: &Request) -> Option<Edit> {
             .to_string(),
         span: Span { start: at, end: at },
         text: text.to_string(),
-    })
-}
-
-/// True when `text` has the identifier `name` other than as a property (`x.manager`).
-fn names(text: &str, name: &str) -> bool {
-    let is_ident = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
-    text.match_indices(name).any(|(at, _)| {
-        let before = text[..at].chars().next_back();
-        let after = text[at + name.len()..].chars().next();
-        !before.is_some_and(|c| is_ident(c) || c == '.') && !after.is_some_and(is_ident)
     })
 }
 
@@ -260,6 +252,8 @@ mod tests {
 
     /// Each send form, without the token.
     const FLAGS: &[&str] = &[
+        // A URL with an empty fallback (`?? ''`) is still the URL.
+        "const endpoint = `https://bots-4321.twil.io/answer?q=${q}` ?? ''; axios.get(endpoint);",
         // The body is a local object declared in the same method (each method declares its own).
         "class Calls { static base = 'https://svc-1234.twil.io'; static hold = async (sid) => { const payload = { sid }; return fetch(`${this.base}/hold`, { method: 'POST', body: JSON.stringify(payload) }); }; static log = (sid, Token) => { const payload = { sid, Token }; console.log(payload); }; }",
         // ... with the caller's options spread in, in a file that never names a token.

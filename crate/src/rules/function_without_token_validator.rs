@@ -29,7 +29,8 @@ declare_rule! {
     /// the caller by the caller's own Twilio credentials (`twilio(event.apiKey, event.apiSecret)`),
     /// and Functions that never reach the account: no `context` value but `PATH`,
     /// `DOMAIN_NAME`, `SERVICE_SID` and `ENVIRONMENT_SID`, no `context.getTwilioClient()` or
-    /// other client, no `process.env`, no `Runtime.getSync()`, `context` handed to no function,
+    /// other client (a `const client = context.getTwilioClient()` that nothing reads again
+    /// does not count), no `process.env`, no `Runtime.getSync()`, `context` handed to no function,
     /// and no helper (in this file, or another the project resolves) that does. Anyone may
     /// call such a Function, but it can act on nothing the account holds (an open/closed
     /// check that reads a schedule from an asset).
@@ -96,6 +97,9 @@ const VALIDATOR_CALL: &str = "validator-call";
 /// function, a helper that does): a Function that never does can act on nothing the account
 /// holds, so anyone may call it.
 const ACCOUNT: &str = "account";
+/// Noted at `context.getTwilioClient` in `const client = context.getTwilioClient()` when the
+/// file never names `client` again: a client made and never used reaches nothing.
+const IDLE_CLIENT: &str = "idle-client";
 /// Noted when the file loads `twilio-flex-token-validator`.
 const VALIDATOR: &str = "validator-module";
 const VALIDATOR_MODULE: &str = "twilio-flex-token-validator";
@@ -289,6 +293,16 @@ impl super::Rule for FunctionWithoutTokenValidator {
             let span = ctx.span(declarator.span);
             ctx.note(ACCOUNT, span);
         }
+        if let (Pat::Ident(name), Expr::Call(call)) = (&declarator.name, &**init) {
+            if let Callee::Expr(callee) = &call.callee {
+                let is_client = matches!(&**callee, Expr::Member(m) if is_runtime_api(m));
+                let text = ctx.text(ctx.outermost_function());
+                if is_client && crate::names::identifier_occurrences(text, &name.id.sym) == 1 {
+                    let span = ctx.span(callee.span());
+                    ctx.note(IDLE_CLIENT, span);
+                }
+            }
+        }
         let Pat::Ident(name) = &declarator.name else {
             return;
         };
@@ -300,7 +314,9 @@ impl super::Rule for FunctionWithoutTokenValidator {
     fn check_member(&self, ctx: &mut Ctx, member: &MemberExpr) {
         if reaches_account(member) {
             let span = ctx.span(member.span);
-            ctx.note(ACCOUNT, span);
+            if !ctx.noted_at(IDLE_CLIENT, span) {
+                ctx.note(ACCOUNT, span);
+            }
         }
         if is_runtime_api(member) {
             let span = ctx.span(member.span);
@@ -378,19 +394,23 @@ mod tests {
         "// @file functions/op.ts\nexport const handler = async (context: any, event: any, callback: any) => callback(null, await context.getTwilioClient().calls.list());",
         // The validator is loaded, but nothing calls it.
         "// @file functions/reassign.js\nconst TokenValidator = require('twilio-flex-token-validator').functionValidator;\nexports.handler = async (context, event, callback) => callback(null, context.API_SECRET);",
-        "// @file functions/send-sms.js\nexports.handler = async (context, event, callback) => {\n  const client = context.getTwilioClient();\n  callback(null, {});\n};",
+        "// @file functions/send-sms.js\nexports.handler = async (context, event, callback) => {\n  const client = context.getTwilioClient();\n  callback(null, await client.messages.create({ to: event.to, from: context.FROM, body: 'hi' }));\n};",
         "// @file serverless/functions/hangup.js\nexports.handler = function (context, event, callback) { twilioClient.calls(event.CallSid).update({ status: 'completed' }); callback(null, 'ok'); };",
         "// @file functions/x.js\nmodule.exports.handler = (context, event, callback) => callback(null, process.env.SYNC_SERVICE_SID);",
         "// @file functions/x.ts\nfunction handle(context, event, callback) { run(context, event).then(callback); }\nexports.handler = handle;",
+        // The client is used, in a nested function.
+        "// @file functions/list.js\nexports.handler = async (context, event, callback) => {\n  const client = context.getTwilioClient();\n  const recent = () => client.calls.list({ limit: 5 });\n  callback(null, await recent());\n};",
         // Wrapped, but not by anything that validates.
         "// @file functions/x.js\nexports.handler = middy(async (context, event, callback) => { const { AUTH_TOKEN } = context; });",
         // Outside `functions/`, the runtime gives it away.
-        "// @file src/update-task.js\nexports.handler = async (context, event, callback) => {\n  const client = context.getTwilioClient();\n};",
+        "// @file src/update-task.js\nexports.handler = async (context, event, callback) => {\n  const client = context.getTwilioClient();\n  await client.taskrouter.v1.workspaces(context.WORKSPACE_SID).tasks(event.taskSid).update({ assignmentStatus: 'completed' });\n};",
         "// @file lib/handler.js\nconst { path } = Runtime.getFunctions()['utils'];\nexports.handler = (context, event, callback) => { Runtime.getSync().documents('d').fetch(); };",
         "// @file functions\\windows\\x.js\nexports.handler = (context, event, callback) => { context.getTwilioClient(); };",
     ];
 
     const CLEAN: &[&str] = &[
+        // A client made and never used: an event sink that only logs.
+        "// @file functions/event-sink.js\nexports.handler = function (context, event, callback) {\n  const client = context.getTwilioClient();\n  console.log('event', event.type);\n  callback(null, {});\n};",
         // Reaches nothing of the account: an open/closed check from a schedule kept in code.
         "// @file functions/check-hours.js\nconst HOURS = { mon: [9, 17] };\nexports.handler = (context, event, callback) => { const open = isOpen(HOURS, event.day, context.PATH); callback(null, { open }); };",
         // The validator, in each common form.

@@ -77,15 +77,15 @@ async function lint(flexguard: BrowserFlexguard, request: ToWorker) {
   // Files dropped together are one project: URLs, wrappers and env values defined in one are
   // followed to the others, as the CLI does. Nothing leaves the page.
   const envFiles = read.filter(({ name }) => name.split("/").pop()!.startsWith(".env")).map(({ name, text }) => ({ path: name, text }));
-  const { contexts } = flexguard.contextsFor(
+  const { runtimes, secondPasses } = flexguard.contextsFor(
     read.map(({ name, report }) => ({ path: name, report })),
     envFiles,
   );
   const paired = flexguard.pairFunctions(
     read.map((file, i) => {
-      const context = contexts[i];
-      const report = context ? flexguard.lint(file.text, { filename: file.name, rules: request.rules, context }) : file.report;
-      return { path: file.name, runtime: file.report.summary?.runtime, package: file.report.summary?.package, report };
+      const again = secondPasses[i];
+      const report = again ? flexguard.lint(file.text, { filename: file.name, rules: request.rules, ...again }) : file.report;
+      return { path: file.name, runtime: runtimes[i] ?? file.report.summary?.runtime, package: file.report.summary?.package, report };
     }),
   );
   for (const [i, file] of read.entries()) {

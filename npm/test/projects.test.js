@@ -1,7 +1,7 @@
-// Browser calls and the Functions they reach, judged together by every host that lints a
-// repository: the CLI (and so the Node API) and pre-commit. The repository is the project
-// fixture `functions-paired-with-callers` (a plugin, a Functions service, a customer web app),
-// whose expected findings the engine's own fixture test checks.
+// Project fixtures (tests/fixtures/projects/, whose expected findings the engine's own fixture
+// test checks) through the hosts that lint a repository, the CLI (and so the Node API) and
+// pre-commit: what the project stage decides must reach them (second passes with a runtime,
+// calls paired with the Functions they reach).
 "use strict";
 const test = require("node:test");
 const assert = require("node:assert/strict");
@@ -10,9 +10,13 @@ const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
 const { ROOT, run } = require("./helpers");
+const { fill } = require("./testgen");
 const { lintStaged } = require("../dist/pre-commit.js");
 
-const FIXTURE = path.join(ROOT, "tests", "fixtures", "projects", "functions-paired-with-callers");
+const FIXTURES = path.join(ROOT, "tests", "fixtures", "projects");
+const FIXTURE = path.join(FIXTURES, "functions-paired-with-callers");
+/** The seed the engine's fixture runner fills templates with. */
+const SEED = 1;
 const HOLD = "serverless-dialer/functions/calls/hold.js";
 const CALLS = "plugin-dialer/src/services/CallService.js";
 
@@ -23,10 +27,17 @@ for (const name of ["GIT_DIR", "GIT_INDEX_FILE", "GIT_WORK_TREE"]) {
 }
 const git = (dir, ...args) => execFileSync("git", args, { cwd: dir, env: GIT_ENV, stdio: "pipe" });
 
-function repository() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "flexguard-pairing-"));
-  fs.cpSync(FIXTURE, dir, { recursive: true });
+/** A git repository holding a fixture, its `*.template.*` files filled as the engine's runner does. */
+function repository(fixture = FIXTURE) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "flexguard-project-"));
+  fs.cpSync(fixture, dir, { recursive: true });
   fs.rmSync(path.join(dir, "expected.json"));
+  for (const file of fs.readdirSync(dir, { recursive: true })) {
+    const [stem, extension] = String(file).split(".template.");
+    if (extension === undefined) continue;
+    fs.writeFileSync(path.join(dir, `${stem}.${extension}`), fill(fs.readFileSync(path.join(dir, file), "utf8"), SEED));
+    fs.rmSync(path.join(dir, file));
+  }
   git(dir, "init", "-q");
   git(dir, "config", "user.email", "test@example.com");
   git(dir, "config", "user.name", "test");
@@ -47,14 +58,9 @@ test("the CLI reports an open Function once, with the plugin's call sites", (t) 
   assert.match(hold.message, /the plugin calls it from 2 places$/);
   assert.deepEqual(
     hold.related.map((r) => `${r.file}:${r.line}`),
-    [`${CALLS}:6`, `${CALLS}:13`],
+    [`${CALLS}:7`, `${CALLS}:14`],
   );
-  const transfer = findings.find((f) => f.file === CALLS);
-  assert.deepEqual(
-    transfer.related.map((r) => r.file),
-    ["serverless-dialer/functions/calls/secure-transfer.js"],
-    "a call without the token names the Function that will refuse it",
-  );
+  assert.ok(!findings.some((f) => f.file === CALLS), "the call to a Function that validates is settled by it");
   assert.ok(!JSON.stringify(findings).includes("functionCalls") && !result.stdout.includes('"functionCalls"'), "calls are the engine's facts, not output");
 });
 
@@ -69,7 +75,7 @@ test("pre-commit judges a staged call with the Functions already committed", (t)
   const holdCalls = findings.filter((f) => f.ruleId === "function-call-without-token" && f.related?.some((r) => r.file === HOLD));
   assert.deepEqual(
     holdCalls.map((f) => f.line),
-    [6, 13],
+    [7, 14],
   );
   assert.ok(!findings.some((f) => f.file === HOLD), "committed files are context only");
 
@@ -82,4 +88,30 @@ test("pre-commit judges a staged call with the Functions already committed", (t)
     staged.map((f) => [f.file, f.ruleId, f.related?.length]),
     [[HOLD, "function-without-token-validator", 2]],
   );
+});
+
+test("the CLI lints code of a package that is no browser app as tooling, and still finds its credentials", (t) => {
+  const fixture = path.join(FIXTURES, "runtime-from-package-manifests");
+  const dir = repository(fixture);
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const { findings } = JSON.parse(run(["--format", "json", "--no-cache", "."], { cwd: dir }).stdout);
+  assert.deepEqual(
+    findings.map((f) => ({ file: f.file, line: f.line, ruleId: f.ruleId })),
+    JSON.parse(fs.readFileSync(path.join(fixture, "expected.json"), "utf8")),
+  );
+  assert.equal(findings.find((f) => f.ruleId === "auth-token")?.runtime, "tooling");
+  const printed = run(["--print-project", "--no-cache", "."], { cwd: dir }).stdout;
+  assert.match(printed, /tooling\s+token-server\/index\.js/);
+  assert.match(printed, /tooling\s+serverless-queue\/lib\/provision\.js/);
+  assert.match(printed, /plugin\s+plugin-queue\/src\/api\.js/);
+});
+
+test("pre-commit lints a staged backend file by its package", (t) => {
+  const dir = repository(path.join(FIXTURES, "runtime-from-package-manifests"));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  git(dir, "add", "-A", "--", ".", ":!token-server/index.js");
+  git(dir, "commit", "-q", "-m", "everything but the server");
+  git(dir, "add", "token-server/index.js");
+  const findings = lintStaged({ cwd: dir, cache: false }).reports.flatMap((r) => r.findings);
+  assert.deepEqual(findings, [], "the server SDK, REST calls and Basic auth belong in a backend");
 });
