@@ -166,13 +166,15 @@ export function readConfigFile(file: string, rules: RuleInfo[]): FlexguardConfig
 
 /**
  * The nearest config at or above `cwd`: in each directory `flexguard.config.json` first, then a
- * package.json with a `"flexguard"` key. No config is an empty one.
+ * package.json with a `"flexguard"` key. No config is an empty one. `rules` may be a function:
+ * the registry is then read only when there is a config to validate.
  */
-export function loadConfig(cwd: string, rules: RuleInfo[]): LoadedConfig {
+export function loadConfig(cwd: string, rules: RuleInfo[] | (() => RuleInfo[])): LoadedConfig {
+  const known = typeof rules === "function" ? rules : () => rules;
   let dir = path.resolve(cwd);
   for (;;) {
     const own = path.join(dir, "flexguard.config.json");
-    if (fs.existsSync(own)) return { config: readConfigFile(own, rules), path: own, baseDir: dir };
+    if (fs.existsSync(own)) return { config: readConfigFile(own, known()), path: own, baseDir: dir };
     const pkg = path.join(dir, "package.json");
     if (fs.existsSync(pkg)) {
       let hasKey = false;
@@ -181,7 +183,7 @@ export function loadConfig(cwd: string, rules: RuleInfo[]): LoadedConfig {
       } catch {
         // A broken package.json that is not ours to judge: keep searching.
       }
-      if (hasKey) return { config: readConfigFile(pkg, rules), path: pkg, baseDir: dir };
+      if (hasKey) return { config: readConfigFile(pkg, known()), path: pkg, baseDir: dir };
     }
     const parent = path.dirname(dir);
     if (parent === dir) return { config: {}, baseDir: path.resolve(cwd) };

@@ -88,8 +88,9 @@ export function expandPaths(paths: string[], options: ExpandOptions = {}): strin
       if (root && root !== dir) for (const d of directoriesFrom(root, path.dirname(dir))) stack.push(d);
     }
     const walk = (current: string) => {
-      const pushed = useGitignore && stack.push(current);
       const entries = fs.readdirSync(current, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      // Read a .gitignore only where the listing has one: a failed read per directory costs more.
+      const pushed = useGitignore && entries.some((entry) => entry.name === ".gitignore") && stack.push(current);
       for (const entry of entries) {
         const full = path.join(current, entry.name);
         if (entry.isDirectory()) {

@@ -123,7 +123,7 @@ export function resolveProject(options: ProjectOptions = {}): Project {
 
 function loadProjectConfig(cwd: string, config: ProjectOptions["config"]): LoadedConfig {
   if (config === false) return { config: {}, baseDir: cwd };
-  if (config === undefined) return loadConfig(cwd, rules());
+  if (config === undefined) return loadConfig(cwd, rules);
   if (typeof config !== "string") return config;
   const file = path.resolve(cwd, config);
   return { config: readConfigFile(file, rules()), path: file, baseDir: path.dirname(file) };
@@ -182,13 +182,16 @@ export interface ProjectOverview {
  */
 export async function lintFiles(paths: string[], options: LintFilesOptions = {}): Promise<Report[]> {
   const cwd = path.resolve(options.cwd ?? process.cwd());
+  // Threads in all, this one included; workers are started only for a batch worth them.
+  const threads = Math.max(1, options.concurrency ?? Math.min(4, os.availableParallelism?.() ?? os.cpus().length));
+  // A directory usually holds enough files to share: one worker starts now, so that its own
+  // start-up overlaps the config and the walk instead of delaying the first batch.
+  if (threads > 1 && options.parallelThreshold === undefined && paths.some((p) => isDirectory(path.resolve(cwd, p)))) WorkerPool.shared().prestart(1);
   const project = resolveProject({ cwd, config: options.config, rules: options.rules });
   const files = expandPaths(paths, { cwd, isIgnored: project.isIgnored, gitignore: options.gitignore });
 
   let done = 0;
   const onDone = () => options.onProgress?.(++done, files.length);
-  // Threads in all, this one included; workers are started only for a batch worth them.
-  const threads = Math.max(1, options.concurrency ?? Math.min(4, os.availableParallelism?.() ?? os.cpus().length));
   const lintAll: LintAll = async (batch, optionsFor, progress) => {
     if (threads > 1 && batch.length > 1) {
       const sizes = batch.map(fileSize);
@@ -373,4 +376,12 @@ export function envFiles(files: string[], root: string, extraDirs: string[] = []
     }
   }
   return out;
+}
+
+function isDirectory(file: string): boolean {
+  try {
+    return fs.statSync(file).isDirectory();
+  } catch {
+    return false;
+  }
 }

@@ -96,6 +96,11 @@ export class WorkerPool {
     return this.#workers.length;
   }
 
+  /** Start workers up to `size` ahead of the work: they load while this thread prepares it. */
+  prestart(size: number): void {
+    this.#grow(size);
+  }
+
   /** Start workers up to `size`; each gets this thread's compiled module. */
   #grow(size: number): void {
     if (this.#workers.length >= size) return;
