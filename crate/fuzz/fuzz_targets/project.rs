@@ -37,6 +37,8 @@ fn import_line(byte: u8) -> String {
         7 => "export const api = axios.create({ baseURL: 'https://api.twilio.com/2010-04-01' });\nexport const send = (url, body) => fetch(url, { method: 'POST', body: JSON.stringify(body) });\n".into(),
         8 => format!("const {{ wrap }} = require(Runtime.getAssets()['/{key}.js'].path);\n"),
         9 => "function f(extra) { const body = { a: 1, ...extra }; return fetch(ENDPOINTS.a, { method: 'POST', body: JSON.stringify(body) }); }\n".into(),
+        // A call that pairs with a Function of the project (or with none).
+        10 if byte & 0x80 != 0 => format!("fetch(`${{process.env.FLEX_APP_FUNCTIONS}}/{key}`, {{ method: 'POST', body: JSON.stringify({{ a: 1 }}) }});\n"),
         _ => "export const ENDPOINTS = { a: `${process.env.FLEX_APP_FUNCTIONS}/a` };\n".into(),
     }
 }
@@ -64,6 +66,17 @@ fuzz_target!(|data: &[u8]| {
         "tsconfig.json".into(),
         format!("{{ // aliases\n \"compilerOptions\": {{ \"baseUrl\": \"src\", \"paths\": {{ \"@/*\": [\"*\", \"{alias}*\"], }} }} }}"),
     ));
+    // Manifests drawn from the input: what each package is decides runtimes and callers.
+    let manifest = |at: usize| match data.get(at).copied().unwrap_or(0) % 5 {
+        0 => r#"{"dependencies":{"@twilio/flex-ui":"^2"}}"#.to_string(),
+        1 => r#"{"devDependencies":{"twilio-run":"^3"}}"#.to_string(),
+        2 => r#"{"dependencies":{"next":"^14","react-dom":"^18"}}"#.to_string(),
+        3 => r#"{"dependencies":{"express":"^4"}}"#.to_string(),
+        _ => String::from_utf8_lossy(data.get(at..at + 24).unwrap_or_default()).into_owned(),
+    };
+    sources.push(("package.json".into(), manifest(0)));
+    sources.push(("src/package.json".into(), manifest(1)));
+    sources.push(("functions/.twilioserverlessrc".into(), "{}".into()));
     let env = EnvFile {
         path: ".env.example".into(),
         text: String::from_utf8_lossy(data.get(..64).unwrap_or(data)).into_owned(),
