@@ -139,9 +139,13 @@ pub struct Ctx<'a> {
     runtime: crate::Runtime,
     /// Client instances and request helpers the file defines (plugin code only).
     requesters: crate::http::Requesters,
-    /// Requests that may reach a Twilio Function (path, host), at the call's span: noted in
+    /// Requests that may reach a Twilio Function, by URL path, at the call's span: noted in
     /// browser code linted for a project, which pairs them with the Functions they call.
-    function_calls: Option<Vec<(Span, Option<String>, String)>>,
+    function_calls: Option<Vec<(Span, String)>>,
+    /// Whether the file's Function handler is open to anyone, once a rule judged it (see
+    /// `Report::open_handler`), and the deferred reports whose outcome decides it.
+    open_handler: Option<bool>,
+    handler_reports: Vec<usize>,
 }
 
 impl<'a> Ctx<'a> {
@@ -177,17 +181,15 @@ impl<'a> Ctx<'a> {
                 crate::Runtime::Plugin | crate::Runtime::Asset
             ) && (options.summarize || !options.context.is_empty()))
             .then(Vec::new),
+            open_handler: None,
+            handler_reports: Vec::new(),
         }
     }
 
-    fn note_function_call(
-        &mut self,
-        span: swc_common::Span,
-        target: Option<(Option<String>, String)>,
-    ) {
+    fn note_function_call(&mut self, span: swc_common::Span, path: Option<String>) {
         let span = self.span(span);
-        if let (Some(calls), Some((host, path))) = (&mut self.function_calls, target) {
-            calls.push((span, host, path));
+        if let (Some(calls), Some(path)) = (&mut self.function_calls, path) {
+            calls.push((span, path));
         }
     }
 
@@ -263,9 +265,9 @@ impl<'a> Ctx<'a> {
             return name;
         }
         // A Functions host known only by its variable's name (`https://${process.env.X}`) reads
-        // as that variable: env names are upper case, and `host` lower-cased it.
+        // as that variable.
         match crate::http::functions_variable(host) {
-            Some(name) => format!("process.env.{}", name.to_ascii_uppercase()),
+            Some(name) => format!("process.env.{name}"),
             None => host.to_string(),
         }
     }
@@ -354,6 +356,29 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// The file's Function handler is safe to call without the Flex user token (it validates
+    /// it, or only Twilio can call it): the project pairs the handler's callers with that.
+    pub fn judge_handler_safe(&mut self) {
+        self.open_handler.get_or_insert(false);
+    }
+
+    /// Like [`Ctx::report_when`], for the finding that says the file's Function handler is open
+    /// to anyone: whether its conditions hold is also the handler's verdict.
+    pub fn report_open_handler_when(
+        &mut self,
+        when: Vec<When>,
+        span: Span,
+        message: String,
+        help: &str,
+        value: &str,
+    ) {
+        let at = self.deferred.len();
+        self.report_when(when, span, message, help, value, false);
+        if self.deferred.len() > at {
+            self.handler_reports.push(at);
+        }
+    }
+
     /// Like [`Ctx::report_when`], with an edit that resolves the finding (see `Finding::fix`).
     #[allow(clippy::too_many_arguments)]
     pub fn report_when_with_fix(
@@ -391,7 +416,7 @@ impl<'a> Ctx<'a> {
         for starts in self.notes.values_mut() {
             starts.sort_unstable();
         }
-        for (when, hit) in std::mem::take(&mut self.deferred) {
+        for (index, (when, hit)) in std::mem::take(&mut self.deferred).into_iter().enumerate() {
             let noted = |fact: &'static str| self.notes.get(&(hit.rule.id, fact));
             let holds = when.iter().all(|w| match *w {
                 When::NotNotedWithin(fact, scope) => noted(fact).is_none_or(|starts| {
@@ -402,6 +427,9 @@ impl<'a> Ctx<'a> {
                 When::Noted(fact) => noted(fact).is_some(),
                 When::NotBoth(a, b) => noted(a).is_none() || noted(b).is_none(),
             });
+            if self.handler_reports.contains(&index) {
+                self.open_handler = Some(holds || self.open_handler == Some(true));
+            }
             if holds {
                 self.hits.push(hit);
             }
@@ -1155,6 +1183,7 @@ pub(crate) fn run_part(source: &str, options: &Options, part: &Part) -> Report {
     let mut modules = crate::bundle::ModuleMap::default();
     let mut summary = None;
     let mut function_calls = Vec::new();
+    let mut open_handler = None;
     let hits: (Vec<Hit>, Vec<u32>) = match &parsed {
         Ok(parsed) => {
             if whole_code_file {
@@ -1175,14 +1204,13 @@ pub(crate) fn run_part(source: &str, options: &Options, part: &Part) -> Report {
                 .program
                 .visit_with(&mut Walker::new(&mut ctx, &rules, &shapes));
             ctx.resolve_deferred();
-            for (span, host, path) in ctx.function_calls.take().unwrap_or_default() {
+            // A fact for the project stage, like the calls: only when linting for one.
+            if options.summarize || !options.context.is_empty() {
+                open_handler = ctx.open_handler;
+            }
+            for (span, path) in ctx.function_calls.take().unwrap_or_default() {
                 let (line, column) = index.position(span.start as usize);
-                function_calls.push(crate::FunctionCall {
-                    path,
-                    host,
-                    line,
-                    column,
-                });
+                function_calls.push(crate::FunctionCall { path, line, column });
             }
             if options.summarize && kind == Kind::Script {
                 let mut facts = crate::summary::summarize(
@@ -1289,6 +1317,7 @@ pub(crate) fn run_part(source: &str, options: &Options, part: &Part) -> Report {
         diagnostics,
         suppressed,
         function_calls,
+        open_handler,
         summary: options.summarize.then(|| crate::summary::FileSummary {
             runtime: Some(runtime),
             runtime_by_default: options.runtime_by_default(),

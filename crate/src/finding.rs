@@ -190,17 +190,23 @@ pub struct Report {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub function_calls: Vec<FunctionCall>,
+    /// For a Twilio Function, once the engine judged its handler: `true` when anyone may call
+    /// it and it acts on the account (whether or not the finding is shown: a rule level, a
+    /// suppression or a baseline hides findings, not facts), `false` when it is safe to call
+    /// without the Flex user token (it validates it, only Twilio can call it, or it reaches
+    /// nothing of the account).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub open_handler: Option<bool>,
 }
 
-/// A request to what may be a Twilio Function: its URL path, the host when the file names one
-/// (a `*.twil.io` host or a configured Functions domain), and where the call starts.
+/// A request to what may be a Twilio Function (its host is a Functions host, or not known in
+/// the file): its URL path, with `*` where the file does not determine it, and where the call
+/// starts.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
 pub struct FunctionCall {
     pub path: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub host: Option<String>,
     pub line: u32,
     pub column: u32,
 }

@@ -505,15 +505,16 @@ pub fn url_prefix(ctx: &Ctx, src: UrlSrc) -> Option<String> {
     (!out.is_empty()).then_some(out)
 }
 
-/// Where a request may reach a Twilio Function of the repository: the URL's constant path
-/// (`/features/video/get-token`, without query or trailing slash) and its host when the file
-/// names one. `None` when the named host is no Functions host, or the path is not constant.
-pub fn function_target(ctx: &Ctx, request: &Request) -> Option<(Option<String>, String)> {
+/// Where a request may reach a Twilio Function of the repository: the URL's path
+/// (`/features/video/get-token`, without query or trailing slash; [`UNKNOWN`] where the file
+/// does not determine it). `None` when the URL names a host that is no Functions host, or no
+/// path follows it.
+pub fn function_target(ctx: &Ctx, request: &Request) -> Option<String> {
     if request.factory {
         return None;
     }
     let url = url_prefix(ctx, request.url)?;
-    let (named, rest) = match host(&url) {
+    let rest = match host(&url) {
         Some(named) => {
             let functions = is_functions_host(&named)
                 || ctx
@@ -524,12 +525,12 @@ pub fn function_target(ctx: &Ctx, request: &Request) -> Option<(Option<String>, 
                 return None;
             }
             let authority = &url[url.find("://")? + 3..];
-            (Some(named), &authority[authority.find('/')?..])
+            &authority[authority.find('/')?..]
         }
-        None => (None, url.trim_start_matches(UNKNOWN)),
+        None => url.trim_start_matches(UNKNOWN),
     };
     let path = rest.split(['?', '#']).next()?.trim_end_matches('/');
-    (path.starts_with('/') && !path.contains(UNKNOWN)).then(|| (named, path.to_string()))
+    (path.starts_with('/') && path.len() > 1).then(|| path.to_string())
 }
 
 fn is_absolute(url: &str) -> bool {
@@ -599,8 +600,11 @@ fn prefix_into(ctx: &Ctx, expr: &Expr, depth: u32, steps: &mut u32, out: &mut St
                 out.push_str(&fallback);
                 return complete;
             }
-            // `` `${base}/x` ?? '' ``: a fallback that is no URL leaves the URL on the left.
-            prefix_into(ctx, &bin.left, depth + 1, steps, out)
+            // `` `${base}/x` ?? '' ``: an empty fallback leaves the URL on the left.
+            if complete && fallback.trim().is_empty() {
+                return prefix_into(ctx, &bin.left, depth + 1, steps, out);
+            }
+            false
         }
         Expr::Ident(ident) => match ctx.binding(&ident.sym) {
             Some(init) => prefix_into(ctx, init, depth + 1, steps, out),
@@ -821,11 +825,14 @@ pub fn host(url: &str) -> Option<String> {
     let end = rest.find(['/', '?', '#', '\\']).unwrap_or(rest.len());
     // `user:pass@host:port`: the host is after the credentials and before the port.
     let authority = rest[..end].rsplit('@').next().unwrap_or("");
-    let host = authority
-        .split(':')
-        .next()
-        .unwrap_or("")
-        .to_ascii_lowercase();
+    let host = authority.split(':').next().unwrap_or("");
+    // A Functions host keeps the spelling of its service part: one known only by a name
+    // (`process.env.REACT_APP_serverlessUrl.twil.io`) reads as that name.
+    let lower = host.to_ascii_lowercase();
+    let host = match lower.strip_suffix(FUNCTIONS_BY_NAME) {
+        Some(service) => format!("{}{FUNCTIONS_BY_NAME}", &host[..service.len()]),
+        None => lower,
+    };
     (!host.is_empty()).then_some(host)
 }
 

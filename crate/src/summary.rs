@@ -186,6 +186,13 @@ const WEB_APP_PACKAGES: &[&str] = &[
     "svelte",
     "gatsby",
     "preact",
+    // Twilio's browser SDKs.
+    "@twilio/voice-sdk",
+    "twilio-client",
+    "twilio-video",
+    "@twilio/conversations",
+    "twilio-sync",
+    "twilio-chat",
 ];
 
 /// The kind of package a `package.json` text describes; `None` when it is none of these (a
@@ -200,12 +207,14 @@ pub fn package_kind(manifest: &str) -> Option<PackageKind> {
             .filter_map(|field| json.get(field)?.as_object())
             .any(|deps| names.iter().any(|name| deps.contains_key(*name)))
     };
+    // A browser app that also deploys Functions (`twilio-run` among its tools) is a browser
+    // app: its `src/` is what browsers run.
     if depends_on(FLEX_PLUGIN_PACKAGES) {
         Some(PackageKind::FlexPlugin)
-    } else if depends_on(FUNCTIONS_PACKAGES) {
-        Some(PackageKind::Functions)
     } else if depends_on(WEB_APP_PACKAGES) {
         Some(PackageKind::WebApp)
+    } else if depends_on(FUNCTIONS_PACKAGES) {
+        Some(PackageKind::Functions)
     } else if depends_on(NODE_SERVER_PACKAGES) {
         Some(PackageKind::NodeServer)
     } else {

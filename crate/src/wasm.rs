@@ -90,8 +90,8 @@ pub fn rules() -> Result<JsValue, JsError> {
     to_js(&RuleInfo::all())
 }
 
-/// What a `package.json` text makes its directory (`flex-plugin`, `functions`, `web-app`), or
-/// undefined.
+/// What a `package.json` text makes its directory (`flex-plugin`, `web-app`, `functions`,
+/// `node-server`), or undefined.
 #[wasm_bindgen(js_name = packageKind, unchecked_return_type = "PackageKind | undefined")]
 pub fn package_kind(manifest: &str) -> Result<JsValue, JsError> {
     to_js(&crate::summary::package_kind(manifest))

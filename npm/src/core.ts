@@ -146,23 +146,34 @@ export class Flexguard {
   /**
    * The project stage's last step: pair browser calls with the repository's Functions they
    * reach, and judge each pair as one problem (see the engine's `project::pair`). `files` are
-   * every file's final report by project path, with its runtime and, for a `package.json`, the
-   * package kind its first pass found; `reported: false` marks a file given as context only,
-   * whose findings are not shown. Returns the reports without their `functionCalls`.
+   * every file's final report (its second pass, when it needs one) by project path, with its
+   * first pass's `summary` and the runtime the project stage gave it (`contextsFor`'s
+   * `runtimes`), if any; `reported: false` marks a file given as context only, whose findings
+   * are not shown. Returns the reports without
+   * their `functionCalls` and `openHandler`.
    */
-  pairFunctions(files: { path: string; runtime?: Runtime; package?: PackageKind; report: Report; reported?: boolean }[]): Report[] {
-    const reports = files.map(({ report: { functionCalls: _calls, ...report } }) => report);
-    // Only browser callers, Functions and manifests take part.
-    const input = files.flatMap(({ path, runtime, report }, i) =>
-      report.functionCalls?.length || runtime === "function" || /(^|\/)package\.json$/.test(path) ? [i] : [],
+  pairFunctions(files: { path: string; report: Report; summary?: FileSummary; runtime?: Runtime; reported?: boolean }[]): Report[] {
+    const reports = files.map(({ report: { functionCalls: _calls, openHandler: _open, ...report } }) => report);
+    // Callers, Functions, manifests, and files with findings (a page that is not the plugin
+    // loses its call findings) take part.
+    const input = files.flatMap(({ path, report, summary }, i) =>
+      report.functionCalls?.length || report.findings.length || summary?.runtime === "function" || /(^|\/)(package\.json|\.twilioserverlessrc)$/.test(path) ? [i] : [],
     );
     if (!input.some((i) => files[i].report.functionCalls?.length)) return reports;
     const judged: Finding[][] = JSON.parse(
       this.engine.pairFunctionsJson(
         JSON.stringify(
           input.map((i) => {
-            const { path, runtime, package: kind, report, reported } = files[i];
-            return { path, runtime, package: kind, functionCalls: report.functionCalls, findings: report.findings, reported };
+            const { path, report, summary, runtime, reported } = files[i];
+            return {
+              path,
+              runtime: runtime ?? summary?.runtime,
+              package: summary?.package,
+              functionCalls: report.functionCalls,
+              findings: report.findings,
+              openHandler: report.openHandler,
+              reported,
+            };
           }),
         ),
       ),
@@ -183,7 +194,7 @@ export class Flexguard {
     return this.engine.failureReport(options, reason);
   }
 
-  /** What a `package.json` text makes its directory: a Flex plugin, a Functions service, another web app. */
+  /** What a `package.json` text makes its directory: a Flex plugin, another web app, a Functions service, a Node backend. */
   packageKind(manifest: string): PackageKind | undefined {
     return this.engine.packageKind(manifest);
   }

@@ -288,10 +288,9 @@ async function lintProject(files: string[], project: Project, options: LintFiles
     () => undefined,
   );
   cache?.save();
-  // What pairing needs of the first pass: the second has no summary.
-  const firstFacts = reports.map(({ summary }, i) => ({ runtime: runtimeOf(i), package: summary?.package }));
+  const summaries = reports.map(({ summary }) => summary);
   again.forEach((index, j) => (reports[index] = second[j]));
-  const paired = flexguard.pairFunctions(reports.map((report, i) => ({ path: projectPaths[i], ...firstFacts[i], report })));
+  const paired = flexguard.pairFunctions(reports.map((report, i) => ({ path: projectPaths[i], report, summary: summaries[i], runtime: runtimes[i] })));
   return project.applyConfig(
     paired.map(({ summary: _summary, ...report }) => withRelatedFrom(report, project.root, cwd)),
     options.baseline,

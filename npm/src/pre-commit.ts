@@ -227,7 +227,7 @@ export function lintStaged(options: StagedOptions = {}): StagedResult {
   const contextObjects = readObjects(root, context.map((e) => e.oid));
   const others = context.flatMap((entry, i) => {
     const content = contextObjects[i];
-    return content && content.length <= MAX_CONTEXT_BYTES && !isBinary(content) ? [{ path: entry.path, report: firstPass(entry.path, content) }] : [];
+    return content && content.length <= MAX_CONTEXT_BYTES && !isBinary(content) ? [{ path: entry.path, content, report: firstPass(entry.path, content) }] : [];
   });
   const projectPath = (repoPath: string) => optionsFor(repoPath).projectPath ?? repoPath;
   const { runtimes, secondPasses } = flexguard.contextsFor(
@@ -241,10 +241,22 @@ export function lintStaged(options: StagedOptions = {}): StagedResult {
   });
   // Calls and the Functions they reach are judged together; the files the commit does not
   // touch take part as context only.
-  const placeOf = (report: Report, i: number) => ({ runtime: runtimes[i] ?? report.summary?.runtime, package: report.summary?.package });
+  // The untouched Functions the staged calls may reach are judged as the CLI judges them, with
+  // their context: whether a call is settled or stays depends on it.
+  const calls = finals.some((report) => report.functionCalls?.length);
+  const contextFinal = (repoPath: string, content: Buffer, report: Report, j: number) => {
+    const again = secondPasses[staged.length + j];
+    return calls && again && report.summary?.runtime === "function" ? flexguard.lint(content, { ...optionsFor(repoPath), ...again }) : report;
+  };
   const paired = flexguard.pairFunctions([
-    ...staged.map(({ path: repoPath, report }, i) => ({ path: projectPath(repoPath), ...placeOf(report, i), report: finals[i] })),
-    ...others.map(({ path: repoPath, report }, j) => ({ path: projectPath(repoPath), ...placeOf(report, staged.length + j), report, reported: false })),
+    ...staged.map(({ path: repoPath, report }, i) => ({ path: projectPath(repoPath), report: finals[i], summary: report.summary, runtime: runtimes[i] })),
+    ...others.map(({ path: repoPath, content, report }, j) => ({
+      path: projectPath(repoPath),
+      report: contextFinal(repoPath, content, report, j),
+      summary: report.summary,
+      runtime: runtimes[staged.length + j],
+      reported: false,
+    })),
   ]);
   for (const final of paired.slice(0, staged.length)) reports.push({ ...withRelatedFrom(final, project.root, root), summary: undefined });
 

@@ -199,7 +199,17 @@ pub(crate) fn run_composite(kind: Kind, source: &str, options: &Options) -> Repo
     let lint = |text: &str, part: Part| crate::engine::run_part(text, options, &part);
     let lint_slice = |range: std::ops::Range<usize>, part: Part| {
         let mut report = crate::engine::run_part(&source[range.clone()], options, &part);
+        // A fence in a README is an example, not a page that calls a Function.
+        if part.credentials_only {
+            report.function_calls.clear();
+        }
         let (line, column) = index.position(range.start);
+        for call in &mut report.function_calls {
+            if call.line == 1 {
+                call.column += column - 1;
+            }
+            call.line += line - 1;
+        }
         for finding in &mut report.findings {
             finding.span.start += range.start as u32;
             finding.span.end += range.start as u32;
@@ -290,9 +300,11 @@ fn merge(reports: Vec<Report>, index: &LineIndex, directives: &str, options: &Op
     let mut diagnostics = Vec::new();
     let mut suppressed = Vec::new();
     let mut function_calls = Vec::new();
+    let mut open_handler = None;
     for report in reports {
         findings.extend(report.findings);
         function_calls.extend(report.function_calls);
+        open_handler = open_handler.or(report.open_handler);
         suppressed.extend(report.suppressed);
         diagnostics.extend(
             report
@@ -328,6 +340,7 @@ fn merge(reports: Vec<Report>, index: &LineIndex, directives: &str, options: &Op
         diagnostics,
         suppressed,
         function_calls,
+        open_handler,
         summary: options.summarize.then(|| crate::summary::FileSummary {
             runtime: Some(options.runtime()),
             runtime_by_default: options.runtime_by_default(),

@@ -229,13 +229,19 @@ fn is_validating_wrapper(ctx: &Ctx, value: &Expr) -> bool {
 
 /// A Function's handler (`value`, exported at `span`): reported unless something validates it.
 fn check_handler(ctx: &mut Ctx, value: &Expr, span: crate::finding::Span) {
-    if not_public(ctx.file()) || declared_public(ctx.file()) || is_liveness_check(ctx.file()) {
+    if not_public(ctx.file()) {
+        ctx.judge_handler_safe();
+        return;
+    }
+    // Public on purpose, or a liveness check: not flagged, but not safe to settle a call by.
+    if declared_public(ctx.file()) || is_liveness_check(ctx.file()) {
         return;
     }
     // A wrapper, or a helper the handler calls, that this file does not define may validate:
     // the project can tell.
     ctx.needs_context();
     if is_validating_wrapper(ctx, value) {
+        ctx.judge_handler_safe();
         return;
     }
     let mut when = vec![
@@ -249,7 +255,7 @@ fn check_handler(ctx: &mut Ctx, value: &Expr, span: crate::finding::Span) {
         when.push(When::Noted(RUNTIME));
     }
     let (message, help) = finding();
-    ctx.report_when(when, span, message, help, "exports.handler", false);
+    ctx.report_open_handler_when(when, span, message, help, "exports.handler");
 }
 
 /// What the project says a call's callee is: `wrap(…)` or `helpers.wrap(…)` for an import.

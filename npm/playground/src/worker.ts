@@ -85,7 +85,7 @@ async function lint(flexguard: BrowserFlexguard, request: ToWorker) {
     read.map((file, i) => {
       const again = secondPasses[i];
       const report = again ? flexguard.lint(file.text, { filename: file.name, rules: request.rules, ...again }) : file.report;
-      return { path: file.name, runtime: runtimes[i] ?? file.report.summary?.runtime, package: file.report.summary?.package, report };
+      return { path: file.name, report, summary: file.report.summary, runtime: runtimes[i] };
     }),
   );
   for (const [i, file] of read.entries()) {
