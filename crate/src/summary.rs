@@ -1146,3 +1146,48 @@ impl Visit for Collector<'_, '_> {
 
     fn visit_lit(&mut self, _lit: &Lit) {}
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{package_kind, PackageKind};
+
+    #[test]
+    fn package_kinds_by_dependencies() {
+        let cases = [
+            (
+                r#"{"devDependencies":{"@twilio/flex-ui":"^2"},"dependencies":{"twilio-run":"^3"}}"#,
+                Some(PackageKind::FlexPlugin),
+            ),
+            // A browser app that deploys Functions too is a browser app.
+            (
+                r#"{"dependencies":{"react-dom":"^18","react-scripts":"5"},"devDependencies":{"twilio-run":"^3"}}"#,
+                Some(PackageKind::WebApp),
+            ),
+            (
+                r#"{"dependencies":{"express":"^4","@twilio/voice-sdk":"^2"}}"#,
+                Some(PackageKind::WebApp),
+            ),
+            (
+                r#"{"devDependencies":{"twilio-run":"^3"}}"#,
+                Some(PackageKind::Functions),
+            ),
+            (
+                r#"{"dependencies":{"express":"^4","twilio":"^5"}}"#,
+                Some(PackageKind::NodeServer),
+            ),
+            (
+                r#"{"devDependencies":{"husky":"^9","prettier":"^3"}}"#,
+                None,
+            ),
+            (
+                "\u{feff}{\"dependencies\":{\"twilio\":\"^5\"}}",
+                Some(PackageKind::NodeServer),
+            ),
+            ("[1, 2]", None),
+            ("{ not json", None),
+        ];
+        for (manifest, expected) in cases {
+            assert_eq!(package_kind(manifest), expected, "{manifest}");
+        }
+    }
+}

@@ -115,3 +115,40 @@ test("pre-commit lints a staged backend file by its package", (t) => {
   const findings = lintStaged({ cwd: dir, cache: false }).reports.flatMap((r) => r.findings);
   assert.deepEqual(findings, [], "the server SDK, REST calls and Basic auth belong in a backend");
 });
+
+test("pre-commit judges an untouched Function with its context before it settles a staged call", (t) => {
+  // The Function reaches the account only through a Runtime helper: alone, it looks harmless.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "flexguard-project-"));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const files = {
+    ".gitignore": "node_modules/\n.env\n",
+    "package.json": JSON.stringify({ devDependencies: { "@twilio/flex-ui": "^2" } }),
+    "serverless/package.json": JSON.stringify({ devDependencies: { "twilio-run": "^3" } }),
+    "serverless/.gitignore": ".env\n",
+    "serverless/functions/lib/calls.private.js": "exports.listCalls = () => fetch(process.env.CALLS_URL).then((r) => r.json());\n",
+    "serverless/functions/calls.js":
+      "const { listCalls } = require(Runtime.getFunctions()['lib/calls'].path);\nexports.handler = async (context, event, callback) => callback(null, await listCalls());\n",
+    "src/api.js": "export const calls = () => fetch('https://svc-1234-dev.twil.io/calls', { method: 'POST', body: JSON.stringify({ page: 1 }) });\n",
+  };
+  for (const [name, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    fs.writeFileSync(path.join(dir, name), text);
+  }
+  git(dir, "init", "-q");
+  git(dir, "config", "user.email", "test@example.com");
+  git(dir, "config", "user.name", "test");
+  git(dir, "add", "-A", "--", ".", ":!src/api.js");
+  git(dir, "commit", "-q", "-m", "functions");
+  git(dir, "add", "src/api.js");
+  const staged = lintStaged({ cwd: dir, cache: false }).reports.flatMap((r) => r.findings);
+  const cli = JSON.parse(run(["--format", "json", "--no-cache", "."], { cwd: dir }).stdout).findings;
+  // The CLI sees one open Function that the plugin calls; pre-commit, the staged call to it.
+  assert.deepEqual(
+    cli.map((f) => [f.file, f.ruleId]),
+    [["serverless/functions/calls.js", "function-without-token-validator"]],
+  );
+  assert.deepEqual(
+    staged.map((f) => [f.file, f.ruleId, f.related?.[0]?.file]),
+    [["src/api.js", "function-call-without-token", "serverless/functions/calls.js"]],
+  );
+});

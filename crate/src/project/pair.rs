@@ -548,6 +548,22 @@ mod tests {
         assert!(out[0].is_empty() && out[1].is_empty());
     }
 
+    #[test]
+    fn an_example_in_a_readme_calls_nothing() {
+        let findings = lint_project(&[
+            (
+                "README.md",
+                "# Setup\n\nCall it like this:\n\n```js\nfetch('https://svc-1234.twil.io/calls/peek', { method: 'POST', body: JSON.stringify({ a: 1 }) });\n```\n",
+            ),
+            ("svc/functions/calls/peek.js", OPEN_FUNCTION),
+        ]);
+        let function = findings
+            .iter()
+            .find(|f| f.rule_id == UNVALIDATED_FUNCTION)
+            .expect("the open Function is still reported");
+        assert!(function.related.is_empty(), "{function:#?}");
+    }
+
     fn ids(reports: &[crate::Report]) -> Vec<(&str, &str)> {
         reports
             .iter()
