@@ -178,7 +178,15 @@ export class Flexguard {
         ),
       ),
     );
-    input.forEach((index, j) => (reports[index] = { ...reports[index], findings: judged[j] }));
+    input.forEach((index, j) => {
+      const report = reports[index];
+      // What pairing settled is judged: a host that meets the same value elsewhere (the webpack
+      // plugin, in the emitted bundle's source map) treats it as suppressed.
+      const kept = new Set(judged[j].map((f) => `${f.ruleId}:${f.line}:${f.column}`));
+      const settled = report.findings.filter((f) => !kept.has(`${f.ruleId}:${f.line}:${f.column}`)).map((f) => f.valueHash);
+      const suppressed = settled.length ? [...new Set([...(report.suppressed ?? []), ...settled])] : report.suppressed;
+      reports[index] = { ...report, findings: judged[j], ...(suppressed ? { suppressed } : {}) };
+    });
     return reports;
   }
 

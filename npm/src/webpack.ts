@@ -20,6 +20,7 @@ import type { Finding, LintOptions, Report, RuleSetting, Severity } from "./core
 import { baselineFingerprints, summarize, withoutFingerprints } from "./core";
 import { directoriesFrom, globToRegExp } from "./glob";
 import { formatters } from "./format";
+import { expandPaths } from "./files";
 import { displayPath, envFiles, flexguard, lint, Project, resolveProject, rules, SOURCE_EXTENSIONS, withRelatedFrom } from "./node";
 
 const PLUGIN_NAME = "FlexguardWebpackPlugin";
@@ -255,21 +256,65 @@ export class FlexguardWebpackPlugin {
       this.#moduleCache.set(resource, { text, report });
       scanned.push({ file, text, report });
     }
-    // The project stage over the build's own modules: URLs, helpers and env values defined in
-    // one module and used in another. Modules whose checks needed that are linted again.
+    // The repository's Functions, when the modules call any: an open one makes a call without
+    // the token a problem, one that validates settles it. They are context only: the build
+    // reports its own modules.
+    const calls = scanned.some(({ report }) => report.functionCalls?.length);
+    const functions = calls ? this.#functionFiles(compiler, new Set(seen)) : [];
+    // The project stage over the build's own modules (and those Functions): URLs, helpers and
+    // env values defined in one module and used in another. Modules whose checks needed that
+    // are linted again.
     const projectPath = (file: string) => this.#project.optionsFor(file).projectPath ?? file;
+    const all = [...scanned, ...functions];
     const resources = scanned.map(({ file }) => path.resolve(compiler.context, file));
-    const { contexts } = flexguard.contextsFor(
-      scanned.map(({ file, report }) => ({ path: projectPath(file), report })),
+    const { runtimes, secondPasses } = flexguard.contextsFor(
+      all.map(({ file, report }) => ({ path: projectPath(file), report })),
       // A plugin in `plugins/agent/` of a monorepo reads the `.env*` files above it too.
       envFiles(resources, this.#project.root, directoriesFrom(this.#project.root, compiler.context)),
     );
-    for (const [i, { file, text, report }] of scanned.entries()) {
-      const context = contexts[i];
-      const final = context ? withRelatedFrom(this.#lint(text, file, { context }), this.#project.root, compiler.context) : report;
-      reports.push(withoutParseErrors({ ...final, summary: undefined }));
+    const finals = all.map(({ file, text, report }, i) => {
+      const again = secondPasses[i];
+      return again ? this.#lint(text, file, again) : report;
+    });
+    const paired = flexguard.pairFunctions(
+      all.map(({ file, report }, i) => ({ path: projectPath(file), report: finals[i], summary: report.summary, runtime: runtimes[i], reported: i < scanned.length })),
+    );
+    for (const final of paired.slice(0, scanned.length)) {
+      reports.push(withoutParseErrors({ ...withRelatedFrom(final, this.#project.root, compiler.context), summary: undefined }));
     }
     return reports;
+  }
+
+  /**
+   * The JS and TS files below a `functions/` directory of the repository (`seen`: the modules
+   * already scanned), first-pass linted and cached like modules.
+   */
+  #functionFiles(compiler: Compiler, seen: Set<string>): { file: string; text: string; report: Report }[] {
+    const root = this.#project.root;
+    let found: string[];
+    try {
+      found = expandPaths([root], { cwd: root, isIgnored: this.#project.isIgnored });
+    } catch {
+      return [];
+    }
+    const out: { file: string; text: string; report: Report }[] = [];
+    for (const resource of found) {
+      const extension = path.extname(resource).toLowerCase();
+      if (seen.has(resource) || !SOURCE_EXTENSIONS.includes(extension) || extension === ".map") continue;
+      if (!/(^|\/)functions\//.test(path.relative(root, resource).split(path.sep).join("/"))) continue;
+      let text: string;
+      try {
+        text = fs.readFileSync(resource, "utf8");
+      } catch {
+        continue;
+      }
+      const file = displayPath(resource, compiler.context);
+      const cached = this.#moduleCache.get(resource);
+      const report = cached && cached.text === text ? cached.report : this.#lint(text, file, { summarize: true });
+      this.#moduleCache.set(resource, { text, report });
+      out.push({ file, text, report });
+    }
+    return out;
   }
 
   /**

@@ -149,6 +149,34 @@ for (const major of [4, 5]) {
       assert.match(output, /see: \S+\/plugins\/\.env\.example:1/, output);
     });
 
+    await t.test("the repository's Functions judge the calls: one that validates settles a call, an open one is named", () => {
+      const plugin = fixtureProject({
+        "src/services/calls.js":
+          "const base = 'https://calls-4321-dev.twil.io';\n" +
+          "export const transfer = (sid) => fetch(`${base}/calls/transfer`, { method: 'POST', body: JSON.stringify({ sid }) });\n" +
+          "export const hold = (sid) => fetch(`${base}/calls/hold`, { method: 'POST', body: JSON.stringify({ sid }) });\n",
+      });
+      fs.appendFileSync(path.join(plugin, "src", "index.js"), "export * from './services/calls';\n");
+      const repo = fs.mkdtempSync(path.join(os.tmpdir(), "flexguard-monorepo-"));
+      fs.mkdirSync(path.join(repo, ".git"));
+      fs.mkdirSync(path.join(repo, "plugins"));
+      const functions = path.join(repo, "serverless", "functions", "calls");
+      fs.mkdirSync(functions, { recursive: true });
+      fs.writeFileSync(
+        path.join(functions, "transfer.js"),
+        "const { functionValidator } = require('twilio-flex-token-validator');\nexports.handler = functionValidator(async (context, event, callback) => callback(null, await context.getTwilioClient().calls(event.sid).fetch()));\n",
+      );
+      fs.writeFileSync(path.join(functions, "hold.js"), "exports.handler = async (context, event, callback) => {\n  callback(null, await context.getTwilioClient().calls(event.sid).update({ twiml: '<Response/>' }));\n};\n");
+      const dir = path.join(repo, "plugins", "agent");
+      fs.renameSync(plugin, dir);
+      writeConfig(dir, major);
+      const { status, output } = webpackBuild(dir, major);
+      assert.equal(status, 0, output);
+      assert.match(output, /src\/services\/calls\.js\n\s+3:\d+\s+warning\s+.*function-call-without-token/, output);
+      assert.doesNotMatch(output, /\n\s+2:\d+\s+warning\s+.*function-call-without-token/, "the call to the Function that validates is settled");
+      assert.match(output, /see: \S+\/serverless\/functions\/calls\/hold\.js:1: the Function it calls, which does not validate the Flex user token/, output);
+    });
+
     await t.test("below failOn: a warning, the build passes; failOn 'warning' fails it", () => {
       const dir = fixtureProject({ "src/services/config.js": plantedConfig });
       writeConfig(dir, major); // account-sid is a warning by default
