@@ -145,7 +145,7 @@ pub struct Ctx<'a> {
     /// Whether the file's Function handler is open to anyone, once a rule judged it (see
     /// `Report::open_handler`), and the deferred reports whose outcome decides it.
     open_handler: Option<bool>,
-    handler_reports: Vec<usize>,
+    handler_reports: Vec<(usize, &'static str)>,
 }
 
 impl<'a> Ctx<'a> {
@@ -363,7 +363,8 @@ impl<'a> Ctx<'a> {
     }
 
     /// Like [`Ctx::report_when`], for the finding that says the file's Function handler is open
-    /// to anyone: whether its conditions hold is also the handler's verdict.
+    /// to anyone: whether its conditions hold is also the handler's verdict, unless the rule
+    /// noted `undecided` (a reason not to flag that says nothing about who may call it).
     pub fn report_open_handler_when(
         &mut self,
         when: Vec<When>,
@@ -371,11 +372,12 @@ impl<'a> Ctx<'a> {
         message: String,
         help: &str,
         value: &str,
+        undecided: &'static str,
     ) {
         let at = self.deferred.len();
         self.report_when(when, span, message, help, value, false);
         if self.deferred.len() > at {
-            self.handler_reports.push(at);
+            self.handler_reports.push((at, undecided));
         }
     }
 
@@ -427,8 +429,10 @@ impl<'a> Ctx<'a> {
                 When::Noted(fact) => noted(fact).is_some(),
                 When::NotBoth(a, b) => noted(a).is_none() || noted(b).is_none(),
             });
-            if self.handler_reports.contains(&index) {
-                self.open_handler = Some(holds || self.open_handler == Some(true));
+            if let Some((_, undecided)) = self.handler_reports.iter().find(|(i, _)| *i == index) {
+                if noted(undecided).is_none() {
+                    self.open_handler = Some(holds || self.open_handler == Some(true));
+                }
             }
             if holds {
                 self.hits.push(hit);

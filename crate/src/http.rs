@@ -289,6 +289,34 @@ pub fn is_user_token_value(value: &Expr) -> bool {
     }
 }
 
+/// The URL's query string is built from a local (`` `${url}?${params}` ``,
+/// `url + "?" + query.toString()`): what it sends is written elsewhere in the function.
+pub fn query_from_local(url: UrlSrc) -> bool {
+    let from_local = |expr: &Expr| match unparen(expr) {
+        Expr::Ident(_) => true,
+        Expr::Call(call) => matches!(&call.callee, Callee::Expr(callee)
+            if matches!(unparen(callee), Expr::Member(m) if matches!(unparen(&m.obj), Expr::Ident(_)))),
+        _ => false,
+    };
+    let UrlSrc::Expr(expr) = url else {
+        return false;
+    };
+    match unparen(expr) {
+        Expr::Tpl(tpl) => {
+            let query_from = tpl.quasis.iter().position(|q| q.raw.contains('?'));
+            query_from.is_some_and(|at| tpl.exprs.iter().skip(at).any(|e| from_local(e)))
+        }
+        Expr::Bin(bin) if bin.op == BinaryOp::Add => {
+            let operands = crate::fold::add_operands(expr);
+            let query_from = operands.iter().position(|o| {
+                matches!(unparen(o), Expr::Lit(Lit::Str(s)) if s.value.to_string_lossy().contains('?'))
+            });
+            query_from.is_some_and(|at| operands.iter().skip(at + 1).any(|o| from_local(o)))
+        }
+        _ => false,
+    }
+}
+
 /// Deepest chain of local objects spread into each other that is followed.
 const MAX_PAYLOAD_DEPTH: u32 = 4;
 
@@ -514,7 +542,15 @@ pub fn function_target(ctx: &Ctx, request: &Request) -> Option<String> {
         return None;
     }
     let url = url_prefix(ctx, request.url)?;
+    let after_authority = |url: &str| -> Option<usize> {
+        let start = url.find("://")? + 3;
+        Some(start + url[start..].find('/')?)
+    };
     let rest = match host(&url) {
+        // A host the file does not determine (`https://${domain}/x`) may be a Functions host.
+        Some(named) if named.contains(UNKNOWN) && !is_twilio_rest_host(&named) => {
+            &url[after_authority(&url)?..]
+        }
         Some(named) => {
             let functions = is_functions_host(&named)
                 || ctx
@@ -524,8 +560,16 @@ pub fn function_target(ctx: &Ctx, request: &Request) -> Option<String> {
             if !functions {
                 return None;
             }
-            let authority = &url[url.find("://")? + 3..];
-            &authority[authority.find('/')?..]
+            &url[after_authority(&url)?..]
+        }
+        // `http${secure ? "s" : ""}://${domain}/x`: a scheme the file does not determine.
+        None if url.contains("://") => {
+            let start = url.find("://")? + 3;
+            let authority = &url[start..after_authority(&url)?];
+            if !(authority.contains(UNKNOWN) || is_functions_host(authority)) {
+                return None;
+            }
+            &url[after_authority(&url)?..]
         }
         None => url.trim_start_matches(UNKNOWN),
     };
@@ -642,6 +686,8 @@ fn prefix_into(ctx: &Ctx, expr: &Expr, depth: u32, steps: &mut u32, out: &mut St
                 }
             }
             if let Some(host) = functions_host_by_name(expr) {
+                // The repository's env files may give the variable's real value, path included.
+                ctx.needs_context();
                 if out.is_empty() {
                     out.push_str("https://");
                 }

@@ -564,6 +564,21 @@ mod tests {
         assert!(function.related.is_empty(), "{function:#?}");
     }
 
+    #[test]
+    fn a_function_that_looks_like_a_webhook_settles_no_call() {
+        // It reads a Studio parameter, so it is not flagged as a Flex Function; but the plugin
+        // calls it, and that call still sends no token.
+        let studio = "exports.handler = async (context, event, callback) => {\n\
+             console.log(event.FlowSid);\n\
+             callback(null, await context.getTwilioClient().calls(event.callSid).fetch());\n};\n";
+        let findings = lint_project(&[
+            ("src/calls.js", PLUGIN_CALL),
+            ("svc/functions/calls/peek.js", studio),
+        ]);
+        let ids: Vec<&str> = findings.iter().map(|f| f.rule_id.as_str()).collect();
+        assert_eq!(ids, [CALL_WITHOUT_TOKEN], "{findings:#?}");
+    }
+
     fn ids(reports: &[crate::Report]) -> Vec<(&str, &str)> {
         reports
             .iter()

@@ -21,7 +21,9 @@ declare_rule! {
     /// that calls `validator(event.token, …)` itself reads), or the Flex user token
     /// (`manager.user.token`) under any key. A call whose
     /// body or options are a variable defined elsewhere is not flagged, nor is a request for a
-    /// public Asset (a path ending in a file extension, such as `/config.json`).
+    /// public Asset (a path ending in a file extension, such as `/config.json`). A query string
+    /// built in a local (`` `${url}?${params}` ``) is looked for in the whole function, with
+    /// `params.append("Token", …)` as a token too.
     /// `XMLHttpRequest#open` and superagent requests set their body and headers in later calls,
     /// so for them the token is looked for in the whole function that makes the request.
     /// When the called Function is in the repository and does not validate the token either,
@@ -98,11 +100,17 @@ fn check_request(ctx: &mut Ctx, request: &Request, span: Span, at: swc_common::B
             Payload::FromCaller => when.push(When::NotNoted(TOKEN)),
             Payload::Hidden | Payload::Token => return,
         }
-        span
+        // A query string built in a local (`?${params}`) is filled elsewhere in the function.
+        if http::query_from_local(request.url) {
+            ctx.enclosing_function()
+        } else {
+            span
+        }
     };
     let Some(url) = http::url_prefix(ctx, request.url) else {
         return;
     };
+
     let Some(host) = http::host(&url) else {
         return;
     };
@@ -196,6 +204,15 @@ impl super::Rule for FunctionCallWithoutToken {
 
     fn check_call(&self, ctx: &mut Ctx, call: &CallExpr) {
         let span = ctx.span(call.span);
+        // `params.append("Token", token)`, `params.set("Token", …)`: a query or form gets one.
+        if let Callee::Expr(callee) = &call.callee {
+            let adds = matches!(&**callee, Expr::Member(m)
+                if matches!(&m.prop, MemberProp::Ident(p) if &*p.sym == "append" || &*p.sym == "set"));
+            let key = call.args.first().and_then(|a| ctx.fold(&a.expr));
+            if adds && key.is_some_and(|k| http::carries_token(&k)) {
+                ctx.note(TOKEN, span);
+            }
+        }
         if let Some(request) = http::from_call(call) {
             check_request(ctx, &request, span, call.span.lo);
         } else if let Some(via) = http::via_requester(ctx, call) {
@@ -252,6 +269,8 @@ mod tests {
 
     /// Each send form, without the token.
     const FLAGS: &[&str] = &[
+        // A query string from a local that holds no token.
+        "function load(taskSid) { const params = new URLSearchParams({ taskSid }); return fetch(`https://svc-1234.twil.io/lookup?${params}`); }",
         // A URL with an empty fallback (`?? ''`) is still the URL.
         "const endpoint = `https://bots-4321.twil.io/answer?q=${q}` ?? ''; axios.get(endpoint);",
         // The body is a local object declared in the same method (each method declares its own).
@@ -302,6 +321,10 @@ mod tests {
 
     /// The same forms, sending the token: the correct Function-with-token pattern.
     const CLEAN: &[&str] = &[
+        "function load(taskSid) { const params = new URLSearchParams({ taskSid }); params.append('Token', manager.user.token); return fetch(`https://svc-1234.twil.io/lookup?${params}`); }",
+        // The token in a query string built in a local.
+        "function load(taskSid) { const params = new URLSearchParams({ taskSid, Token: manager.user.token }); return fetch(`https://svc-1234.twil.io/lookup?${params}`); }",
+        "function load(taskSid) { const query = new URLSearchParams({ taskSid, Token: token }); return fetch('https://svc-1234.twil.io/lookup?' + query.toString()); }",
         // A lowercase `token` (a Function that validates `event.token` by hand reads it), in a
         // body, a local body, a shorthand and the query string; the user token under any key.
         "fetch('https://svc-1234.twil.io/pause', { method: 'POST', body: JSON.stringify({ sid, token: manager.user.token }) });",

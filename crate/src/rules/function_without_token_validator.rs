@@ -255,7 +255,9 @@ fn check_handler(ctx: &mut Ctx, value: &Expr, span: crate::finding::Span) {
         when.push(When::Noted(RUNTIME));
     }
     let (message, help) = finding();
-    ctx.report_open_handler_when(when, span, message, help, "exports.handler");
+    // A webhook is judged by Twilio's parameters it reads: a guess about its callers, not a
+    // verdict that it is safe to call (the plugin may call it too).
+    ctx.report_open_handler_when(when, span, message, help, "exports.handler", WEBHOOK);
 }
 
 /// What the project says a call's callee is: `wrap(…)` or `helpers.wrap(…)` for an import.
