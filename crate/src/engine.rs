@@ -179,7 +179,7 @@ impl<'a> Ctx<'a> {
             function_calls: (matches!(
                 options.runtime(),
                 crate::Runtime::Plugin | crate::Runtime::Asset
-            ) && (options.summarize || !options.context.is_empty()))
+            ) && options.for_project())
             .then(Vec::new),
             open_handler: None,
             handler_reports: Vec::new(),
@@ -1209,7 +1209,7 @@ pub(crate) fn run_part(source: &str, options: &Options, part: &Part) -> Report {
                 .visit_with(&mut Walker::new(&mut ctx, &rules, &shapes));
             ctx.resolve_deferred();
             // A fact for the project stage, like the calls: only when linting for one.
-            if options.summarize || !options.context.is_empty() {
+            if options.for_project() {
                 open_handler = ctx.open_handler;
             }
             for (span, path) in ctx.function_calls.take().unwrap_or_default() {

@@ -191,8 +191,8 @@ pub struct Report {
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub function_calls: Vec<FunctionCall>,
     /// For a Twilio Function, once the engine judged its handler: `true` when anyone may call
-    /// it and it acts on the account (whether or not the finding is shown: a rule level, a
-    /// suppression or a baseline hides findings, not facts), `false` when it is safe to call
+    /// it and it acts on the account (whether or not the finding is shown: a suppression or a
+    /// baseline hides findings, not facts), `false` when it is safe to call
     /// without the Flex user token (it validates it, only Twilio can call it, or it reaches
     /// nothing of the account).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -289,32 +289,76 @@ pub fn is_user_token_value(value: &Expr) -> bool {
     }
 }
 
-/// The URL's query string is built from a local (`` `${url}?${params}` ``,
-/// `url + "?" + query.toString()`): what it sends is written elsewhere in the function.
-pub fn query_from_local(url: UrlSrc) -> bool {
-    let from_local = |expr: &Expr| match unparen(expr) {
-        Expr::Ident(_) => true,
-        Expr::Call(call) => matches!(&call.callee, Callee::Expr(callee)
-            if matches!(unparen(callee), Expr::Member(m) if matches!(unparen(&m.obj), Expr::Ident(_)))),
-        _ => false,
+/// The whole query string is a `URLSearchParams` (or `qs.stringify`) local:
+/// `` `${url}?${params}` `` or `url + "?" + params.toString()`. Returns the local's name: what
+/// the query sends is written where that local is filled.
+pub fn query_local<'a>(ctx: &Ctx, url: UrlSrc<'a>) -> Option<&'a str> {
+    let local = |expr: &'a Expr| -> Option<&'a str> {
+        match unparen(expr) {
+            Expr::Ident(ident) => Some(&ident.sym),
+            Expr::Call(call) if call.args.is_empty() => match &call.callee {
+                Callee::Expr(callee) => match unparen(callee) {
+                    Expr::Member(m) => ident_name(&m.obj),
+                    _ => None,
+                },
+                _ => None,
+            },
+            _ => None,
+        }
     };
     let UrlSrc::Expr(expr) = url else {
-        return false;
+        return None;
     };
-    match unparen(expr) {
+    let name = match unparen(expr) {
         Expr::Tpl(tpl) => {
-            let query_from = tpl.quasis.iter().position(|q| q.raw.contains('?'));
-            query_from.is_some_and(|at| tpl.exprs.iter().skip(at).any(|e| from_local(e)))
+            // `…?${params}` with nothing after it.
+            let [.., before, last] = tpl.quasis.as_slice() else {
+                return None;
+            };
+            if !(before.raw.ends_with('?') && last.raw.is_empty()) {
+                return None;
+            }
+            local(tpl.exprs.last()?)?
         }
         Expr::Bin(bin) if bin.op == BinaryOp::Add => {
             let operands = crate::fold::add_operands(expr);
-            let query_from = operands.iter().position(|o| {
-                matches!(unparen(o), Expr::Lit(Lit::Str(s)) if s.value.to_string_lossy().contains('?'))
-            });
-            query_from.is_some_and(|at| operands.iter().skip(at + 1).any(|o| from_local(o)))
+            let [.., before, last] = operands.as_slice() else {
+                return None;
+            };
+            let ends_query = matches!(unparen(before), Expr::Lit(Lit::Str(s)) if s.value.to_string_lossy().ends_with('?'));
+            if !ends_query {
+                return None;
+            }
+            local(last)?
         }
-        _ => false,
-    }
+        _ => return None,
+    };
+    is_query_builder(ctx, name).then_some(name)
+}
+
+/// `name` is bound, in the function being walked, to `new URLSearchParams(…)` or a
+/// `stringify(…)` of a query-string library.
+pub fn is_query_builder(ctx: &Ctx, name: &str) -> bool {
+    let text = ctx.text(ctx.enclosing_function());
+    [
+        "new URLSearchParams",
+        "qs.stringify",
+        "querystring.stringify",
+    ]
+    .iter()
+    .any(|builder| {
+        text.match_indices(name).any(|(at, _)| {
+            let after = text[at + name.len()..].trim_start();
+            let before_ok = !text[..at]
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$' || c == '.');
+            before_ok
+                && after.strip_prefix('=').is_some_and(|rest| {
+                    !rest.starts_with('=') && rest.trim_start().starts_with(builder)
+                })
+        })
+    })
 }
 
 /// Deepest chain of local objects spread into each other that is followed.
@@ -563,7 +607,10 @@ pub fn function_target(ctx: &Ctx, request: &Request) -> Option<String> {
             &url[after_authority(&url)?..]
         }
         // `http${secure ? "s" : ""}://${domain}/x`: a scheme the file does not determine.
-        None if url.contains("://") => {
+        None if url
+            .find("://")
+            .is_some_and(|at| !url[..at].contains(['/', '?', '#'])) =>
+        {
             let start = url.find("://")? + 3;
             let authority = &url[start..after_authority(&url)?];
             if !(authority.contains(UNKNOWN) || is_functions_host(authority)) {
@@ -859,7 +906,8 @@ pub fn functions_variable(host: &str) -> Option<&str> {
         .filter(|name| !name.contains('.'))
 }
 
-/// The lower-cased host of an absolute http(s) URL.
+/// The host of an absolute http(s) URL, lower-cased (a `*.twil.io` host keeps the spelling of its
+/// service part).
 pub fn host(url: &str) -> Option<String> {
     let rest = url.trim_start();
     let scheme_end = rest.find("://")?;

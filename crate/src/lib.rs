@@ -137,6 +137,13 @@ impl Options {
             .unwrap_or_else(|| runtime::resolve(self.project_path(), &self.runtimes))
     }
 
+    /// The file is linted for the project stage: a first pass (`summarize`), or a second with
+    /// what the stage found for it (a context, a runtime). Only then are its facts for pairing
+    /// (`Report::function_calls`, `Report::open_handler`) collected.
+    pub fn for_project(&self) -> bool {
+        self.summarize || !self.context.is_empty() || self.runtime.is_some()
+    }
+
     /// True when neither the host, the configured globs nor a convention decided the runtime:
     /// the file is plugin code by default only.
     pub fn runtime_by_default(&self) -> bool {

@@ -586,7 +586,9 @@ pub fn lint(
 fn functions_root(path: &str) -> Option<String> {
     let directory = parent(path);
     let segments: Vec<&str> = directory.split('/').collect();
-    let at = segments.iter().rposition(|s| *s == "functions")?;
+    let at = segments
+        .iter()
+        .rposition(|s| s.eq_ignore_ascii_case("functions"))?;
     Some(format!("{}/", segments[..=at].join("/")))
 }
 

@@ -186,7 +186,9 @@ const WEB_APP_PACKAGES: &[&str] = &[
     "svelte",
     "gatsby",
     "preact",
-    // Twilio's browser SDKs.
+];
+/// Twilio's browser SDKs: a package with one and no server is a browser app.
+const BROWSER_SDK_PACKAGES: &[&str] = &[
     "@twilio/voice-sdk",
     "twilio-client",
     "twilio-video",
@@ -208,7 +210,8 @@ pub fn package_kind(manifest: &str) -> Option<PackageKind> {
             .any(|deps| names.iter().any(|name| deps.contains_key(*name)))
     };
     // A browser app that also deploys Functions (`twilio-run` among its tools) is a browser
-    // app: its `src/` is what browsers run.
+    // app: its `src/` is what browsers run. A server that hands Twilio's browser SDKs to its
+    // pages is a server: what it serves sits in `public/` (see `Packages::runtime_of`).
     if depends_on(FLEX_PLUGIN_PACKAGES) {
         Some(PackageKind::FlexPlugin)
     } else if depends_on(WEB_APP_PACKAGES) {
@@ -217,6 +220,8 @@ pub fn package_kind(manifest: &str) -> Option<PackageKind> {
         Some(PackageKind::Functions)
     } else if depends_on(NODE_SERVER_PACKAGES) {
         Some(PackageKind::NodeServer)
+    } else if depends_on(BROWSER_SDK_PACKAGES) {
+        Some(PackageKind::WebApp)
     } else {
         None
     }
@@ -1163,8 +1168,13 @@ mod tests {
                 r#"{"dependencies":{"react-dom":"^18","react-scripts":"5"},"devDependencies":{"twilio-run":"^3"}}"#,
                 Some(PackageKind::WebApp),
             ),
+            // Twilio's voice quickstart: a server that serves the browser SDK to its pages.
             (
-                r#"{"dependencies":{"express":"^4","@twilio/voice-sdk":"^2"}}"#,
+                r#"{"dependencies":{"express":"^4","twilio":"^5","@twilio/voice-sdk":"^2"}}"#,
+                Some(PackageKind::NodeServer),
+            ),
+            (
+                r#"{"dependencies":{"twilio-video":"^2"}}"#,
                 Some(PackageKind::WebApp),
             ),
             (

@@ -241,12 +241,15 @@ export function lintStaged(options: StagedOptions = {}): StagedResult {
   });
   // Calls and the Functions they reach are judged together; the files the commit does not
   // touch take part as context only.
-  // The untouched Functions the staged calls may reach are judged as the CLI judges them, with
-  // their context: whether a call is settled or stays depends on it.
-  const calls = finals.some((report) => report.functionCalls?.length);
+  // The untouched Functions the staged calls may reach, and the untouched callers of staged
+  // Functions, are judged as the CLI judges them, with their context: the pairs depend on it.
+  const stagedCalls = finals.some((report) => report.functionCalls?.length);
+  const stagedFunctions = staged.some(({ report }) => report.summary?.runtime === "function");
   const contextFinal = (repoPath: string, content: Buffer, report: Report, j: number) => {
     const again = secondPasses[staged.length + j];
-    return calls && again && report.summary?.runtime === "function" ? flexguard.lint(content, { ...optionsFor(repoPath), ...again }) : report;
+    const runtime = runtimes[staged.length + j] ?? report.summary?.runtime;
+    const needed = runtime === "function" ? stagedCalls : (runtime === "plugin" || runtime === "asset") && stagedFunctions;
+    return again && needed ? flexguard.lint(content, { ...optionsFor(repoPath), ...again }) : report;
   };
   const paired = flexguard.pairFunctions([
     ...staged.map(({ path: repoPath, report }, i) => ({ path: projectPath(repoPath), report: finals[i], summary: report.summary, runtime: runtimes[i] })),

@@ -11,6 +11,8 @@
  *     DefinePlugin-inlined `FLEX_APP_*` values and code from dependencies show up, and any
  *     JSON, HTML or other text the build copies or generates;
  *  3. the `process.env` keys DefinePlugin defines, by name and by value (the Flex env leak).
+ * When the modules call Twilio Functions, the repository's Functions join the modules' project
+ * stage as context (listed once per watch session): they settle or explain those calls.
  * A finding seen in a module and again in the bundle is reported once, at the module. The
  * project's flexguard.config.json applies as it does for the CLI (see `config`).
  */
@@ -104,6 +106,9 @@ export class FlexguardWebpackPlugin {
   readonly options: FlexguardWebpackOptions;
   /** Module reports by file, reused while the file's text is unchanged (watch mode). */
   #moduleCache = new Map<string, { text: string; report: Report }>();
+  #secondPassCache = new Map<string, { text: string; report: Report }>();
+  /** The repository's files below a `functions/` directory, listed on the first compilation that needs them. */
+  #functionResources: string[] | undefined;
   /** The config and the lint options it gives each file: set by `apply`, before any hook runs. */
   #project!: Project;
 
@@ -274,7 +279,14 @@ export class FlexguardWebpackPlugin {
     );
     const finals = all.map(({ file, text, report }, i) => {
       const again = secondPasses[i];
-      return again ? this.#lint(text, file, again) : report;
+      if (!again) return report;
+      // A watch session lints a module again only when its text or its context changed.
+      const key = `${file}\0${JSON.stringify(again)}`;
+      const cached = this.#secondPassCache.get(key);
+      if (cached && cached.text === text) return cached.report;
+      const second = this.#lint(text, file, again);
+      this.#secondPassCache.set(key, { text, report: second });
+      return second;
     });
     const paired = flexguard.pairFunctions(
       all.map(({ file, report }, i) => ({ path: projectPath(file), report: finals[i], summary: report.summary, runtime: runtimes[i], reported: i < scanned.length })),
@@ -291,17 +303,23 @@ export class FlexguardWebpackPlugin {
    */
   #functionFiles(compiler: Compiler, seen: Set<string>): { file: string; text: string; report: Report }[] {
     const root = this.#project.root;
-    let found: string[];
-    try {
-      found = expandPaths([root], { cwd: root, isIgnored: this.#project.isIgnored });
-    } catch {
-      return [];
+    // The repository is walked once per plugin instance (a watch session), not per rebuild.
+    if (!this.#functionResources) {
+      let found: string[];
+      try {
+        found = expandPaths([root], { cwd: root, isIgnored: this.#project.isIgnored });
+      } catch {
+        found = [];
+      }
+      this.#functionResources = found.filter((resource) => {
+        const extension = path.extname(resource).toLowerCase();
+        const relative = path.relative(root, resource).split(path.sep).join("/");
+        return SOURCE_EXTENSIONS.includes(extension) && extension !== ".map" && /(^|\/)functions\//i.test(relative);
+      });
     }
     const out: { file: string; text: string; report: Report }[] = [];
-    for (const resource of found) {
-      const extension = path.extname(resource).toLowerCase();
-      if (seen.has(resource) || !SOURCE_EXTENSIONS.includes(extension) || extension === ".map") continue;
-      if (!/(^|\/)functions\//.test(path.relative(root, resource).split(path.sep).join("/"))) continue;
+    for (const resource of this.#functionResources) {
+      if (seen.has(resource)) continue;
       let text: string;
       try {
         text = fs.readFileSync(resource, "utf8");

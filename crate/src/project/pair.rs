@@ -68,7 +68,7 @@ struct Call {
 /// - a Function that is safe to call without the token (it validates it, so the plugin must
 ///   send it in a way the call does not show; only Twilio may call it; it reaches nothing of
 ///   the account) settles its calls: they are not findings;
-/// - an open Function whose finding is not shown here (context only, a baseline, a rule level)
+/// - an open Function whose finding is not shown here (context only, a suppression comment)
 ///   leaves its calls' findings, each naming it;
 /// - a Function that only pages other than the plugin call (and no plugin request whose path
 ///   is not constant may reach) is not the Flex token's business: its finding is dropped;
@@ -99,7 +99,7 @@ pub fn pair(files: &[PairFile]) -> Vec<Vec<Finding>> {
     // Per Function, the calls that name its path, each once; and the Functions a plugin request
     // with a partly unknown path may reach.
     let mut calls_of: BTreeMap<usize, BTreeSet<Call>> = BTreeMap::new();
-    let mut maybe_plugin_called: BTreeSet<usize> = BTreeSet::new();
+    let mut maybe_calls_of: BTreeMap<usize, BTreeSet<Call>> = BTreeMap::new();
     for (index, file) in files.iter().enumerate() {
         let Some(caller) = callers[index] else {
             continue;
@@ -109,7 +109,14 @@ pub fn pair(files: &[PairFile]) -> Vec<Vec<Finding>> {
                 if caller == Caller::Plugin {
                     for (url, targets) in &functions {
                         if matches_pattern(&call.path, url) {
-                            maybe_plugin_called.extend(targets);
+                            for &function in targets {
+                                maybe_calls_of.entry(function).or_default().insert(Call {
+                                    file: index,
+                                    line: call.line,
+                                    column: call.column,
+                                    caller,
+                                });
+                            }
                         }
                     }
                 }
@@ -178,7 +185,8 @@ pub fn pair(files: &[PairFile]) -> Vec<Vec<Finding>> {
             .map(|c| (&paths[c.file], c.line, c.column))
             .collect::<BTreeSet<_>>()
             .len();
-        if plugin_calls == 0 && !maybe_plugin_called.contains(&function) {
+        let maybe_calls = maybe_calls_of.get(&function);
+        if plugin_calls == 0 && maybe_calls.is_none() {
             out[function].remove(position);
             continue;
         }
@@ -199,14 +207,22 @@ pub fn pair(files: &[PairFile]) -> Vec<Vec<Finding>> {
                 line: call.line,
             });
         }
+        for call in maybe_calls.into_iter().flatten() {
+            related.push(Related {
+                message: "may be called from the plugin (a request whose path is not constant)"
+                    .to_string(),
+                file: paths[call.file].clone(),
+                line: call.line,
+            });
+        }
         related.sort_by(|a, b| (&a.file, a.line, &a.message).cmp(&(&b.file, b.line, &b.message)));
         related.dedup();
         let finding = &mut out[function][position];
-        finding.message = format!(
-            "{}; the plugin calls it from {plugin_calls} place{}",
-            finding.message,
-            if plugin_calls == 1 { "" } else { "s" }
-        );
+        finding.message = match plugin_calls {
+            0 => format!("{}; the plugin may call it", finding.message),
+            1 => format!("{}; the plugin calls it from 1 place", finding.message),
+            n => format!("{}; the plugin calls it from {n} places", finding.message),
+        };
         finding.related.extend(related);
     }
     for (file, line, column) in merged.difference(&kept) {
@@ -256,7 +272,8 @@ fn matches_pattern(pattern: &str, path: &str) -> bool {
 }
 
 /// The URL path twilio-run gives a Function: its path below the service's `functions/`
-/// directory, without the extension and the `.protected`/`.private` visibility suffix.
+/// directory, without the extension and a `.protected` suffix; `None` for a `.private` one,
+/// which is not served.
 pub fn function_url_path(path: &str) -> Option<String> {
     let root = super::functions_root(path)?;
     let relative = path.strip_prefix(&root)?;
@@ -264,10 +281,11 @@ pub fn function_url_path(path: &str) -> Option<String> {
     if !matches!(extension, "js" | "ts" | "mjs" | "cjs") {
         return None;
     }
-    let stem = stem
-        .strip_suffix(".protected")
-        .or_else(|| stem.strip_suffix(".private"))
-        .unwrap_or(stem);
+    // twilio-run serves no `.private` Function at all.
+    if stem.ends_with(".private") {
+        return None;
+    }
+    let stem = stem.strip_suffix(".protected").unwrap_or(stem);
     Some(format!("/{stem}"))
 }
 
@@ -440,7 +458,7 @@ mod tests {
                 "svc/src/functions/flex/pause.protected.ts",
                 Some("/flex/pause"),
             ),
-            ("functions/x.private.js", Some("/x")),
+            ("functions/x.private.js", None),
             ("functions/readme.md", None),
             ("src/a.js", None),
         ];
@@ -496,9 +514,18 @@ mod tests {
             ("src/video.js", "fetch(`https://svc-1234.twil.io/video/${action}`, { method: 'POST', body: JSON.stringify({ a: 1 }) });\n"),
             ("svc/functions/video/token.js", OPEN_FUNCTION),
         ]);
+        let function = findings
+            .iter()
+            .find(|f| f.rule_id == UNVALIDATED_FUNCTION)
+            .expect("the Function stays reported");
         assert!(
-            findings.iter().any(|f| f.rule_id == UNVALIDATED_FUNCTION),
-            "{findings:#?}"
+            function.message.ends_with("the plugin may call it"),
+            "{}",
+            function.message
+        );
+        assert!(
+            function.related.iter().any(|r| r.file == "src/video.js"),
+            "{function:#?}"
         );
         assert!(matches_pattern("/video/*", "/video/token"));
         assert!(matches_pattern("/*/token", "/video/token"));

@@ -100,8 +100,10 @@ fn check_request(ctx: &mut Ctx, request: &Request, span: Span, at: swc_common::B
             Payload::FromCaller => when.push(When::NotNoted(TOKEN)),
             Payload::Hidden | Payload::Token => return,
         }
-        // A query string built in a local (`?${params}`) is filled elsewhere in the function.
-        if http::query_from_local(request.url) {
+        // A query string that is a `URLSearchParams` local (`?${params}`) is filled where the
+        // local is, in the same function (never the whole file: at top level it stays the call).
+        let in_function = ctx.enclosing_function().end != u32::MAX;
+        if in_function && http::query_local(ctx, request.url).is_some() {
             ctx.enclosing_function()
         } else {
             span
@@ -204,12 +206,21 @@ impl super::Rule for FunctionCallWithoutToken {
 
     fn check_call(&self, ctx: &mut Ctx, call: &CallExpr) {
         let span = ctx.span(call.span);
-        // `params.append("Token", token)`, `params.set("Token", …)`: a query or form gets one.
+        // `params.append("Token", token)` on a `URLSearchParams` local: its query gets one.
         if let Callee::Expr(callee) = &call.callee {
-            let adds = matches!(&**callee, Expr::Member(m)
-                if matches!(&m.prop, MemberProp::Ident(p) if &*p.sym == "append" || &*p.sym == "set"));
+            let params = match &**callee {
+                Expr::Member(m) if matches!(&m.prop, MemberProp::Ident(p) if &*p.sym == "append" || &*p.sym == "set") => {
+                    match &*m.obj {
+                        Expr::Ident(object) => Some(object.sym.clone()),
+                        _ => None,
+                    }
+                }
+                _ => None,
+            };
             let key = call.args.first().and_then(|a| ctx.fold(&a.expr));
-            if adds && key.is_some_and(|k| http::carries_token(&k)) {
+            if key.is_some_and(|k| http::carries_token(&k))
+                && params.is_some_and(|p| http::is_query_builder(ctx, &p))
+            {
                 ctx.note(TOKEN, span);
             }
         }
@@ -269,6 +280,10 @@ mod tests {
 
     /// Each send form, without the token.
     const FLAGS: &[&str] = &[
+        // A plain value in the query, and a token sent by another request of the function.
+        "function f(s) { fetch(`https://svc-1234.twil.io/a?taskSid=${s}`, { method: 'POST' }); fetch('https://svc-1234.twil.io/b', { method: 'POST', body: JSON.stringify({ Token: manager.user.token }) }); }",
+        // A token appended to another object is not the query's.
+        "function g(q) { const params = new URLSearchParams({ q }); headers.append(name, manager.user.token); return fetch(`https://svc-1234.twil.io/lookup?${params}`); }",
         // A query string from a local that holds no token.
         "function load(taskSid) { const params = new URLSearchParams({ taskSid }); return fetch(`https://svc-1234.twil.io/lookup?${params}`); }",
         // A URL with an empty fallback (`?? ''`) is still the URL.
