@@ -290,9 +290,14 @@ pub fn is_user_token_value(value: &Expr) -> bool {
 }
 
 /// The whole query string is a `URLSearchParams` (or `qs.stringify`) local:
-/// `` `${url}?${params}` `` or `url + "?" + params.toString()`. Returns the local's name: what
-/// the query sends is written where that local is filled.
-pub fn query_local<'a>(ctx: &Ctx, url: UrlSrc<'a>) -> Option<&'a str> {
+/// `` `${url}?${params}` `` or `url + "?" + params.toString()`. What the query sends is then
+/// written where that local is filled.
+pub fn query_is_local(ctx: &Ctx, url: UrlSrc) -> bool {
+    query_local(url).is_some_and(|name| is_query_builder(ctx, name))
+}
+
+/// The local a URL's whole query string is, if it is one.
+fn query_local<'a>(url: UrlSrc<'a>) -> Option<&'a str> {
     let local = |expr: &'a Expr| -> Option<&'a str> {
         match unparen(expr) {
             Expr::Ident(ident) => Some(&ident.sym),
@@ -309,7 +314,7 @@ pub fn query_local<'a>(ctx: &Ctx, url: UrlSrc<'a>) -> Option<&'a str> {
     let UrlSrc::Expr(expr) = url else {
         return None;
     };
-    let name = match unparen(expr) {
+    match unparen(expr) {
         Expr::Tpl(tpl) => {
             // `…?${params}` with nothing after it.
             let [.., before, last] = tpl.quasis.as_slice() else {
@@ -318,7 +323,7 @@ pub fn query_local<'a>(ctx: &Ctx, url: UrlSrc<'a>) -> Option<&'a str> {
             if !(before.raw.ends_with('?') && last.raw.is_empty()) {
                 return None;
             }
-            local(tpl.exprs.last()?)?
+            local(tpl.exprs.last()?)
         }
         Expr::Bin(bin) if bin.op == BinaryOp::Add => {
             let operands = crate::fold::add_operands(expr);
@@ -329,11 +334,10 @@ pub fn query_local<'a>(ctx: &Ctx, url: UrlSrc<'a>) -> Option<&'a str> {
             if !ends_query {
                 return None;
             }
-            local(last)?
+            local(last)
         }
-        _ => return None,
-    };
-    is_query_builder(ctx, name).then_some(name)
+        _ => None,
+    }
 }
 
 /// `name` is bound, in the function being walked, to `new URLSearchParams(…)` or a

@@ -274,7 +274,7 @@ fn matches_pattern(pattern: &str, path: &str) -> bool {
 /// The URL path twilio-run gives a Function: its path below the service's `functions/`
 /// directory, without the extension and a `.protected` suffix; `None` for a `.private` one,
 /// which is not served.
-pub fn function_url_path(path: &str) -> Option<String> {
+fn function_url_path(path: &str) -> Option<String> {
     let root = super::functions_root(path)?;
     let relative = path.strip_prefix(&root)?;
     let (stem, extension) = relative.rsplit_once('.')?;
@@ -405,21 +405,11 @@ mod tests {
 
     #[test]
     fn a_function_given_as_context_only_absorbs_nothing() {
-        let scanned = |path: &str, text: &str| {
-            scan(
-                text,
-                &Options {
-                    filename: Some(path.into()),
-                    summarize: true,
-                    ..Default::default()
-                },
-            )
-        };
-        let call = scanned(
+        let call = first_pass(
             "src/a.js",
             "fetch('https://svc-1234.twil.io/peek', { method: 'POST', body: JSON.stringify({ a: 1 }) });\n",
         );
-        let function = scanned("functions/peek.js", OPEN_FUNCTION);
+        let function = first_pass("functions/peek.js", OPEN_FUNCTION);
         let out = pair(&[
             PairFile {
                 path: "src/a.js".into(),
@@ -534,18 +524,8 @@ mod tests {
 
     #[test]
     fn a_file_given_twice_counts_its_calls_once() {
-        let scanned = |path: &str, text: &str| {
-            scan(
-                text,
-                &Options {
-                    filename: Some(path.into()),
-                    summarize: true,
-                    ..Default::default()
-                },
-            )
-        };
-        let call = scanned("src/a.js", "fetch('https://svc-1234.twil.io/peek', { method: 'POST', body: JSON.stringify({ a: 1 }) });\n");
-        let function = scanned("functions/peek.js", OPEN_FUNCTION);
+        let call = first_pass("src/a.js", "fetch('https://svc-1234.twil.io/peek', { method: 'POST', body: JSON.stringify({ a: 1 }) });\n");
+        let function = first_pass("functions/peek.js", OPEN_FUNCTION);
         let caller = PairFile {
             path: "src/a.js".into(),
             runtime: Some(Runtime::Plugin),
@@ -604,6 +584,18 @@ mod tests {
         ]);
         let ids: Vec<&str> = findings.iter().map(|f| f.rule_id.as_str()).collect();
         assert_eq!(ids, [CALL_WITHOUT_TOKEN], "{findings:#?}");
+    }
+
+    /// One file's first pass, as hosts run it for the project stage.
+    fn first_pass(path: &str, text: &str) -> crate::Report {
+        scan(
+            text,
+            &Options {
+                filename: Some(path.into()),
+                summarize: true,
+                ..Default::default()
+            },
+        )
     }
 
     fn ids(reports: &[crate::Report]) -> Vec<(&str, &str)> {

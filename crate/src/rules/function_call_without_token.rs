@@ -103,7 +103,7 @@ fn check_request(ctx: &mut Ctx, request: &Request, span: Span, at: swc_common::B
         // A query string that is a `URLSearchParams` local (`?${params}`) is filled where the
         // local is, in the same function (never the whole file: at top level it stays the call).
         let in_function = ctx.enclosing_function().end != u32::MAX;
-        if in_function && http::query_local(ctx, request.url).is_some() {
+        if in_function && http::query_is_local(ctx, request.url) {
             ctx.enclosing_function()
         } else {
             span

@@ -27,6 +27,16 @@ export const config = {
 };
 `;
 
+/** A git repository holding `plugin` (a fixture project) as `plugins/agent/`. */
+function inMonorepo(plugin) {
+  const repo = fs.mkdtempSync(path.join(os.tmpdir(), "flexguard-monorepo-"));
+  fs.mkdirSync(path.join(repo, ".git"));
+  fs.mkdirSync(path.join(repo, "plugins"));
+  const dir = path.join(repo, "plugins", "agent");
+  fs.renameSync(plugin, dir);
+  return { repo, dir };
+}
+
 test("configuration mistakes throw when the config is loaded", () => {
   assert.throws(() => new FlexguardWebpackPlugin({ rules: { "no-such-rule": "error" } }), /unknown rule id.*no-such-rule/);
   assert.throws(() => new FlexguardWebpackPlugin({ failOn: "sometimes" }), /failOn must be/);
@@ -135,12 +145,8 @@ for (const major of [4, 5]) {
       const plugin = fixtureProject({
         "src/services/api.js": "export function pause(sid) {\n  return fetch(`${process.env.FLEX_APP_BACKEND_URL}/pause`, { method: 'POST', body: JSON.stringify({ sid }) });\n}\n",
       });
-      const repo = fs.mkdtempSync(path.join(os.tmpdir(), "flexguard-monorepo-"));
-      fs.mkdirSync(path.join(repo, ".git"));
-      fs.mkdirSync(path.join(repo, "plugins"));
+      const { repo, dir } = inMonorepo(plugin);
       fs.writeFileSync(path.join(repo, "plugins", ".env.example"), "FLEX_APP_BACKEND_URL=https://backend-4321.twil.io\n");
-      const dir = path.join(repo, "plugins", "agent");
-      fs.renameSync(plugin, dir);
       writeConfig(dir, major);
       const { status, output } = webpackBuild(dir, major);
       assert.equal(status, 0, output);
@@ -157,9 +163,7 @@ for (const major of [4, 5]) {
           "export const hold = (sid) => fetch(`${base}/calls/hold`, { method: 'POST', body: JSON.stringify({ sid }) });\n",
       });
       fs.appendFileSync(path.join(plugin, "src", "index.js"), "export * from './services/calls';\n");
-      const repo = fs.mkdtempSync(path.join(os.tmpdir(), "flexguard-monorepo-"));
-      fs.mkdirSync(path.join(repo, ".git"));
-      fs.mkdirSync(path.join(repo, "plugins"));
+      const { repo, dir } = inMonorepo(plugin);
       const functions = path.join(repo, "serverless", "functions", "calls");
       fs.mkdirSync(functions, { recursive: true });
       fs.writeFileSync(
@@ -167,8 +171,6 @@ for (const major of [4, 5]) {
         "const { functionValidator } = require('twilio-flex-token-validator');\nexports.handler = functionValidator(async (context, event, callback) => callback(null, await context.getTwilioClient().calls(event.sid).fetch()));\n",
       );
       fs.writeFileSync(path.join(functions, "hold.js"), "exports.handler = async (context, event, callback) => {\n  callback(null, await context.getTwilioClient().calls(event.sid).update({ twiml: '<Response/>' }));\n};\n");
-      const dir = path.join(repo, "plugins", "agent");
-      fs.renameSync(plugin, dir);
       writeConfig(dir, major);
       const { status, output } = webpackBuild(dir, major);
       assert.equal(status, 0, output);
