@@ -1225,6 +1225,9 @@ pub(crate) fn run_part(source: &str, options: &Options, part: &Part) -> Report {
                     matches!(runtime, crate::Runtime::Function | crate::Runtime::Asset),
                 );
                 facts.needs_context |= ctx.needs_context.get();
+                if !options.all_imports && !facts.needs_context {
+                    facts.keep_imports_exports_use();
+                }
                 summary = Some(facts);
             }
             if ctx.folder.exhausted() {

@@ -98,6 +98,11 @@ pub struct Options {
     /// Also return the file's summary (`Report.summary`) for the project stage.
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub summarize: bool,
+    /// With `summarize`: keep every import in the summary, so that the project stage can list
+    /// those that lead nowhere (`--print-project`). Otherwise a file that needs no context keeps
+    /// only the imports its exports pass on: the project stage reads no others.
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub all_imports: bool,
     /// What names in this file stand for across the project (from `project::resolve`): imported
     /// URLs and handler wrappers, and `process.env.*` values documented by `.env` files.
     #[cfg_attr(

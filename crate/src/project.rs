@@ -207,58 +207,81 @@ struct Resolver<'a> {
 impl<'a> Resolver<'a> {
     /// The repository file an import specifier names, if it is one.
     fn target(&self, importer: &str, specifier: &str) -> Option<&'a str> {
-        let candidates: Vec<String> = if let Some(key) = specifier.strip_prefix("functions:") {
+        if let Some(key) = specifier.strip_prefix("functions:") {
             // Twilio Runtime: keys are paths below the service's `functions/`, without the
             // `.private`/`.protected` visibility suffix and the extension.
             let root = functions_root(importer)?;
             let key = key.trim_start_matches('/');
-            let mut candidates = Vec::new();
+            let mut candidate = String::new();
             for visibility in [".private", ".protected", ""] {
                 for ext in EXTENSIONS {
-                    candidates.push(format!("{root}{key}{visibility}{ext}"));
+                    candidate.clear();
+                    candidate.extend([root.as_str(), key, visibility, ext]);
+                    if let Some(found) = self.existing(&candidate) {
+                        return Some(found);
+                    }
                 }
             }
-            candidates
+            None
         } else if let Some(key) = specifier.strip_prefix("assets:") {
             // Assets keep their extension in the key (`/helpers.js`); a private asset's file
             // is `helpers.private.js`.
             let root = assets_root(importer)?;
             let key = key.trim_start_matches('/');
-            let mut candidates = vec![format!("{root}{key}")];
-            if let Some((stem, ext)) = key.rsplit_once('.') {
-                for visibility in [".private", ".protected"] {
-                    candidates.push(format!("{root}{stem}{visibility}.{ext}"));
-                }
-            }
-            candidates
+            let (stem, ext) = key.rsplit_once('.').unwrap_or((key, ""));
+            self.existing(&format!("{root}{key}")).or_else(|| {
+                let visibilities = if ext.is_empty() {
+                    &[][..]
+                } else {
+                    &[".private", ".protected"][..]
+                };
+                visibilities.iter().find_map(|visibility| {
+                    self.existing(&format!("{root}{stem}{visibility}.{ext}"))
+                })
+            })
         } else if specifier.starts_with("./") || specifier.starts_with("../") {
-            with_extensions(join(parent(importer), specifier)?)
+            self.with_extensions(join(parent(importer), specifier)?)
         } else {
             self.aliased(importer, specifier)
-        };
-        candidates
-            .iter()
-            .find_map(|c| self.by_path.get_key_value(c.as_str()).map(|(k, _)| *k))
+        }
+    }
+
+    fn existing(&self, path: &str) -> Option<&'a str> {
+        self.by_path.get_key_value(path).map(|(k, _)| *k)
+    }
+
+    /// The file a module path names as bundlers find it: as written, with an extension, or as
+    /// a folder's index.
+    fn with_extensions(&self, mut path: String) -> Option<&'a str> {
+        if let Some(found) = self.existing(&path) {
+            return Some(found);
+        }
+        let stem = path.len();
+        for suffix in ["", "/index"] {
+            for ext in EXTENSIONS {
+                path.truncate(stem);
+                path.extend([suffix, ext]);
+                if let Some(found) = self.existing(&path) {
+                    return Some(found);
+                }
+            }
+        }
+        None
     }
 
     /// Where the nearest `tsconfig.json`/`jsconfig.json` above the importer maps a specifier:
     /// through `paths` (`@/*` → `src/*`), then below `baseUrl`.
-    fn aliased(&self, importer: &str, specifier: &str) -> Vec<String> {
-        let Some((dir, aliases)) = self
-            .aliases
-            .iter()
-            .find(|(dir, _)| dir.is_empty() || importer.starts_with(&format!("{dir}/")))
-        else {
-            return Vec::new();
-        };
+    fn aliased(&self, importer: &str, specifier: &str) -> Option<&'a str> {
+        let (dir, aliases) = self.aliases.iter().find(|(dir, _)| {
+            dir.is_empty()
+                || importer
+                    .strip_prefix(dir.as_str())
+                    .is_some_and(|rest| rest.starts_with('/'))
+        })?;
         let base = match &aliases.base_url {
-            Some(base_url) => join(dir, base_url),
-            None => Some(dir.clone()),
+            Some(base_url) => join(dir, base_url)?,
+            None => dir.clone(),
         };
-        let Some(base) = base else {
-            return Vec::new();
-        };
-        let mut candidates = Vec::new();
         for (pattern, targets) in &aliases.paths {
             let matched = match pattern.split_once('*') {
                 Some((prefix, suffix)) => specifier
@@ -271,16 +294,16 @@ impl<'a> Resolver<'a> {
             };
             for target in targets {
                 if let Some(path) = join(&base, &target.replacen('*', matched, 1)) {
-                    candidates.extend(with_extensions(path));
+                    if let Some(found) = self.with_extensions(path) {
+                        return Some(found);
+                    }
                 }
             }
         }
         if aliases.base_url.is_some() {
-            if let Some(path) = join(&base, specifier) {
-                candidates.extend(with_extensions(path));
-            }
+            return self.with_extensions(join(&base, specifier)?);
         }
-        candidates
+        None
     }
 
     /// The value an import of `target` binds.
@@ -608,13 +631,6 @@ fn assets_root(path: &str) -> Option<String> {
 }
 
 /// A path as written, with each extension, and as a directory's `index` file.
-fn with_extensions(joined: String) -> Vec<String> {
-    let mut candidates = vec![joined.clone()];
-    candidates.extend(EXTENSIONS.iter().map(|ext| format!("{joined}{ext}")));
-    candidates.extend(EXTENSIONS.iter().map(|ext| format!("{joined}/index{ext}")));
-    candidates
-}
-
 fn parent(path: &str) -> &str {
     path.rfind('/').map_or("", |at| &path[..at])
 }
@@ -685,6 +701,7 @@ mod tests {
             &Options {
                 filename: Some(path.into()),
                 summarize: true,
+                all_imports: true,
                 ..Default::default()
             },
         );

@@ -137,6 +137,29 @@ pub struct FileSummary {
     pub package: Option<PackageKind>,
 }
 
+impl FileSummary {
+    /// Drop the imports no other file can need: those of a file that needs no context matter to
+    /// the project stage only where an export passes them on (a wrapper's `through`, a client's
+    /// `base_from`). Most imports of a repository are packages and components.
+    pub fn keep_imports_exports_use(&mut self) {
+        fn roots<'v>(value: &'v Value, out: &mut HashSet<&'v str>) {
+            let root = |name: &'v str| name.split('.').next().unwrap_or(name);
+            match value {
+                Value::Url { .. } => {}
+                Value::Object { fields } => fields.values().for_each(|v| roots(v, out)),
+                Value::Wrapper { through, .. } => out.extend(through.iter().map(|n| root(n))),
+                Value::Requester(requester) => out.extend(requester.base_from.as_deref().map(root)),
+            }
+        }
+        let mut used = HashSet::new();
+        self.exports
+            .values()
+            .for_each(|e| roots(&e.value, &mut used));
+        let used: HashSet<String> = used.into_iter().map(str::to_string).collect();
+        self.imports.retain(|import| used.contains(&import.local));
+    }
+}
+
 /// What a package is, by its manifest's dependencies.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -1155,6 +1178,37 @@ impl Visit for Collector<'_, '_> {
 #[cfg(test)]
 mod tests {
     use super::{package_kind, PackageKind};
+
+    fn imports_of(path: &str, source: &str, all_imports: bool) -> Vec<String> {
+        let options = crate::Options {
+            filename: Some(path.into()),
+            summarize: true,
+            all_imports,
+            ..Default::default()
+        };
+        let summary = crate::scan(source, &options).summary.expect("asked for");
+        summary.imports.into_iter().map(|i| i.local).collect()
+    }
+
+    #[test]
+    fn a_file_that_needs_no_context_keeps_only_the_imports_its_exports_pass_on() {
+        // A Functions helper: its wrapper validates through `validate`, imported; React is
+        // nothing the project stage reads.
+        let helper = "const { validate } = require(Runtime.getFunctions()['auth'].path);\n\
+                      const React = require('react');\n\
+                      exports.wrap = (fn) => (context, event, callback) => validate(fn)(context, event, callback);\n";
+        assert_eq!(
+            imports_of("functions/helper.js", helper, false),
+            ["validate"]
+        );
+        assert_eq!(
+            imports_of("functions/helper.js", helper, true),
+            ["validate", "React"]
+        );
+        // A module whose request URL is imported needs its context: every import stays.
+        let caller = "import { BASE } from './config';\nimport React from 'react';\nexport const load = () => fetch(`${BASE}/tasks`);\n";
+        assert_eq!(imports_of("src/load.js", caller, false), ["BASE", "React"]);
+    }
 
     #[test]
     fn package_kinds_by_dependencies() {

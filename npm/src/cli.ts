@@ -224,7 +224,7 @@ async function run(argv: string[], { stdout, stderr, stdin }: Streams): Promise<
     const bar = progress(stderr);
     try {
       let overview: ProjectOverview | undefined;
-      reports = await lintFiles(args.paths, { cwd, config: project.loaded, rules: args.rules, baseline: accepted, gitignore: args.gitignore, cache: args.cache, onProgress: bar.update, onProject: (o) => (overview = o) });
+      reports = await lintFiles(args.paths, { cwd, config: project.loaded, rules: args.rules, baseline: accepted, gitignore: args.gitignore, cache: args.cache, onProgress: bar.update, ...(args.printProject ? { onProject: (o: ProjectOverview) => (overview = o) } : {}) });
       if (args.printProject && overview) return stdout.write(printProject(overview, args.format)), 0;
     } finally {
       bar.clear();

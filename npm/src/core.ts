@@ -122,17 +122,25 @@ export class Flexguard {
    * `runtimes[i]` is set when its package says file `i` is not plugin code (a Node backend, a
    * Functions service's scripts): lint it again with `options.runtime`. `secondPasses[i]` holds
    * both, the options to add for file `i`'s second pass, or is undefined when it needs none.
+   * `unresolved` is complete only with `listUnresolved`, for first passes linted with
+   * `allImports`.
    */
   contextsFor(
     files: { path: string; report: Report }[],
     envFiles: EnvFile[],
+    listUnresolved = false,
   ): {
     contexts: (Project["contexts"][string] | undefined)[];
     runtimes: (Runtime | undefined)[];
     secondPasses: (LintOptions | undefined)[];
     unresolved: Project["unresolved"];
   } {
-    const summaries = files.flatMap(({ path, report }) => (report.summary ? [{ path, summary: report.summary }] : []));
+    // A summary that offers nothing and asks for nothing changes no other file's result, but an
+    // import of its file leads somewhere.
+    const matters = (s: FileSummary) =>
+      listUnresolved ||
+      s.needsContext || s.imports.length > 0 || Object.keys(s.exports).length > 0 || s.reexports?.length || s.aliases || s.package || s.runtimeByDefault;
+    const summaries = files.flatMap(({ path, report }) => (report.summary && matters(report.summary) ? [{ path, summary: report.summary }] : []));
     const project = this.resolveProject({ files: summaries, envFiles, onlyNeeded: true });
     const contexts = files.map(({ path, report }) => (report.summary?.needsContext ? project.contexts[path] : undefined));
     const runtimes = files.map(({ path }) => project.runtimes?.[path]);

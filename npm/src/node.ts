@@ -164,7 +164,10 @@ export interface LintFilesOptions extends Omit<ProjectOptions, "displayRoot"> {
    * recomputed whenever any file or env file changed.
    */
   cache?: boolean;
-  /** Called once with where each file runs and the imports the project stage could not follow. */
+  /**
+   * Called once with where each file runs and the imports the project stage could not follow.
+   * Listing those costs the project stage every import of every file: pass it only to show it.
+   */
   onProject?: (overview: ProjectOverview) => void;
 }
 
@@ -247,7 +250,8 @@ async function lintProject(files: string[], project: Project, options: LintFiles
   // again, with its context, each file whose imports or env reads the project resolved.
   if (options.project === false) return project.applyConfig(await lintAll(files, optionsFor, onDone), options.baseline);
   const cache = options.cache === false ? undefined : ReportCache.open(project.root, flexguard.version());
-  const firstPass = (file: string): LintOptions => ({ ...optionsFor(file), summarize: true });
+  const allImports = options.onProject !== undefined;
+  const firstPass = (file: string): LintOptions => ({ ...optionsFor(file), summarize: true, ...(allImports ? { allImports } : {}) });
   const keys: (string | undefined)[] = [];
   const reports = await lintCached(files, firstPass, cache, lintAll, onDone, keys);
   const projectPaths = files.map((file) => optionsFor(file).projectPath ?? file);
@@ -264,6 +268,7 @@ async function lintProject(files: string[], project: Project, options: LintFiles
     stage = flexguard.contextsFor(
       reports.map((report, i) => ({ path: projectPaths[i], report })),
       env,
+      allImports,
     );
     if (projectKey) cache?.setProject(projectKey, stage);
   }
