@@ -146,6 +146,8 @@ pub struct Ctx<'a> {
     /// `Report::open_handler`), and the deferred reports whose outcome decides it.
     open_handler: Option<bool>,
     handler_reports: Vec<(usize, &'static str)>,
+    /// Handler reports that failed only on their `undecided` fact (see `Report::held`).
+    held: Vec<Hit>,
 }
 
 impl<'a> Ctx<'a> {
@@ -183,6 +185,7 @@ impl<'a> Ctx<'a> {
             .then(Vec::new),
             open_handler: None,
             handler_reports: Vec::new(),
+            held: Vec::new(),
         }
     }
 
@@ -420,7 +423,7 @@ impl<'a> Ctx<'a> {
         }
         for (index, (when, hit)) in std::mem::take(&mut self.deferred).into_iter().enumerate() {
             let noted = |fact: &'static str| self.notes.get(&(hit.rule.id, fact));
-            let holds = when.iter().all(|w| match *w {
+            let condition_holds = |w: &When| match *w {
                 When::NotNotedWithin(fact, scope) => noted(fact).is_none_or(|starts| {
                     let i = starts.partition_point(|&s| s < scope.start);
                     starts.get(i).is_none_or(|&s| s >= scope.end)
@@ -428,10 +431,18 @@ impl<'a> Ctx<'a> {
                 When::NotNoted(fact) => noted(fact).is_none(),
                 When::Noted(fact) => noted(fact).is_some(),
                 When::NotBoth(a, b) => noted(a).is_none() || noted(b).is_none(),
-            });
-            if let Some((_, undecided)) = self.handler_reports.iter().find(|(i, _)| *i == index) {
+            };
+            let holds = when.iter().all(condition_holds);
+            if let Some(&(_, undecided)) = self.handler_reports.iter().find(|(i, _)| *i == index) {
                 if noted(undecided).is_none() {
                     self.open_handler = Some(holds || self.open_handler == Some(true));
+                } else if when
+                    .iter()
+                    .filter(|w| !matches!(w, When::NotNoted(fact) if *fact == undecided))
+                    .all(condition_holds)
+                {
+                    self.held.push(hit);
+                    continue;
                 }
             }
             if holds {
@@ -1188,6 +1199,7 @@ pub(crate) fn run_part(source: &str, options: &Options, part: &Part) -> Report {
     let mut summary = None;
     let mut function_calls = Vec::new();
     let mut open_handler = None;
+    let mut held_hits = Vec::new();
     let hits: (Vec<Hit>, Vec<u32>) = match &parsed {
         Ok(parsed) => {
             if whole_code_file {
@@ -1211,6 +1223,7 @@ pub(crate) fn run_part(source: &str, options: &Options, part: &Part) -> Report {
             // A fact for the project stage, like the calls: only when linting for one.
             if options.for_project() {
                 open_handler = ctx.open_handler;
+                held_hits = std::mem::take(&mut ctx.held);
             }
             for (span, path) in ctx.function_calls.take().unwrap_or_default() {
                 let (line, column) = index.position(span.start as usize);
@@ -1317,6 +1330,8 @@ pub(crate) fn run_part(source: &str, options: &Options, part: &Part) -> Report {
     let hits = pair(hits, &scopes);
     let mut findings = finish(hits, source, file, &index, options);
     let suppressed = suppress::apply(&mut findings, &suppressions);
+    let mut held = finish(pair(held_hits, &scopes), source, file, &index, options);
+    suppress::apply(&mut held, &suppressions);
     // Comments come out of swc's maps in no particular order.
     diagnostics.sort_by(|a, b| (a.line, a.column, &a.code).cmp(&(b.line, b.column, &b.code)));
     let mut report = Report {
@@ -1325,6 +1340,7 @@ pub(crate) fn run_part(source: &str, options: &Options, part: &Part) -> Report {
         suppressed,
         function_calls,
         open_handler,
+        held,
         summary: options.summarize.then(|| crate::summary::FileSummary {
             runtime: Some(runtime),
             runtime_by_default: options.runtime_by_default(),

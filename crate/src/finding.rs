@@ -198,6 +198,12 @@ pub struct Report {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub open_handler: Option<bool>,
+    /// For a Twilio Function taken for a webhook (it reads parameters only Twilio sends), when
+    /// linted for a project: the finding that its handler is open to anyone, which stands only
+    /// if the plugin calls it after all (pairing decides; see `project::pair`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub held: Vec<Finding>,
 }
 
 /// A request to what may be a Twilio Function (its host is a Functions host, or not known in

@@ -1186,7 +1186,14 @@ impl RequesterFinder<'_, '_> {
         if let Some(cut) = base.find(UNKNOWN) {
             base.truncate(cut);
         }
-        if request.options.iter().any(|o| opaque_options(o, AUTH_KEYS)) {
+        // Options the function is given and passes on are its caller's: the caller's call
+        // shows what they hold.
+        let forwarded = |o: &Expr| matches!(unparen(o), Expr::Ident(ident) if self.frames[at].params.iter().any(|p| *p == *ident.sym));
+        if request
+            .options
+            .iter()
+            .any(|o| !forwarded(o) && opaque_options(o, AUTH_KEYS))
+        {
             self.frames[at].auth = true;
         }
         self.frames[at].url = Some((base, arg));
@@ -1327,8 +1334,26 @@ impl Visit for RequesterFinder<'_, '_> {
     }
 
     fn visit_class_method(&mut self, method: &swc_ecma_ast::ClassMethod) {
+        // A method of a module-level class is called as `this.name(…)`, by the class and by
+        // its subclasses in other modules.
+        self.pending_name = self
+            .frames
+            .is_empty()
+            .then(|| key_name(&method.key).map(|key| format!("this.{key}")))
+            .flatten();
+        method.function.visit_with(self);
+    }
+
+    fn visit_class_prop(&mut self, prop: &swc_ecma_ast::ClassProp) {
+        let method = matches!(
+            prop.value.as_deref().map(unparen),
+            Some(Expr::Arrow(_) | Expr::Fn(_))
+        );
+        self.pending_name = (method && self.frames.is_empty())
+            .then(|| key_name(&prop.key).map(|key| format!("this.{key}")))
+            .flatten();
+        prop.value.visit_with(self);
         self.pending_name = None;
-        method.visit_children_with(self);
     }
 
     fn visit_call_expr(&mut self, call: &CallExpr) {
@@ -1456,6 +1481,9 @@ pub fn via_requester<'a>(ctx: &Ctx, call: &'a CallExpr) -> Option<Via<'a>> {
     };
     let requester = match unparen(callee) {
         Expr::Ident(ident) => lookup(&ident.sym)?,
+        Expr::Member(member) if matches!(unparen(&member.obj), Expr::This(_)) => {
+            lookup(&format!("this.{}", prop_name(&member.prop)?))?
+        }
         Expr::Member(member) => {
             let object = ident_name(&member.obj)?;
             let method = prop_name(&member.prop)?;

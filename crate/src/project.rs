@@ -593,6 +593,7 @@ pub fn lint(
                 function_calls: report.function_calls.clone(),
                 findings: report.findings.clone(),
                 open_handler: report.open_handler,
+                held: report.held.clone(),
                 reported: true,
             })
             .collect::<Vec<_>>(),
@@ -600,6 +601,7 @@ pub fn lint(
     for (report, findings) in reports.iter_mut().zip(paired) {
         report.findings = findings;
         report.function_calls.clear();
+        report.held.clear();
     }
     reports
 }

@@ -415,6 +415,7 @@ pub fn summarize(
         folder,
         requesters: ctx.requesters(),
         request_calls: Vec::new(),
+        superclasses: Vec::new(),
         base,
         index,
         summary: FileSummary::default(),
@@ -441,6 +442,17 @@ pub fn summarize(
                 .insert(format!("this.{name}"), Export { value, line });
         }
     }
+    // Request methods of a class (`this.fetchJson(url, init)`), which its subclasses call.
+    for (name, (requester, line)) in &ctx.requesters().by_name {
+        if name.starts_with("this.") {
+            let value = Value::Requester(requester.clone());
+            let line = *line;
+            collector
+                .summary
+                .exports
+                .insert(name.clone(), Export { value, line });
+        }
+    }
     collector.finish()
 }
 
@@ -451,6 +463,9 @@ struct Collector<'a, 'f> {
     /// Local names called the way a request helper is (`api.get(…)`, `request("/x")`): when
     /// one is imported, the file needs its context.
     request_calls: Vec<String>,
+    /// The superclass of each class the walk is in, innermost last (`None`: no superclass, or
+    /// not a name): `this.fetchJson(url)` in a subclass may call a request method it inherits.
+    superclasses: Vec<Option<String>>,
     base: u32,
     index: &'a LineIndex<'a>,
     summary: FileSummary,
@@ -824,27 +839,39 @@ pub fn passes_context(call: &CallExpr) -> bool {
 /// The local name a call may send a request through: `x.get(…)` and other HTTP verbs, or
 /// `x(…)`/`x.y(…)` with an argument that reads as a URL or path (`"/x"`, `` `${BASE}/x` ``,
 /// `ENDPOINTS.x`).
+/// `this.method(url, …)`, with a first argument that reads as a URL.
+fn calls_this_with_url(call: &CallExpr) -> bool {
+    let Callee::Expr(callee) = &call.callee else {
+        return false;
+    };
+    let Expr::Member(member) = unparen(callee) else {
+        return false;
+    };
+    matches!(unparen(&member.obj), Expr::This(_))
+        && call.args.first().is_some_and(|arg| urlish(&arg.expr))
+}
+
+/// A string, template or concatenation that starts like a URL or a path, or a member read.
+fn urlish(expr: &Expr) -> bool {
+    match unparen(expr) {
+        Expr::Lit(Lit::Str(s)) => {
+            let v = s.value.to_string_lossy();
+            v.starts_with('/') || v.starts_with("http")
+        }
+        Expr::Tpl(tpl) => tpl.quasis.first().is_some_and(|q| {
+            let raw = q.raw.as_str();
+            raw.is_empty() || raw.starts_with('/') || raw.starts_with("http")
+        }),
+        Expr::Bin(_) | Expr::Member(_) => true,
+        _ => false,
+    }
+}
+
 fn request_like(call: &CallExpr) -> Option<String> {
     let Callee::Expr(callee) = &call.callee else {
         return None;
     };
-    let urlish = || {
-        call.args
-            .iter()
-            .take(2)
-            .any(|arg| match unparen(&arg.expr) {
-                Expr::Lit(Lit::Str(s)) => {
-                    let v = s.value.to_string_lossy();
-                    v.starts_with('/') || v.starts_with("http")
-                }
-                Expr::Tpl(tpl) => tpl.quasis.first().is_some_and(|q| {
-                    let raw = q.raw.as_str();
-                    raw.is_empty() || raw.starts_with('/') || raw.starts_with("http")
-                }),
-                Expr::Bin(_) | Expr::Member(_) => true,
-                _ => false,
-            })
-    };
+    let urlish = || call.args.iter().take(2).any(|arg| urlish(&arg.expr));
     match unparen(callee) {
         Expr::Ident(ident) => urlish().then(|| ident.sym.to_string()),
         Expr::Member(member) => {
@@ -1150,6 +1177,10 @@ impl Visit for Collector<'_, '_> {
         }
         if let Some(name) = request_like(call) {
             self.request_calls.push(name);
+        } else if let (Some(Some(superclass)), true) =
+            (self.superclasses.last(), calls_this_with_url(call))
+        {
+            self.request_calls.push(superclass.clone());
         }
         if let Callee::Expr(callee) = &call.callee {
             let at = call.span.lo.0.saturating_sub(self.base);
@@ -1173,6 +1204,16 @@ impl Visit for Collector<'_, '_> {
     }
 
     fn visit_lit(&mut self, _lit: &Lit) {}
+
+    fn visit_class(&mut self, class: &swc_ecma_ast::Class) {
+        let superclass = class.super_class.as_deref().and_then(|e| match unparen(e) {
+            Expr::Ident(ident) => Some(ident.sym.to_string()),
+            _ => None,
+        });
+        self.superclasses.push(superclass);
+        class.visit_children_with(self);
+        self.superclasses.pop();
+    }
 }
 
 #[cfg(test)]

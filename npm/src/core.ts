@@ -158,10 +158,10 @@ export class Flexguard {
    * first pass's `summary` and the runtime the project stage gave it (`contextsFor`'s
    * `runtimes`), if any; `reported: false` marks a file given as context only, whose findings
    * are not shown. Returns the reports without
-   * their `functionCalls` and `openHandler`.
+   * their `functionCalls`, `openHandler` and `held`.
    */
   pairFunctions(files: { path: string; report: Report; summary?: FileSummary; runtime?: Runtime; reported?: boolean }[]): Report[] {
-    const reports = files.map(({ report: { functionCalls: _calls, openHandler: _open, ...report } }) => report);
+    const reports = files.map(({ report: { functionCalls: _calls, openHandler: _open, held: _held, ...report } }) => report);
     // Callers, Functions, manifests, and files with findings (a page that is not the plugin
     // loses its call findings) take part.
     const input = files.flatMap(({ path, report, summary }, i) =>
@@ -180,6 +180,7 @@ export class Flexguard {
               functionCalls: report.functionCalls,
               findings: report.findings,
               openHandler: report.openHandler,
+              held: report.held,
               reported,
             };
           }),

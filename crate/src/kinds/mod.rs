@@ -341,6 +341,8 @@ fn merge(reports: Vec<Report>, index: &LineIndex, directives: &str, options: &Op
         suppressed,
         function_calls,
         open_handler,
+        // Parts of a page or a document are never a Function's handler.
+        held: Vec::new(),
         summary: options.summarize.then(|| crate::summary::FileSummary {
             runtime: Some(options.runtime()),
             runtime_by_default: options.runtime_by_default(),

@@ -30,6 +30,9 @@ pub struct PairFile {
     pub findings: Vec<Finding>,
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub open_handler: Option<bool>,
+    /// For a Function taken for a webhook, its finding if the plugin calls it (`Report::held`).
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub held: Vec<Finding>,
     /// False for a file that is context only (pre-commit: a file the commit does not touch):
     /// its findings are not shown, so none is merged into them.
     #[serde(default = "reported_by_default")]
@@ -146,13 +149,26 @@ pub fn pair(files: &[PairFile]) -> Vec<Vec<Finding>> {
     let site = |call: &Call| (call.file, call.line, call.column);
     for (&function, calls) in &calls_of {
         let file = &files[function];
-        match file.open_handler {
-            Some(false) => {
+        let held = file.held.iter().find(|f| f.rule_id == UNVALIDATED_FUNCTION);
+        match (file.open_handler, held) {
+            (Some(false), _) => {
                 merged.extend(calls.iter().map(site));
                 continue;
             }
-            None => continue,
-            Some(true) => {}
+            // Taken for a webhook, but the plugin calls it: it is open to the plugin's users
+            // and to anyone else.
+            (None, Some(held)) if calls.iter().any(|c| c.caller == Caller::Plugin) => {
+                let mut finding = held.clone();
+                finding.message = format!(
+                    "{}, though it reads parameters only Twilio's webhooks send",
+                    finding.message
+                );
+                let at = out[function]
+                    .partition_point(|f| (f.line, f.column) <= (finding.line, finding.column));
+                out[function].insert(at, finding);
+            }
+            (None, _) => continue,
+            (Some(true), _) => {}
         }
         let shown = out[function]
             .iter()
@@ -162,6 +178,7 @@ pub fn pair(files: &[PairFile]) -> Vec<Vec<Finding>> {
             let line = file
                 .findings
                 .iter()
+                .chain(&file.held)
                 .find(|f| f.rule_id == UNVALIDATED_FUNCTION)
                 .map_or(1, |f| f.line);
             for call in calls {
@@ -309,6 +326,57 @@ mod tests {
     const OPEN_FUNCTION: &str = "exports.handler = async (context, event, callback) => {\n\
          const client = context.getTwilioClient();\n\
          callback(null, await client.calls(event.callSid).fetch());\n};\n";
+
+    #[test]
+    fn a_function_taken_for_a_webhook_is_open_when_the_plugin_calls_it() {
+        // It reads Studio's FlowSid, so alone it passes for a webhook; the plugin's request to
+        // its path says browsers call it too.
+        let webhook_reader = "exports.handler = async (context, event, callback) => {\n\
+             const client = context.getTwilioClient();\n\
+             await client.studio.v2.flows(event.FlowSid).executions.list();\n\
+             callback(null, { ok: true });\n};\n";
+        let plugin = (
+            "plugin/src/track.js",
+            "export const track = (base, data) => fetch(`${base}/events/track`, { method: 'POST', body: JSON.stringify(data) });\n",
+        );
+        let called = lint_project(&[
+            (
+                "plugin/package.json",
+                r#"{"dependencies":{"@twilio/flex-ui":"^2"}}"#,
+            ),
+            plugin,
+            ("svc/functions/events/track.js", webhook_reader),
+        ]);
+        let ids: Vec<(&str, &str, u32)> = called
+            .iter()
+            .map(|f| (f.file.as_str(), f.rule_id.as_str(), f.line))
+            .collect();
+        assert_eq!(
+            ids,
+            [("svc/functions/events/track.js", UNVALIDATED_FUNCTION, 1)],
+            "{called:#?}"
+        );
+        assert!(
+            called[0].message.ends_with(
+                "though it reads parameters only Twilio's webhooks send; the plugin calls it from 1 place"
+            ),
+            "{}",
+            called[0].message
+        );
+        let related = &called[0].related;
+        assert_eq!(related.len(), 1);
+        assert_eq!(related[0].file, "plugin/src/track.js");
+        assert_eq!(related[0].message, "called from the plugin");
+        // Called by nothing in the repository: a webhook, as before.
+        let alone = lint_project(&[
+            (
+                "plugin/package.json",
+                r#"{"dependencies":{"@twilio/flex-ui":"^2"}}"#,
+            ),
+            ("svc/functions/events/track.js", webhook_reader),
+        ]);
+        assert_eq!(alone, [], "{alone:#?}");
+    }
 
     #[test]
     fn an_open_function_and_its_plugin_calls_are_one_problem() {
@@ -569,21 +637,6 @@ mod tests {
             .find(|f| f.rule_id == UNVALIDATED_FUNCTION)
             .expect("the open Function is still reported");
         assert!(function.related.is_empty(), "{function:#?}");
-    }
-
-    #[test]
-    fn a_function_that_looks_like_a_webhook_settles_no_call() {
-        // It reads a Studio parameter, so it is not flagged as a Flex Function; but the plugin
-        // calls it, and that call still sends no token.
-        let studio = "exports.handler = async (context, event, callback) => {\n\
-             console.log(event.FlowSid);\n\
-             callback(null, await context.getTwilioClient().calls(event.callSid).fetch());\n};\n";
-        let findings = lint_project(&[
-            ("src/calls.js", PLUGIN_CALL),
-            ("svc/functions/calls/peek.js", studio),
-        ]);
-        let ids: Vec<&str> = findings.iter().map(|f| f.rule_id.as_str()).collect();
-        assert_eq!(ids, [CALL_WITHOUT_TOKEN], "{findings:#?}");
     }
 
     /// One file's first pass, as hosts run it for the project stage.

@@ -292,6 +292,8 @@ mod tests {
         "class Calls { static base = 'https://svc-1234.twil.io'; static hold = async (sid) => { const payload = { sid }; return fetch(`${this.base}/hold`, { method: 'POST', body: JSON.stringify(payload) }); }; static log = (sid, Token) => { const payload = { sid, Token }; console.log(payload); }; }",
         // ... with the caller's options spread in, in a file that never names a token.
         "const BASE = 'https://svc-1234.twil.io'; async function resume(sid, extra) { const payload = { sid, ...extra }; return fetch(`${BASE}/resume`, { method: 'POST', body: JSON.stringify(payload) }); }",
+        // Through a request method of the class, which passes on the options it is given.
+        "class Api { constructor() { this.base = 'https://svc-1234.twil.io'; } async send(url, init) { const r = await fetch(url, init); return r.json(); } save(sid) { return this.send(`${this.base}/save`, { method: 'POST', body: JSON.stringify({ sid }) }); } }",
         // Headers from a local object.
         "function go() { const headers = { 'Content-Type': 'application/json' }; return fetch('https://svc-1234.twil.io/go', { method: 'POST', headers, body: '{}' }); }",
         // The host in a static class field, from an env var named for the Serverless service.

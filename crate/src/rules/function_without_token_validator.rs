@@ -23,7 +23,8 @@ declare_rule! {
     /// that answer Twilio webhooks (TwiML, `new Twilio.twiml.VoiceResponse()`, or parameters only
     /// Twilio sends: `event.StatusCallbackEvent`, `event.AccountSid`, …): Twilio calls those, not
     /// an agent's browser, so they need Twilio's request signature (`.protected`), not the Flex
-    /// token. Nor are Functions named `*.public.js` (marked public on purpose: a login page),
+    /// token (unless the plugin of the same repository calls the handler too: the project then
+    /// reports it). Nor are Functions named `*.public.js` (marked public on purpose: a login page),
     /// handlers that call a shared helper which validates the token (`await isSupervisor(event,
     /// context)`, resolved across files), liveness checks (`health.js`, `ping.js`), handlers that authenticate
     /// the caller by the caller's own Twilio credentials (`twilio(event.apiKey, event.apiSecret)`),
