@@ -283,6 +283,10 @@ fn may_hold_url(expr: &Expr) -> bool {
     match expr {
         Expr::Lit(Lit::Str(_)) | Expr::Tpl(_) | Expr::Member(_) => true,
         Expr::Paren(p) => may_hold_url(&p.expr),
+        // `new URL(path, base)`, `url.resolve(base, path)`.
+        Expr::New(new) => matches!(&*new.callee, Expr::Ident(i) if &*i.sym == "URL"),
+        Expr::Call(call) => matches!(&call.callee, swc_ecma_ast::Callee::Expr(callee)
+            if matches!(&**callee, Expr::Member(m) if matches!(&m.prop, swc_ecma_ast::MemberProp::Ident(p) if &*p.sym == "resolve"))),
         Expr::Bin(bin) => matches!(
             bin.op,
             BinaryOp::Add | BinaryOp::LogicalOr | BinaryOp::NullishCoalescing

@@ -126,7 +126,7 @@ pub fn from_call(call: &CallExpr) -> Option<Request<'_>> {
     match &**callee {
         Expr::Ident(ident) => match &*ident.sym {
             "fetch" => url_first(Lib::Fetch),
-            "axios" => config_or_url(Lib::Axios),
+            "axios" | "Axios" => config_or_url(Lib::Axios),
             "ky" => url_first(Lib::Ky),
             "superagent" => match args()[..] {
                 [_, url, ref options @ ..] => Some(Request {
@@ -141,7 +141,8 @@ pub fn from_call(call: &CallExpr) -> Option<Request<'_>> {
         },
         Expr::Member(member) => {
             let method = prop_name(&member.prop)?;
-            let object = ident_name(&member.obj);
+            // `import Axios from 'axios'` is as common as the lower-case name.
+            let object = ident_name(&member.obj).map(|o| if o == "Axios" { "axios" } else { o });
             match (object, method) {
                 (_, "fetch") if matches!(object, Some("window" | "globalThis" | "self") | None) => {
                     url_first(Lib::Fetch)
@@ -589,7 +590,13 @@ pub fn function_target(ctx: &Ctx, request: &Request) -> Option<String> {
     if request.factory {
         return None;
     }
-    let url = url_prefix(ctx, request.url)?;
+    let mut url = url_prefix(ctx, request.url)?;
+    // A placeholder sentence around the URL (`'Replace with your domain https://…/x'`).
+    if !is_absolute(&url) && url.contains(char::is_whitespace) {
+        if let Some(at) = url.find("https://").or_else(|| url.find("http://")) {
+            url.drain(..at);
+        }
+    }
     let after_authority = |url: &str| -> Option<usize> {
         let start = url.find("://")? + 3;
         Some(start + url[start..].find('/')?)
@@ -599,6 +606,8 @@ pub fn function_target(ctx: &Ctx, request: &Request) -> Option<String> {
         Some(named) if named.contains(UNKNOWN) && !is_twilio_rest_host(&named) => {
             &url[after_authority(&url)?..]
         }
+        // `https://your-ngrok-domain/x`: to be filled in, so possibly a Functions host.
+        Some(named) if is_placeholder_host(&named) => &url[after_authority(&url)?..],
         Some(named) => {
             let functions = is_functions_host(&named)
                 || ctx
@@ -626,6 +635,17 @@ pub fn function_target(ctx: &Ctx, request: &Request) -> Option<String> {
     };
     let path = rest.split(['?', '#']).next()?.trim_end_matches('/');
     (path.starts_with('/') && path.len() > 1).then(|| path.to_string())
+}
+
+/// A host written to be replaced: one label only (`some-domain`, `your-ngrok-domain`; not
+/// `localhost`), a label starting with `your`, or an example domain.
+fn is_placeholder_host(host: &str) -> bool {
+    let host = host.split(':').next().unwrap_or(host);
+    (!host.contains('.') && host != "localhost")
+        || host.split('.').any(|label| label.starts_with("your"))
+        || ["example.com", "example.org", "example.net"]
+            .iter()
+            .any(|domain| host == *domain || host.ends_with(&format!(".{domain}")))
 }
 
 fn is_absolute(url: &str) -> bool {
@@ -750,30 +770,62 @@ fn prefix_into(ctx: &Ctx, expr: &Expr, depth: u32, steps: &mut u32, out: &mut St
         // `new URL(path, base)`.
         Expr::New(new) if ident_name(&new.callee) == Some("URL") => {
             let args = args(new.args.as_deref().unwrap_or_default());
-            let mut path = String::new();
-            let path_complete = args
-                .first()
-                .is_some_and(|p| prefix_into(ctx, p, depth + 1, steps, &mut path));
-            if is_absolute(&path) {
-                out.push_str(&path);
-                return path_complete;
-            }
-            let mut base = String::new();
-            if let Some(b) = args.get(1) {
-                if prefix_into(ctx, b, depth + 1, steps, &mut base) {
-                    out.push_str(base.trim_end_matches('/'));
-                    if !path.starts_with('/') {
-                        out.push('/');
-                    }
-                    out.push_str(&path);
-                    return path_complete;
-                }
-                out.push_str(&base);
-            }
-            false
+            resolved_into(ctx, args.first(), args.get(1), depth, steps, out)
+        }
+        // Node's `url.resolve(base, path)`.
+        Expr::Call(call) if is_url_resolve(call) => {
+            let args = args(&call.args);
+            resolved_into(ctx, args.get(1), args.first(), depth, steps, out)
         }
         _ => false,
     }
+}
+
+/// `path` resolved against `base`, as `new URL(path, base)` and `url.resolve(base, path)` do,
+/// taking the base for an origin. A base the file does not determine still leaves the path:
+/// `url.resolve(props.domain, 'list')` requests `…/list`.
+fn resolved_into(
+    ctx: &Ctx,
+    path: Option<&&Expr>,
+    base: Option<&&Expr>,
+    depth: u32,
+    steps: &mut u32,
+    out: &mut String,
+) -> bool {
+    let mut resolved = String::new();
+    let path_complete = path.is_some_and(|p| prefix_into(ctx, p, depth + 1, steps, &mut resolved));
+    if is_absolute(&resolved) {
+        out.push_str(&resolved);
+        return path_complete;
+    }
+    let mut origin = String::new();
+    let base_complete = base.is_some_and(|b| prefix_into(ctx, b, depth + 1, steps, &mut origin));
+    if !base_complete && !path_complete {
+        out.push_str(&origin);
+        return false;
+    }
+    if !base_complete && !origin.ends_with(UNKNOWN) {
+        origin.push(UNKNOWN);
+    }
+    out.push_str(origin.trim_end_matches('/'));
+    if !resolved.starts_with('/') {
+        out.push('/');
+    }
+    out.push_str(&resolved);
+    path_complete && base_complete
+}
+
+/// `url.resolve(base, path)` (Node's `url` module, imported under any casing of its name).
+fn is_url_resolve(call: &CallExpr) -> bool {
+    let Callee::Expr(callee) = &call.callee else {
+        return false;
+    };
+    let Expr::Member(member) = unparen(callee) else {
+        return false;
+    };
+    call.args.len() == 2
+        && prop_name(&member.prop) == Some("resolve")
+        && ident_name(&member.obj).is_some_and(|o| o.eq_ignore_ascii_case("url"))
 }
 
 /// A name the folder cannot fold: its one declaration (`const url = `${this.base}/x``), or the

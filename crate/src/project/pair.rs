@@ -379,6 +379,53 @@ mod tests {
     }
 
     #[test]
+    fn calls_to_placeholder_hosts_and_resolved_paths_are_paired_by_path() {
+        let findings = lint_project(&[
+            ("plugin/package.json", r#"{"dependencies":{"@twilio/flex-ui":"^2"}}"#),
+            (
+                "plugin/src/Redirect.js",
+                "export const redirect = (sid) => {\n\
+                   const base = 'Replace with your domain https://some-domain/redirect-call';\n\
+                   return axios.get(`${base}?sid=${sid}`);\n};\n",
+            ),
+            (
+                "plugin/src/Transfer.js",
+                "const CREATE_URL = 'https://your-tunnel-host/create-task';\n\
+                 export const transfer = (task) => fetch(CREATE_URL, { method: 'POST', body: JSON.stringify(task) });\n",
+            ),
+            (
+                "plugin/src/Directory.js",
+                "import Url from 'url';\n\
+                 export async function load(props) {\n\
+                   const url = Url.resolve(props.runtimeDomain, 'team-members');\n\
+                   return axios.post(url, { lead: props.lead });\n}\n",
+            ),
+            ("svc/functions/redirect-call.js", OPEN_FUNCTION),
+            ("svc/functions/create-task.js", OPEN_FUNCTION),
+            ("svc/functions/team-members.js", OPEN_FUNCTION),
+            ("svc/functions/unused.js", OPEN_FUNCTION),
+        ]);
+        let paired = findings
+            .iter()
+            .filter(|f| f.message.ends_with("the plugin calls it from 1 place"))
+            .map(|f| (f.file.as_str(), f.related[0].file.as_str()))
+            .collect::<BTreeSet<_>>();
+        assert_eq!(
+            paired.into_iter().collect::<Vec<_>>(),
+            [
+                ("svc/functions/create-task.js", "plugin/src/Transfer.js"),
+                ("svc/functions/redirect-call.js", "plugin/src/Redirect.js"),
+                ("svc/functions/team-members.js", "plugin/src/Directory.js"),
+            ],
+            "{findings:#?}"
+        );
+        // The Function nothing calls keeps its finding, alone.
+        assert!(findings
+            .iter()
+            .any(|f| f.file == "svc/functions/unused.js" && f.related.is_empty()));
+    }
+
+    #[test]
     fn an_open_function_and_its_plugin_calls_are_one_problem() {
         let findings = lint_project(&[
             ("plugin-a/package.json", r#"{"dependencies":{"@twilio/flex-ui":"^2"}}"#),

@@ -151,6 +151,7 @@ mod tests {
         "fetch('https://taskrouter.' + region + '.twilio.com/v1/Workspaces');",
         // axios.
         r#"axios("https://api.twilio.com/2010-04-01/Accounts.json");"#,
+        r#"import Axios from "axios"; Axios.get("https://api.twilio.com/2010-04-01/Accounts.json");"#,
         r#"axios.get("https://sync.twilio.com/v1/Services");"#,
         r#"axios.post("https://api.twilio.com/2010-04-01/Accounts/x/Messages.json", data, { auth });"#,
         r#"axios({ method: "post", url: "https://studio.twilio.com/v2/Flows" });"#,

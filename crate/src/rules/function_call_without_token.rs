@@ -314,6 +314,8 @@ mod tests {
         r#"fetch("https://example-1234.twil.io/x", { headers: { "X-Agent": worker } });"#,
         // axios, JSON body.
         r#"axios.post("https://example-1234.twil.io/send-sms", { to: "+15555550100" });"#,
+        // axios imported as `Axios`.
+        r#"import Axios from "axios"; Axios.post("https://example-1234.twil.io/send-sms", { to: "+15555550100" });"#,
         // axios, URLSearchParams body.
         r#"axios.post("https://example-1234.twil.io/send-sms", new URLSearchParams({ to }));"#,
         // axios, query params.
