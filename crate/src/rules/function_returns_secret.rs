@@ -27,7 +27,11 @@ declare_rule! {
     /// any of these, or a local bound to them in the handler (`const s = context.NAME`,
     /// `const { NAME } = context`, `const { NAME: s } = context`, `body.key = s`, through any
     /// number of locals). `context` itself (`callback(null, context)`, `{ ...context }`) is
-    /// flagged too: it holds every variable. A name is a secret when a word of it says so:
+    /// flagged too: it holds every variable. So is the error of a failed axios request whose
+    /// URL, headers, params or body held a secret (`.catch((error) => callback(null, error))`,
+    /// or a `catch (error)` around it): axios keeps the request's config in the error
+    /// (`error.config`, `error.response.config`) and sends it along when the error is
+    /// serialised; its `message` and the answer's `data` are not flagged. A name is a secret when a word of it says so:
     /// `SECRET`, `PASSWORD`, `PASSWD`, `PWD`, `TOKEN` (`AUTH_TOKEN`, `FEED_TOKEN`),
     /// `PRIVATE_KEY`, or a third party's `API_KEY` (`SHOP_API_KEY`), in snake_case or camelCase
     /// (`crmClientSecret`). Not secrets: `ACCOUNT_SID` and other `…_SID`, `…_URL`, `…_DOMAIN`,
@@ -262,6 +266,9 @@ struct Handler {
     locals: HashMap<Atom, Value>,
     /// Responses that hold secrets: where, and which.
     leaks: Vec<(swc_common::Span, BTreeSet<String>)>,
+    /// The error a rejection handler (`.catch(function (error) {…})`, starting at this
+    /// offset) receives, when it holds secrets.
+    rejections: HashMap<u32, Value>,
 }
 
 impl Handler {
@@ -271,6 +278,7 @@ impl Handler {
             callback: Atom::from("callback"),
             locals: HashMap::new(),
             leaks: Vec::new(),
+            rejections: HashMap::new(),
         };
         match params.first() {
             Some(Pat::Ident(context)) => handler.context = Some(context.id.sym.clone()),
@@ -411,6 +419,37 @@ impl Handler {
         }
     }
 
+    /// What a failed request's error holds: an axios error keeps the request's config (its
+    /// URL, headers, params and body) under `config`, `request` and `response.config`, and
+    /// serialises them with the error. `chain` is the request, or promise calls on it.
+    fn request_error(&self, chain: &Expr) -> Value {
+        let secrets: BTreeSet<String> = match unparen(chain) {
+            Expr::Await(e) => return self.request_error(&e.arg),
+            Expr::Call(call) => match crate::http::from_call(call) {
+                Some(request) if request.lib == crate::http::Lib::Axios && !request.factory => call
+                    .args
+                    .iter()
+                    .flat_map(|a| self.value(&a.expr).secrets())
+                    .collect(),
+                Some(_) => BTreeSet::new(),
+                None => match &call.callee {
+                    Callee::Expr(callee) => match unparen(callee) {
+                        Expr::Member(m)
+                            if matches!(&m.prop, MemberProp::Ident(p)
+                                if matches!(&*p.sym, "then" | "catch" | "finally")) =>
+                        {
+                            return self.request_error(&m.obj);
+                        }
+                        _ => BTreeSet::new(),
+                    },
+                    _ => BTreeSet::new(),
+                },
+            },
+            _ => BTreeSet::new(),
+        };
+        error_holding(secrets)
+    }
+
     /// Give the names of `pattern` what `value` holds.
     fn bind(&mut self, pattern: &Pat, value: Value) {
         match pattern {
@@ -511,6 +550,53 @@ impl Handler {
     }
 }
 
+impl Handler {
+    /// A rejection handler's or catch clause's error parameter receives `error`.
+    fn receive(&mut self, param: Option<&&Pat>, error: Option<Value>) {
+        if let (Some(Pat::Ident(name)), Some(error)) = (param, error) {
+            self.locals.insert(name.id.sym.clone(), error);
+        }
+    }
+}
+
+/// An axios error of a request whose config holds `secrets`: in `config`, `request` and
+/// `response.config`, not in `message` or the answer's `data`.
+fn error_holding(secrets: BTreeSet<String>) -> Value {
+    if secrets.is_empty() {
+        return Value::default();
+    }
+    let held = Value::opaque(secrets);
+    let mut response = Value::default();
+    response.fields.insert("config".into(), held.clone());
+    response.fields.insert("request".into(), held.clone());
+    let mut error = Value::default();
+    error.fields.insert("config".into(), held.clone());
+    error.fields.insert("request".into(), held);
+    error.fields.insert("response".into(), response);
+    error
+}
+
+/// The axios requests in a `try` block.
+struct Requests(Vec<CallExpr>);
+
+impl Visit for Requests {
+    fn visit_call_expr(&mut self, call: &CallExpr) {
+        if crate::http::from_call(call).is_some_and(|r| r.lib == crate::http::Lib::Axios) {
+            self.0.push(call.clone());
+        }
+        call.visit_children_with(self);
+    }
+}
+
+fn unparen(expr: &Expr) -> &Expr {
+    match expr {
+        Expr::Paren(p) => unparen(&p.expr),
+        Expr::TsAs(e) => unparen(&e.expr),
+        Expr::TsNonNull(e) => unparen(&e.expr),
+        _ => expr,
+    }
+}
+
 /// `JSON.stringify` → "JSON.stringify", `String` → "String".
 fn callee_path(callee: &Expr) -> Option<String> {
     match callee {
@@ -593,6 +679,27 @@ impl Visit for Handler {
     }
 
     fn visit_call_expr(&mut self, call: &CallExpr) {
+        // `request.catch(function (error) {…})`, `request.then(ok, function (error) {…})`.
+        if let Callee::Expr(callee) = &call.callee {
+            if let Expr::Member(member) = unparen(callee) {
+                let handler = match &member.prop {
+                    MemberProp::Ident(p) if p.sym == *"catch" => call.args.first(),
+                    MemberProp::Ident(p) if p.sym == *"then" => call.args.get(1),
+                    _ => None,
+                };
+                let start = handler.and_then(|h| match unparen(&h.expr) {
+                    Expr::Arrow(arrow) => Some(arrow.span.lo.0),
+                    Expr::Fn(function) => Some(function.function.span.lo.0),
+                    _ => None,
+                });
+                if let Some(start) = start {
+                    let error = self.request_error(&member.obj);
+                    if !error.secrets().is_empty() {
+                        self.rejections.insert(start, error);
+                    }
+                }
+            }
+        }
         call.visit_children_with(self);
         if let Some(body) = self.response(call) {
             let secrets = self.value(body).secrets();
@@ -616,12 +723,40 @@ impl Visit for Handler {
 
     fn visit_arrow_expr(&mut self, arrow: &swc_ecma_ast::ArrowExpr) {
         let params: Vec<&Pat> = arrow.params.iter().collect();
-        self.nested(&params, |handler| arrow.body.visit_with(handler));
+        let error = self.rejections.remove(&arrow.span.lo.0);
+        self.nested(&params, |handler| {
+            handler.receive(params.first(), error);
+            arrow.body.visit_with(handler)
+        });
     }
 
     fn visit_function(&mut self, function: &swc_ecma_ast::Function) {
         let params: Vec<&Pat> = function.params.iter().map(|p| &p.pat).collect();
-        self.nested(&params, |handler| function.body.visit_with(handler));
+        let error = self.rejections.remove(&function.span.lo.0);
+        self.nested(&params, |handler| {
+            handler.receive(params.first(), error);
+            function.body.visit_with(handler)
+        });
+    }
+
+    /// `try { await axios(…) } catch (error) { callback(null, error) }`.
+    fn visit_try_stmt(&mut self, stmt: &swc_ecma_ast::TryStmt) {
+        stmt.block.visit_with(self);
+        if let Some(clause) = &stmt.handler {
+            let mut requests = Requests(Vec::new());
+            stmt.block.visit_with(&mut requests);
+            let secrets: BTreeSet<String> = requests
+                .0
+                .iter()
+                .flat_map(|call| self.request_error(&Expr::Call(call.clone())).secrets())
+                .collect();
+            let params: Vec<&Pat> = clause.param.iter().collect();
+            self.nested(&params, |handler| {
+                handler.receive(params.first(), Some(error_holding(secrets)));
+                clause.body.visit_with(handler)
+            });
+        }
+        stmt.finalizer.visit_with(self);
     }
 }
 
@@ -790,6 +925,10 @@ mod tests {
         // Several secrets: one finding, naming each.
         "// @file functions/x.js\nexports.handler = (context, event, callback) => callback(null, { host: context.SFTP_HOST, user: context.SFTP_USER, password: context.SFTP_PASSWORD, key: context.SFTP_PRIVATE_KEY, token: context.SFTP_TOKEN });",
         "// @file functions/x.js\nmodule.exports.handler = async function (ctx, event, callback) { callback(null, `${ctx.PRIVATE_KEY}`); };",
+        // A failed axios request's error, whose config holds the key in the URL.
+        "// @file functions/x.js\nconst axios = require('axios');\nexports.handler = function (context, event, callback) {\n  const url = 'https://crm.example.com/search?q=' + event.q + '&key=' + context.CRM_API_KEY;\n  axios({ url: url }).then((r) => callback(null, r.data)).catch(function (error) { callback(null, error); });\n};",
+        // ... in a header, caught around an await, and returned inside an object.
+        "// @file functions/x.js\nconst axios = require('axios');\nexports.handler = async (context, event, callback) => {\n  try {\n    const { data } = await axios.get(context.CRM_URL, { headers: { Authorization: `Bearer ${context.CRM_TOKEN}` } });\n    callback(null, data);\n  } catch (err) {\n    callback(null, { failed: true, err });\n  }\n};",
     ];
 
     const CLEAN: &[&str] = &[
@@ -802,6 +941,10 @@ mod tests {
         // Sent to a third party, and the answer returned.
         "// @file functions/x.js\nexports.handler = async (context, event, callback) => { const res = await fetch(context.CRM_URL, { headers: { Authorization: `Bearer ${context.CRM_API_TOKEN}` } }); callback(null, await res.json()); };",
         "// @file functions/x.js\nconst axios = require('axios');\nexports.handler = async (context, event, callback) => { const options = { headers: { 'X-Api-Key': context.SHOP_API_KEY } }; const { data } = await axios.get(context.SHOP_URL, options); callback(null, { data, url: options.url }); };",
+        // A failed request's message and the answer's body hold no config.
+        "// @file functions/x.js\nconst axios = require('axios');\nexports.handler = async (context, event, callback) => {\n  try {\n    await axios.get(context.CRM_URL, { headers: { 'X-Key': context.CRM_API_KEY } });\n  } catch (err) {\n    callback(null, { message: err.message, body: err.response.data });\n  }\n  axios.get(context.CRM_URL, { params: { key: context.CRM_API_KEY } }).catch((e) => callback(null, e.message));\n};",
+        // The error of a request that holds no secret.
+        "// @file functions/x.js\nconst axios = require('axios');\nexports.handler = (context, event, callback) => { axios.get(context.CRM_URL).catch((error) => callback(null, error)); };",
         // A local that holds a secret, of which only another property is returned.
         "// @file functions/x.js\nexports.handler = (context, event, callback) => { const cfg = { url: context.CRM_URL, secret: context.CRM_SECRET }; callback(null, { url: cfg.url }); };",
         // A parameter of a nested function shadows the secret's local.
