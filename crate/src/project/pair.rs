@@ -147,6 +147,7 @@ pub fn pair(files: &[PairFile]) -> Vec<Vec<Finding>> {
     let mut merged: BTreeSet<(usize, u32, u32)> = BTreeSet::new();
     let mut kept: BTreeSet<(usize, u32, u32)> = BTreeSet::new();
     let site = |call: &Call| (call.file, call.line, call.column);
+    let mut held_shown: BTreeSet<usize> = BTreeSet::new();
     for (&function, calls) in &calls_of {
         let file = &files[function];
         let held = file.held.iter().find(|f| f.rule_id == UNVALIDATED_FUNCTION);
@@ -163,9 +164,8 @@ pub fn pair(files: &[PairFile]) -> Vec<Vec<Finding>> {
                     "{}, though it reads parameters only Twilio's webhooks send",
                     finding.message
                 );
-                let at = out[function]
-                    .partition_point(|f| (f.line, f.column) <= (finding.line, finding.column));
-                out[function].insert(at, finding);
+                insert_sorted(&mut out[function], finding);
+                held_shown.insert(function);
             }
             (None, _) => continue,
             (Some(true), _) => {}
@@ -242,12 +242,37 @@ pub fn pair(files: &[PairFile]) -> Vec<Vec<Finding>> {
         };
         finding.related.extend(related);
     }
+    // A webhook that twilio-run deploys public: anyone can forge Twilio's request to it.
+    for (index, file) in files.iter().enumerate() {
+        let held = file.held.iter().find(|f| f.rule_id == UNVALIDATED_FUNCTION);
+        let deployed_public = packages.kind_of(&paths[index]) == Some(PackageKind::Functions);
+        if let (Some(held), true, None, true, false) = (
+            held,
+            deployed_public,
+            file.open_handler,
+            file.reported,
+            held_shown.contains(&index),
+        ) {
+            let mut finding = held.clone();
+            finding.message = format!(
+                "{}: it reads parameters only Twilio's webhooks send, but twilio-run deploys it public, so nothing checks that Twilio sent the request",
+                finding.message
+            );
+            finding.help = "Name the file `*.protected.js` (or `.ts`), so that Twilio's request signature is checked, and point the webhook at it; validate the Flex token instead if the plugin calls it.".to_string();
+            insert_sorted(&mut out[index], finding);
+        }
+    }
     for (file, line, column) in merged.difference(&kept) {
         out[*file].retain(|f| {
             !(f.rule_id == CALL_WITHOUT_TOKEN && f.line == *line && f.column == *column)
         });
     }
     out
+}
+
+fn insert_sorted(findings: &mut Vec<Finding>, finding: Finding) {
+    let at = findings.partition_point(|f| (f.line, f.column) <= (finding.line, finding.column));
+    findings.insert(at, finding);
 }
 
 /// A `function-call-without-token` finding at `call`.
@@ -376,6 +401,26 @@ mod tests {
             ("svc/functions/events/track.js", webhook_reader),
         ]);
         assert_eq!(alone, [], "{alone:#?}");
+        // Deployed by twilio-run, it is public unless it is `.protected`: anyone can forge
+        // Twilio's request.
+        let deployed = lint_project(&[
+            (
+                "svc/package.json",
+                r#"{"devDependencies":{"twilio-run":"^3"}}"#,
+            ),
+            ("svc/functions/events/track.js", webhook_reader),
+            ("svc/functions/events/status.protected.js", webhook_reader),
+        ]);
+        let ids: Vec<(&str, &str)> = deployed
+            .iter()
+            .map(|f| (f.file.as_str(), f.rule_id.as_str()))
+            .collect();
+        assert_eq!(
+            ids,
+            [("svc/functions/events/track.js", UNVALIDATED_FUNCTION)]
+        );
+        assert!(deployed[0].message.contains("twilio-run deploys it public"));
+        assert!(deployed[0].help.contains(".protected.js"));
     }
 
     #[test]

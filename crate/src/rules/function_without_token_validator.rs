@@ -23,8 +23,10 @@ declare_rule! {
     /// that answer Twilio webhooks (TwiML, `new Twilio.twiml.VoiceResponse()`, or parameters only
     /// Twilio sends: `event.StatusCallbackEvent`, `event.AccountSid`, …): Twilio calls those, not
     /// an agent's browser, so they need Twilio's request signature (`.protected`), not the Flex
-    /// token (unless the plugin of the same repository calls the handler too: the project then
-    /// reports it). Nor are Functions named `*.public.js` (marked public on purpose: a login page),
+    /// token. Linted as a project, such a handler is reported after all when the plugin of the
+    /// same repository calls it, or when its package deploys it with twilio-run, which makes
+    /// every Function public unless it is `*.protected`: then anyone can forge Twilio's
+    /// request, and the help says to make it `.protected`. Nor are Functions named `*.public.js` (marked public on purpose: a login page),
     /// handlers that call a shared helper which validates the token (`await isSupervisor(event,
     /// context)`, resolved across files), liveness checks (`health.js`, `ping.js`), handlers that authenticate
     /// the caller by the caller's own Twilio credentials (`twilio(event.apiKey, event.apiSecret)`),
