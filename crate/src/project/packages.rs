@@ -70,7 +70,7 @@ impl<'a> Packages<'a> {
     /// The runtime the package gives a file that no convention placed: twilio-run serves a
     /// Functions service's `assets/` and deploys nothing else outside `functions/`, so the rest
     /// is its developers' tooling; a Node backend's code runs on a server, except what it
-    /// serves to browsers.
+    /// serves to browsers; a Flex plugin's files beside its manifest are tooling.
     pub fn runtime_of(&self, path: &str) -> Option<Runtime> {
         let (dir, kind) = self.nearest(path)?;
         let relative = &path[dir.len()..];
@@ -85,9 +85,19 @@ impl<'a> Packages<'a> {
                 None
             }
             PackageKind::NodeServer => Some(Runtime::Tooling),
+            // The Flex build bundles `src/`: a script beside the manifest (`create-task.ts`,
+            // run with ts-node) is its developers' tooling.
+            PackageKind::FlexPlugin if !relative.contains('/') && is_script(relative) => {
+                Some(Runtime::Tooling)
+            }
             PackageKind::FlexPlugin | PackageKind::WebApp => None,
         }
     }
+}
+
+fn is_script(name: &str) -> bool {
+    name.rsplit_once('.')
+        .is_some_and(|(_, ext)| matches!(ext, "js" | "jsx" | "ts" | "tsx" | "mjs" | "cjs"))
 }
 
 #[cfg(test)]
@@ -110,6 +120,7 @@ mod tests {
         );
         let cases = [
             ("src/a.js", None),
+            ("create-task.ts", Some(Runtime::Tooling)),
             ("svc/provision.js", Some(Runtime::Tooling)),
             ("svc/assets/page.js", Some(Runtime::Asset)),
             ("api/index.js", Some(Runtime::Tooling)),

@@ -27,6 +27,8 @@ declare_rule! {
     /// same repository calls it, or when its package deploys it with twilio-run, which makes
     /// every Function public unless it is `*.protected`: then anyone can forge Twilio's
     /// request, and the help says to make it `.protected`. Nor are Functions named `*.public.js` (marked public on purpose: a login page),
+    /// handlers that validate the token by hand through Twilio's IAM API (a request to
+    /// `https://iam.twilio.com/v1/Accounts/…/Tokens/validate`, which the validator calls),
     /// handlers that call a shared helper which validates the token (`await isSupervisor(event,
     /// context)`, resolved across files), liveness checks (`health.js`, `ping.js`), handlers that authenticate
     /// the caller by the caller's own Twilio credentials (`twilio(event.apiKey, event.apiSecret)`),
@@ -230,6 +232,22 @@ fn is_validating_wrapper(ctx: &Ctx, value: &Expr) -> bool {
     })
 }
 
+/// A call whose first argument is (or names a local built as) the Flex token validation URL
+/// of Twilio's IAM API, which `twilio-flex-token-validator` itself calls.
+fn calls_token_validation_api(ctx: &Ctx, call: &CallExpr) -> bool {
+    let Some(url) = call.args.first() else {
+        return false;
+    };
+    let names_api = |expr: &Expr| {
+        let text = ctx.text(ctx.span(expr.span()));
+        text.contains("iam.twilio.com") && text.contains("/Tokens/validate")
+    };
+    match &*url.expr {
+        Expr::Ident(name) => ctx.url_declarations(&name.sym).iter().any(names_api),
+        other => names_api(other),
+    }
+}
+
 /// A Function's handler (`value`, exported at `span`): reported unless something validates it.
 fn check_handler(ctx: &mut Ctx, value: &Expr, span: crate::finding::Span) {
     if not_public(ctx.file()) {
@@ -375,6 +393,13 @@ impl super::Rule for FunctionWithoutTokenValidator {
             ctx.note(VALIDATOR, span);
             ctx.note(VALIDATOR_CALL, span);
         }
+        // Validation by hand through the API the validator wraps: a request to
+        // `https://iam.twilio.com/v1/Accounts/…/Tokens/validate` (its answer's `valid` checked).
+        if calls_token_validation_api(ctx, call) {
+            let span = ctx.span(call.span);
+            ctx.note(VALIDATOR, span);
+            ctx.note(VALIDATOR_CALL, span);
+        }
         if authenticates_with_caller_credentials(call) {
             let span = ctx.span(call.span);
             ctx.note(CALLER_CREDENTIALS, span);
@@ -420,6 +445,8 @@ mod tests {
     ];
 
     const CLEAN: &[&str] = &[
+        // Validated by hand through Twilio's IAM API, which the validator package calls.
+        "// @file functions/hold.js\nconst fetch = require('node-fetch');\nexports.handler = async (context, event, callback) => {\n  const api = `https://iam.twilio.com/v1/Accounts/${context.ACCOUNT_SID}/Tokens/validate`;\n  const answer = await fetch(api, { method: 'POST', body: JSON.stringify({ token: event.token }) });\n  if (!(await answer.json()).valid) return callback(null, { status: 401 });\n  await context.getTwilioClient().calls(event.callSid).update({ status: 'completed' });\n  callback(null, {});\n};",
         // A client made and never used: an event sink that only logs.
         "// @file functions/event-sink.js\nexports.handler = function (context, event, callback) {\n  const client = context.getTwilioClient();\n  console.log('event', event.type);\n  callback(null, {});\n};",
         // Reaches nothing of the account: an open/closed check from a schedule kept in code.
