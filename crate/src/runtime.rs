@@ -134,7 +134,14 @@ fn convention(path: &str) -> Option<Runtime> {
     if is_tool_config || is_script || has_directory(TOOLING_DIRECTORIES) {
         return Some(Runtime::Tooling);
     }
-    if directories.iter().any(|d| d == "functions") {
+    // Console Functions kept for copy-paste often sit in `twilio-functions/` or
+    // `twilioFunctions/`.
+    if directories.iter().any(|d| {
+        matches!(
+            d.as_str(),
+            "functions" | "twilio-functions" | "twiliofunctions"
+        )
+    }) {
         return Some(Runtime::Function);
     }
     // Serverless assets sit beside `functions/`; a plugin's `src/assets/` is plugin code.
@@ -188,6 +195,11 @@ mod tests {
             ("src/assets/logo.js", Runtime::Plugin),
             ("build/plugin-sample.js", Runtime::Plugin),
             ("functions/send-sms.js", Runtime::Function),
+            ("twilio-functions/send-call.js", Runtime::Function),
+            (
+                "src/resources/twilioFunctions/eventStream.js",
+                Runtime::Function,
+            ),
             (
                 "serverless-functions/src/functions/common/helpers.private.js",
                 Runtime::Function,
