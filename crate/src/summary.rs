@@ -847,8 +847,16 @@ fn calls_this_with_url(call: &CallExpr) -> bool {
     let Expr::Member(member) = unparen(callee) else {
         return false;
     };
+    // Not a member read (`this.setState(prev.value)` in a React component): a URL written here.
     matches!(unparen(&member.obj), Expr::This(_))
-        && call.args.first().is_some_and(|arg| urlish(&arg.expr))
+        && call
+            .args
+            .first()
+            .is_some_and(|arg| match unparen(&arg.expr) {
+                Expr::Bin(bin) => bin.op == swc_ecma_ast::BinaryOp::Add,
+                Expr::Member(_) => false,
+                other => urlish(other),
+            })
 }
 
 /// A string, template or concatenation that starts like a URL or a path, or a member read.
@@ -1229,6 +1237,29 @@ mod tests {
         };
         let summary = crate::scan(source, &options).summary.expect("asked for");
         summary.imports.into_iter().map(|i| i.local).collect()
+    }
+
+    fn needs_context(path: &str, source: &str) -> bool {
+        let options = crate::Options {
+            filename: Some(path.into()),
+            summarize: true,
+            ..Default::default()
+        };
+        crate::scan(source, &options)
+            .summary
+            .expect("asked for")
+            .needs_context
+    }
+
+    #[test]
+    fn a_subclass_that_requests_through_an_inherited_method_needs_its_context() {
+        let service = "import ApiService from './ApiService';\n\
+                       export class Notes extends ApiService { list() { return this.fetchJson(`${this.base}/notes/list`, {}); } }\n";
+        assert!(needs_context("src/Notes.js", service));
+        // A React component's own calls are no requests.
+        let component = "import { Component } from 'react';\n\
+                         export class Panel extends Component { toggle(prev) { this.setState(prev.open); this.select(a === b); } }\n";
+        assert!(!needs_context("src/Panel.js", component));
     }
 
     #[test]
