@@ -24,7 +24,8 @@ use swc_ecma_ast::{
 use crate::finding::{Finding, Span};
 
 /// One module of a bundle.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
 pub struct Module {
     /// The module id as the bundle writes it: a path in development builds (`./src/x.js`),
     /// a number in production builds.
@@ -40,6 +41,12 @@ pub struct ModuleMap {
 }
 
 impl ModuleMap {
+    /// A map of modules found elsewhere (see `split::plan`).
+    pub fn from_modules(mut modules: Vec<Module>) -> Self {
+        modules.sort_by_key(|m| (m.span.start, std::cmp::Reverse(m.span.end)));
+        ModuleMap { modules }
+    }
+
     /// The innermost module holding the byte range, if any.
     pub fn module_at(&self, span: Span) -> Option<&Module> {
         let after = self.modules.partition_point(|m| m.span.start <= span.start);
@@ -70,7 +77,7 @@ pub fn annotate(findings: &mut [Finding], map: &ModuleMap) {
 /// How deep in nested top-level functions the tables are looked for: the webpack 5 runtime IIFE
 /// holds the table at depth 1, a `.push` of a chunk at depth 0; 4 leaves room for wrappers
 /// (UMD, `(function(){ … }).call(this)`).
-const MAX_FUNCTION_DEPTH: usize = 4;
+pub(crate) const MAX_FUNCTION_DEPTH: usize = 4;
 
 /// Find the module tables of a parsed bundle. `base` turns swc positions into byte offsets.
 pub fn modules(program: &Program, base: u32, source: &str) -> ModuleMap {

@@ -1132,6 +1132,16 @@ pub fn run(source: &str, options: &Options) -> Report {
 /// Scan a text the length of the file (the file itself, or a part of a composite file with
 /// the rest blanked) as `part` says.
 pub(crate) fn run_part(source: &str, options: &Options, part: &Part) -> Report {
+    run_part_keeping_secrets(source, options, part).0
+}
+
+/// [`run_part`], and the secrets its excerpts redact (for a caller that places the part's
+/// findings in a larger text and writes their excerpts again).
+pub(crate) fn run_part_keeping_secrets(
+    source: &str,
+    options: &Options,
+    part: &Part,
+) -> (Report, Secrets) {
     let file = options.filename.as_deref().unwrap_or("<input>");
     let kind = part.kind;
     let runtime = options.runtime();
@@ -1328,9 +1338,10 @@ pub(crate) fn run_part(source: &str, options: &Options, part: &Part) -> Report {
     let (mut hits, scopes) = hits;
     narrow_to_values(&mut hits, source);
     let hits = pair(hits, &scopes);
-    let mut findings = finish(hits, source, file, &index, options);
+    let (mut findings, mut secrets) = finish(hits, source, file, &index, options);
     let suppressed = suppress::apply(&mut findings, &suppressions);
-    let mut held = finish(pair(held_hits, &scopes), source, file, &index, options);
+    let (mut held, held_secrets) = finish(pair(held_hits, &scopes), source, file, &index, options);
+    secrets.extend(held_secrets);
     suppress::apply(&mut held, &suppressions);
     // Comments come out of swc's maps in no particular order.
     diagnostics.sort_by(|a, b| (a.line, a.column, &a.code).cmp(&(b.line, b.column, &b.code)));
@@ -1361,7 +1372,7 @@ pub(crate) fn run_part(source: &str, options: &Options, part: &Part) -> Report {
         crate::sourcemap::annotate_bundle(source, options, &mut report);
         crate::bundle::annotate(&mut report.findings, &modules);
     }
-    report
+    (report, secrets)
 }
 
 /// A credential reported at the literal (or expression) that holds it is located at the value
@@ -1487,7 +1498,7 @@ fn finish(
     file: &str,
     index: &LineIndex,
     options: &Options,
-) -> Vec<Finding> {
+) -> (Vec<Finding>, Secrets) {
     let mut hits = hits;
     hits.sort_by(|a, b| {
         let (a, b) = (&a.hit, &b.hit);
@@ -1553,16 +1564,17 @@ fn finish(
         .map(|(p, _)| (p.hit, p.paired))
         .collect();
 
-    let secrets: Vec<(Span, &str)> = hits
+    let secrets: Secrets = hits
         .iter()
         .map(|(h, _)| h)
         .filter(|h| h.secret)
-        .map(|h| (h.span, h.value.as_str()))
+        .map(|h| (h.span, redact(&h.value)))
         .collect();
     let project_path = options.project_path();
     let runtime = options.runtime();
     let mut seen = HashMap::new();
-    hits.iter()
+    let findings = hits
+        .iter()
         .filter_map(|(hit, paired)| {
             let mut severity: Severity = options.severity_of(hit.rule)?;
             let mut message = hit.message.clone();
@@ -1618,12 +1630,22 @@ fn finish(
                 }),
             })
         })
-        .collect()
+        .collect();
+    (findings, secrets)
 }
+
+/// Each secret a file's findings hold, by where it is written: its redacted form stands in for
+/// it in every excerpt that shows that place.
+pub(crate) type Secrets = Vec<(Span, String)>;
 
 /// The finding's line, windowed around the finding on long lines, with every known secret on it
 /// replaced by its redacted form and anything else token-like masked.
-fn excerpt(source: &str, index: &LineIndex, span: Span, secrets: &[(Span, &str)]) -> String {
+pub(crate) fn excerpt(
+    source: &str,
+    index: &LineIndex,
+    span: Span,
+    secrets: &[(Span, String)],
+) -> String {
     let line = index.line_range(span.start as usize);
     let start = index.floor_char_boundary(
         (span.start as usize)
@@ -1639,14 +1661,14 @@ fn excerpt(source: &str, index: &LineIndex, span: Span, secrets: &[(Span, &str)]
         out.push('…');
     }
     let mut cursor = start;
-    for &(secret_span, value) in secrets {
+    for (secret_span, redacted) in secrets {
         let range = secret_span.range();
         if range.end <= cursor || range.start >= end {
             continue;
         }
         let from = index.floor_char_boundary(range.start.max(cursor));
         out.push_str(&mask_token_like(&source[cursor..from]));
-        out.push_str(&redact(value));
+        out.push_str(redacted);
         cursor = index.floor_char_boundary(range.end.min(end).max(from));
         if range.end > end {
             cursor = end;

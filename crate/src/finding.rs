@@ -171,6 +171,7 @@ pub struct Diagnostic {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
+#[cfg_attr(target_arch = "wasm32", tsify(from_wasm_abi))]
 pub struct Report {
     pub findings: Vec<Finding>,
     pub diagnostics: Vec<Diagnostic>,
@@ -215,4 +216,26 @@ pub struct FunctionCall {
     pub path: String,
     pub line: u32,
     pub column: u32,
+}
+
+/// Findings of a file's parts as one list: in file order, one per rule and place; of two, the
+/// more severe (the part that knew more, such as a pairing, raised it).
+pub(crate) fn sort_and_dedup_findings(findings: &mut Vec<Finding>) {
+    findings.sort_by(|a, b| {
+        (a.span.start, &a.rule_id, a.span.end).cmp(&(b.span.start, &b.rule_id, b.span.end))
+    });
+    findings.dedup_by(|later, kept| {
+        let same = later.rule_id == kept.rule_id && later.span == kept.span;
+        if same && later.severity > kept.severity {
+            std::mem::swap(later, kept);
+        }
+        same
+    });
+}
+
+/// Diagnostics of a file's parts as one list: each once, in file order.
+pub(crate) fn sort_and_dedup_diagnostics(diagnostics: &mut Vec<Diagnostic>) {
+    let mut seen = std::collections::HashSet::new();
+    diagnostics.retain(|d| seen.insert((d.code.clone(), d.line, d.column, d.message.clone())));
+    diagnostics.sort_by(|a, b| (a.line, a.column, &a.code).cmp(&(b.line, b.column, &b.code)));
 }

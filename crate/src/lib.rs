@@ -30,6 +30,7 @@ pub mod redact;
 pub mod rules;
 pub mod runtime;
 pub mod sourcemap;
+pub mod split;
 pub mod summary;
 pub mod suppress;
 #[doc(hidden)]
@@ -259,13 +260,60 @@ fn dispatch(source: &str, options: &Options) -> Report {
         Some(name) if sourcemap::is_map_file(name) && !options.text_only => {
             sourcemap::scan_map(source, options)
         }
+        // A large bundle module by module: its whole syntax tree is most of a scan's memory.
+        _ if split::eligible(source, options) => split::plan(source)
+            .and_then(|plan| split::lint_all(source, options, &plan))
+            .unwrap_or_else(|| engine::run(source, options)),
         _ => engine::run(source, options),
     };
-    // What a `.env` defines ships in the plugin bundle whoever wrote the file.
+    first_party_only(&mut report, source, options);
+    report
+}
+
+/// Code-pattern findings outside first-party code are dropped here, once, for every kind of
+/// input. What a `.env` defines ships in the plugin bundle whoever wrote the file.
+fn first_party_only(report: &mut Report, source: &str, options: &Options) {
     let file = options.filename.as_deref().unwrap_or("");
     if kinds::Kind::of(file, source) != kinds::Kind::DotEnv {
         first_party::FirstParty::new(&options.first_party)
             .retain(&mut report.findings, options.project_path());
     }
-    report
+}
+
+/// How a host may lint a large webpack bundle on several threads: `None` when the file takes
+/// the whole-file path (`scan`). See `split`.
+pub fn bundle_plan(source: &str, options: &Options) -> Option<split::Plan> {
+    split::eligible(source, options)
+        .then(|| split::plan(source))
+        .flatten()
+}
+
+/// Some of a bundle's planned modules (`which`, indices into `plan.parts`), and its skeleton
+/// when `with_skeleton`, as `scan` would report them. Each part of a plan linted exactly once,
+/// by any number of calls, then `combine_bundle_reports`, is the bundle's report. `None` when a
+/// module does not parse on its own: the host then scans the whole file.
+pub fn scan_bundle_modules(
+    source: &str,
+    options: &Options,
+    plan: &split::Plan,
+    which: &[usize],
+    with_skeleton: bool,
+) -> Option<Report> {
+    #[cfg(target_arch = "wasm32")]
+    reserve_memory(
+        which
+            .iter()
+            .filter_map(|&i| plan.parts.get(i))
+            .map(|p| (p.function.end - p.function.start) as usize)
+            .max()
+            .unwrap_or(0),
+    );
+    let mut report = split::lint(source, options, plan, which, with_skeleton)?;
+    first_party_only(&mut report, source, options);
+    Some(report)
+}
+
+/// The reports of one bundle's parts (from `scan_bundle_modules`) as one.
+pub fn combine_bundle_reports(reports: Vec<Report>) -> Report {
+    split::combine(reports)
 }

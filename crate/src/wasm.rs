@@ -36,6 +36,37 @@ pub fn lint_bytes(source: &[u8], options: Option<Options>) -> Result<JsValue, Js
     lint(&String::from_utf8_lossy(source), options)
 }
 
+/// How to lint a large webpack bundle on several threads, or `undefined` when it takes the
+/// whole-file path (`lintBytes`).
+#[wasm_bindgen(js_name = bundlePlan, unchecked_return_type = "Plan | undefined")]
+pub fn bundle_plan(source: &[u8], options: Option<Options>) -> Result<JsValue, JsError> {
+    let plan = crate::bundle_plan(&String::from_utf8_lossy(source), &valid(options)?);
+    to_js(&plan)
+}
+
+/// Lint some modules of a bundle's plan (indices into `plan.parts`), and its skeleton when
+/// `withSkeleton`; `undefined` when a module does not parse on its own (lint the whole file).
+#[wasm_bindgen(js_name = lintBundleModules, unchecked_return_type = "Report | undefined")]
+pub fn lint_bundle_modules(
+    source: &[u8],
+    options: Option<Options>,
+    plan: crate::split::Plan,
+    which: Vec<u32>,
+    with_skeleton: bool,
+) -> Result<JsValue, JsError> {
+    let which: Vec<usize> = which.into_iter().map(|i| i as usize).collect();
+    let source = String::from_utf8_lossy(source);
+    let report =
+        crate::scan_bundle_modules(&source, &valid(options)?, &plan, &which, with_skeleton);
+    to_js(&report)
+}
+
+/// The reports of one bundle's parts (`lintBundleModules`) as one.
+#[wasm_bindgen(js_name = combineBundleReports, unchecked_return_type = "Report")]
+pub fn combine_bundle_reports(reports: Vec<crate::Report>) -> Result<JsValue, JsError> {
+    to_js(&crate::combine_bundle_reports(reports))
+}
+
 /// Lint a source that another instance failed on (`reason`: "stack overflow", "wasm trap"):
 /// a text-only scan behind an `internal-error` diagnostic.
 #[wasm_bindgen(js_name = lintAfterFailure, unchecked_return_type = "Report")]

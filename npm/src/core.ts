@@ -2,9 +2,9 @@
  * The one JS API over the flexguard wasm engine. The CLI, the webpack plugin, the pre-commit
  * script and the playground all go through `Flexguard`; none of them touches wasm directly.
  */
-import type { AccountResource, AuditSettings, Diagnostic, EnvFile, Fact, FileSummary, Finding, Options, PackageKind, Project, ProjectInput, Related, Report, RuleInfo, RuleSetting, Runtime, Severity } from "../wasm/nodejs/flexguard";
+import type { AccountResource, AuditSettings, Diagnostic, EnvFile, Fact, FileSummary, Finding, Options, PackageKind, Plan, Project, ProjectInput, Related, Report, RuleInfo, RuleSetting, Runtime, Severity } from "../wasm/nodejs/flexguard";
 
-export type { AccountResource, AuditSettings, Diagnostic, EnvFile, Fact, FileSummary, Finding, Options, PackageKind, Project, ProjectInput, Related, Report, RuleInfo, RuleSetting, Runtime, Severity };
+export type { AccountResource, AuditSettings, Diagnostic, EnvFile, Fact, FileSummary, Finding, Options, PackageKind, Plan, Project, ProjectInput, Related, Report, RuleInfo, RuleSetting, Runtime, Severity };
 // Baselines and allowlists are pure functions of reports: every client (web included) shares them.
 export * from "./baseline";
 
@@ -12,6 +12,9 @@ export * from "./baseline";
 export interface Engine {
   lint(source: string, options?: Options | null): Report;
   lintBytes(source: Uint8Array, options?: Options | null): Report;
+  bundlePlan(source: Uint8Array, options?: Options | null): Plan | undefined;
+  lintBundleModules(source: Uint8Array, options: Options | null | undefined, plan: Plan, which: Uint32Array, withSkeleton: boolean): Report | undefined;
+  combineBundleReports(reports: Report[]): Report;
   lintAfterFailure(source: string, options: Options | null | undefined, reason: string): Report;
   failureReport(options: Options | null | undefined, reason: string): Report;
   judgeFacts(facts: Fact[], options?: Options | null): Report;
@@ -96,6 +99,40 @@ export class Flexguard {
         if (isTrap(fallbackError)) this.#engine = undefined;
         return this.#notScannedReport(options.filename ?? "<input>", reason);
       }
+    }
+  }
+
+  /**
+   * A large webpack bundle's plan for linting its modules on several threads (see
+   * `lintBundleModules`), or `undefined`: the bundle is linted whole by `lint`. Also
+   * `undefined` if the engine traps (the instance is replaced).
+   */
+  bundlePlan(source: Uint8Array, options: LintOptions = {}): Plan | undefined {
+    return this.#orUndefined(() => this.engine.bundlePlan(source, options));
+  }
+
+  /**
+   * Lint the modules `which` (indices into `plan.parts`) of a planned bundle, and its skeleton
+   * (the runtime around the modules) when `withSkeleton`. Every part linted once, by any
+   * threads, then `combineBundleReports`, is what `lint` reports for the bundle. `undefined`
+   * when a module does not parse on its own or the engine traps: lint the whole file instead.
+   */
+  lintBundleModules(source: Uint8Array, options: LintOptions, plan: Plan, which: number[], withSkeleton: boolean): Report | undefined {
+    return this.#orUndefined(() => this.engine.lintBundleModules(source, options, plan, Uint32Array.from(which), withSkeleton));
+  }
+
+  /** The reports of one bundle's parts (`lintBundleModules`) as one report. */
+  combineBundleReports(reports: Report[]): Report {
+    return this.engine.combineBundleReports(reports);
+  }
+
+  #orUndefined<T>(call: () => T | undefined): T | undefined {
+    try {
+      return call();
+    } catch (error) {
+      if (!isTrap(error)) throw error;
+      this.#engine = undefined;
+      return undefined;
     }
   }
 

@@ -71,9 +71,15 @@ export function readSourceMap(file: string, source: string | Uint8Array): string
  * findings carry their original position.
  */
 export function lintFile(file: string, options: LintOptions = {}): Report {
+  const read = readForLint(file, options);
+  return flexguard.lint(read.source, read.options);
+}
+
+/** A file's bytes, and the options to lint it with: its display name and its source map added. Throws if unreadable. */
+export function readForLint(file: string, options: LintOptions): { source: Uint8Array; options: LintOptions } {
   const source = fs.readFileSync(file);
   const sourceMap = options.sourceMap ?? readSourceMap(file, source);
-  return flexguard.lint(source, { ...options, filename: options.filename ?? displayPath(file), ...(sourceMap === undefined ? {} : { sourceMap }) });
+  return { source, options: { ...options, filename: options.filename ?? displayPath(file), ...(sourceMap === undefined ? {} : { sourceMap }) } };
 }
 
 /** Like `lintFile`, but an unreadable file becomes an `io-error` diagnostic instead of a throw. */

@@ -11,7 +11,7 @@ import { applyBaseline, Baseline, withoutFingerprints } from "./baseline";
 import { globsFromRoot, ignoreMatcher, loadConfig, LoadedConfig, readConfigFile } from "./config";
 import { displayPath, expandPaths } from "./files";
 import { gitRoot } from "./glob";
-import { fileSize, WorkerPool, workersFor } from "./pool";
+import { fileSize, SPLIT_BYTES, WorkerPool, workersFor } from "./pool";
 import { flexguard, lintFileReport } from "./engine";
 import { ReportCache } from "./cache";
 import { PACKAGE_MARKERS, unignoredEnvFacts } from "./repository";
@@ -195,9 +195,8 @@ export async function lintFiles(paths: string[], options: LintFilesOptions = {})
 
   let done = 0;
   const onDone = () => options.onProgress?.(++done, files.length);
-  const lintAll: LintAll = async (batch, optionsFor, progress) => {
+  const lintFilesOf = async (batch: string[], sizes: number[], optionsFor: (file: string) => LintOptions, progress: () => void): Promise<Report[]> => {
     if (threads > 1 && batch.length > 1) {
-      const sizes = batch.map(fileSize);
       const pool = WorkerPool.shared();
       const { parallelThreshold } = options;
       const workers = parallelThreshold === undefined ? workersFor(sizes, threads - 1, pool.size) : batch.length >= parallelThreshold ? threads - 1 : 0;
@@ -208,6 +207,22 @@ export async function lintFiles(paths: string[], options: LintFilesOptions = {})
       progress();
       return report;
     });
+  };
+  const lintAll: LintAll = async (batch, optionsFor, progress) => {
+    const sizes = threads > 1 ? batch.map(fileSize) : [];
+    const large = (i: number) => sizes[i] >= SPLIT_BYTES;
+    if (!batch.some((_, i) => large(i))) return lintFilesOf(batch, sizes, optionsFor, progress);
+    // A large bundle one at a time: its modules are shared between the threads.
+    const reports: Report[] = new Array(batch.length);
+    for (const [i, file] of batch.entries()) {
+      if (!large(i)) continue;
+      reports[i] = await WorkerPool.shared().lintLarge(file, optionsFor(file), threads - 1);
+      progress();
+    }
+    const small = batch.map((_, i) => i).filter((i) => !large(i));
+    const others = await lintFilesOf(small.map((i) => batch[i]), small.map((i) => sizes[i]), optionsFor, progress);
+    small.forEach((i, k) => (reports[i] = others[k]));
+    return reports;
   };
   const reports = await lintProject(files, project, options, lintAll, onDone);
   return withRepositoryFindings(reports, files, project, cwd, options.baseline);

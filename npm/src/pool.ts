@@ -8,8 +8,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import type { Worker } from "worker_threads";
-import type { LintOptions, Report } from "./core";
-import { compiledEngine, lintFileReport } from "./engine";
+import type { LintOptions, Plan, Report } from "./core";
+import { compiledEngine, flexguard, lintFileReport, readForLint } from "./engine";
 import type { WorkerData, WorkerRequest, WorkerResponse } from "./worker";
 
 /**
@@ -25,6 +25,9 @@ const WORKER_START_MS = 60;
 /** A batch: up to this many files or bytes (a larger file is a batch of its own). */
 const BATCH_FILES = 24;
 const BATCH_BYTES = 256 * 1024;
+
+/** Files this large are offered to the engine to be split along their webpack module table (the engine decides). */
+export const SPLIT_BYTES = 1 << 20;
 
 /** A file's size, 0 when unreadable (it becomes an io-error diagnostic later). */
 export function fileSize(file: string): number {
@@ -74,6 +77,32 @@ function batches(files: string[], sizes: number[]): number[][] {
   }
   if (current.length) out.push(current);
   return out;
+}
+
+/**
+ * A worker lints its share of a bundle about this much slower per byte than this thread, which
+ * has just planned the bundle: its linear memory is new (every page is touched for the first
+ * time) and it copies the bundle into it (measured on the bundle of `bench/compare.js`).
+ */
+const WORKER_BUNDLE_SLOWDOWN = 1.2;
+
+/**
+ * A bundle's planned modules in `workers + 1` shares of about equal cost, largest module first:
+ * share 0 (this thread) starts with the runtime around the modules, and each of the `starting`
+ * workers that are not running yet with its start-up.
+ */
+export function shareModules(plan: Plan, fileBytes: number, workers: number, starting: number): number[][] {
+  const sizes = plan.parts.map((part) => part.function.end - part.function.start);
+  const runtimeBytes = fileBytes - sizes.reduce((a, b) => a + b, 0);
+  const load = [runtimeBytes, ...Array.from({ length: workers }, (_, k) => (k >= workers - starting ? WORKER_START_MS * BYTES_PER_MS : 0))];
+  const shares: number[][] = load.map(() => []);
+  const order = sizes.map((_, index) => index).sort((a, b) => sizes[b] - sizes[a] || a - b);
+  for (const index of order) {
+    const least = load.indexOf(Math.min(...load));
+    shares[least].push(index);
+    load[least] += sizes[index] * (least === 0 ? 1 : WORKER_BUNDLE_SLOWDOWN);
+  }
+  return shares.map((share) => share.sort((a, b) => a - b));
 }
 
 /** Batches posted to a worker before it answers the first: it never waits for this thread. */
@@ -139,7 +168,7 @@ export class WorkerPool {
                 this.#handlers.set(batch, ({ reports: done }) => {
                   this.#handlers.delete(batch);
                   indexes.forEach((index, i) => {
-                    reports[index] = done[i];
+                    reports[index] = done[i] as Report;
                     onDone();
                   });
                   inFlight--;
@@ -168,6 +197,50 @@ export class WorkerPool {
       }
       await Promise.all(onWorkers);
       return reports;
+    } finally {
+      if (--this.#active === 0) for (const worker of this.#workers) worker.unref();
+    }
+  }
+
+  /**
+   * Lint one large file on this thread and `workers` worker threads: a webpack bundle's modules
+   * are shared out by size (this thread also takes the runtime around them, and the workers
+   * not yet started take less); anything else is linted whole on this thread, as is a bundle
+   * whose modules do not all parse on their own.
+   */
+  async lintLarge(file: string, options: LintOptions, workers: number): Promise<Report> {
+    let read: ReturnType<typeof readForLint>;
+    try {
+      read = readForLint(file, options);
+    } catch {
+      return lintFileReport(file, options); // the io-error report
+    }
+    // Workers start now: their start-up overlaps the plan. If there is none, they stay idle.
+    this.#grow(workers);
+    const plan = workers > 0 ? flexguard.bundlePlan(read.source, read.options) : undefined;
+    if (!plan) return flexguard.lint(read.source, read.options);
+    if (this.#active++ === 0) for (const worker of this.#workers) worker.ref();
+    try {
+      const shares = shareModules(plan, read.source.length, workers, 0);
+      const theirs = this.#workers.slice(0, workers).map(
+        (worker, k) =>
+          new Promise<Report | null>((resolve, reject) => {
+            const batch = this.#nextBatch++;
+            const fail = (error: unknown) => reject(error instanceof Error ? error : new Error(`flexguard: a worker thread stopped (${String(error)})`));
+            this.#handlers.set(batch, ({ reports }) => {
+              this.#handlers.delete(batch);
+              worker.off("error", fail).off("exit", fail);
+              resolve(reports[0]);
+            });
+            worker.on("error", fail).on("exit", fail);
+            const request: WorkerRequest = { batch, bundle: { file, options: read.options, plan, which: shares[k + 1] } };
+            worker.postMessage(request);
+          }),
+      );
+      const mine = flexguard.lintBundleModules(read.source, read.options, plan, shares[0], true);
+      const reports = [mine, ...(await Promise.all(theirs))];
+      if (reports.some((report) => !report)) return flexguard.lint(read.source, read.options);
+      return flexguard.combineBundleReports(reports as Report[]);
     } finally {
       if (--this.#active === 0) for (const worker of this.#workers) worker.unref();
     }

@@ -1,22 +1,29 @@
 /**
  * A `lintFiles` worker thread: instantiates the engine from the module its parent compiled, lints
- * the batches of files it is sent and posts each batch's reports back in one message. Only file
- * names, lint options and redacted reports cross the thread boundary.
+ * the batches of files it is sent, or its share of one large bundle's modules, and posts each
+ * batch's reports back in one message. Only file names, lint options, module plans and redacted
+ * reports cross the thread boundary.
  */
 import { parentPort, workerData } from "worker_threads";
-import type { LintOptions, Report } from "./core";
-import { adoptCompiledEngine, lintFileReport } from "./engine";
+import * as fs from "fs";
+import type { LintOptions, Plan, Report } from "./core";
+import { adoptCompiledEngine, flexguard, lintFileReport } from "./engine";
 
-/** A batch: files with their lint options. */
-export interface WorkerRequest {
-  batch: number;
-  files: string[];
-  options: LintOptions[];
+/** A batch: files with their lint options, or some modules of one bundle (see `WorkerPool#lintLarge`). */
+export type WorkerRequest = { batch: number; files: string[]; options: LintOptions[] } | { batch: number; bundle: BundleShare };
+
+/** Modules of a planned bundle: `which` indexes `plan.parts`; `options` are complete (file name, source map). */
+export interface BundleShare {
+  file: string;
+  options: LintOptions;
+  plan: Plan;
+  which: number[];
 }
 
+/** One report per file of a batch; for a bundle share, its report, or `null` (lint the bundle whole). */
 export interface WorkerResponse {
   batch: number;
-  reports: Report[];
+  reports: (Report | null)[];
 }
 
 export interface WorkerData {
@@ -25,7 +32,15 @@ export interface WorkerData {
 
 adoptCompiledEngine((workerData as WorkerData).module);
 
-parentPort?.on("message", ({ batch, files, options }: WorkerRequest) => {
-  const response: WorkerResponse = { batch, reports: files.map((file, i) => lintFileReport(file, options[i])) };
+parentPort?.on("message", (request: WorkerRequest) => {
+  const response: WorkerResponse = { batch: request.batch, reports: "bundle" in request ? [lintShare(request.bundle)] : request.files.map((file, i) => lintFileReport(file, request.options[i])) };
   parentPort!.postMessage(response);
 });
+
+function lintShare({ file, options, plan, which }: BundleShare): Report | null {
+  try {
+    return flexguard.lintBundleModules(fs.readFileSync(file), options, plan, which, false) ?? null;
+  } catch {
+    return null; // unreadable now: the parent lints the file whole and reports why
+  }
+}

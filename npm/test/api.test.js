@@ -46,6 +46,47 @@ test("lintFiles: parallel on workers equals sequential, in a deterministic order
   assert.ok(typeof Worker === "function" && fs.existsSync(path.join(__dirname, "..", "dist", "worker.js")));
 });
 
+/** A webpack 5 production bundle past the engine's split size: FAKE credentials in a few of its modules. */
+function largeBundle() {
+  const modules = [];
+  for (let i = 0; i < 13000; i++) modules.push(`${i}:(e,t,n)=>{var a="{ not a brace",b=/\{[^}]*\}/g,c=\`x\${{k:${i}}.k}}\`,d=a.length/2/${i};e.exports={a,b,c,d}}`);
+  for (const at of [7, 6999, 12998]) {
+    const sid = fill("AC{hex32}", 700 + at);
+    modules[at] = `${at}:(e,t,n)=>{const s${at}="${sid.slice(0, 12)}"+"${sid.slice(12)}";fetch("https://api.twilio.com/2010-04-01/Accounts/"+s${at}+"/Calls.json");fetch("https://demo-1234.twil.io/sync",{method:"POST"})}`;
+  }
+  return `(()=>{var e={${modules.join(",")}},t={};function n(r){var o=t[r];if(void 0!==o)return o.exports;var i=t[r]={exports:{}};return e[r](i,i.exports,n),i.exports}n(7)})();\n`;
+}
+
+test("lintFiles: a large bundle's modules are shared between threads, and reported as one thread reports them", async () => {
+  const bundle = largeBundle();
+  const filler = Array.from({ length: 40_000 }, (_, i) => `function f${i}(a,b){return a*b+${i}}`).join("\n");
+  const sid = fill("AC{hex32}", 777);
+  const dir = project({ "dist/main.js": bundle, "dist/vendor.js": `${filler}\nvar sid="${sid}";\n`, "src/a.js": "export const x = 1;\n" });
+  const bytes = fs.readFileSync(path.join(dir, "dist/main.js"));
+  assert.ok(bytes.length > 1 << 20);
+  const plan = api.flexguard.bundlePlan(bytes, { filename: "dist/main.js" });
+  assert.equal(plan.parts.length, 13000);
+  // Not a bundle: no plan, linted whole.
+  assert.equal(api.flexguard.bundlePlan(fs.readFileSync(path.join(dir, "dist/vendor.js")), { filename: "dist/vendor.js" }), undefined);
+
+  const options = { cwd: dir, config: false, cache: false };
+  const one = await api.lintFiles(["dist", "src"], { ...options, concurrency: 1 });
+  const { WorkerPool } = require("../dist/pool.js");
+  await WorkerPool.shared().close();
+  const two = await api.lintFiles(["dist", "src"], { ...options, concurrency: 2 });
+  assert.equal(WorkerPool.shared().size, 1, "a worker took a share of the bundle");
+  assert.deepEqual(two, one);
+  const [main, vendor] = one;
+  assert.deepEqual(
+    main.findings.map((f) => [f.ruleId, f.module]),
+    [7, 6999, 12998].flatMap((at) => [["account-sid", String(at)], ["direct-api-call", String(at)], ["function-call-without-token", String(at)]]),
+  );
+  assert.deepEqual(vendor.findings.map((f) => f.ruleId), ["account-sid"]);
+  // The engine on this thread alone (`lint`) agrees too.
+  assert.deepEqual(api.lint(bytes, { filename: main.findings[0].file }).findings, main.findings);
+  assert.ok(!JSON.stringify(two).includes(sid));
+});
+
 test("lintFiles: workers start once for the process, keep it alive only while they lint, and the pool is sized to the input", async () => {
   const { spawnSync } = require("node:child_process");
   const dir = many(40);

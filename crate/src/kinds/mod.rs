@@ -22,9 +22,7 @@ pub mod markdown;
 pub mod synth;
 pub mod yaml;
 
-use std::collections::HashSet;
-
-use crate::finding::Report;
+use crate::finding::{sort_and_dedup_diagnostics, sort_and_dedup_findings, Report};
 use crate::parse::{LineIndex, ParseError, Parsed};
 use crate::Options;
 
@@ -313,26 +311,14 @@ fn merge(reports: Vec<Report>, index: &LineIndex, directives: &str, options: &Op
                 .filter(|d| d.code != "suppression"),
         );
     }
-    findings.sort_by(|a, b| {
-        (a.span.start, &a.rule_id, a.span.end).cmp(&(b.span.start, &b.rule_id, b.span.end))
-    });
-    // One finding per rule and place; the part that knew more (a pairing) gave it more weight.
-    findings.dedup_by(|later, kept| {
-        let same = later.rule_id == kept.rule_id && later.span == kept.span;
-        if same && later.severity > kept.severity {
-            std::mem::swap(later, kept);
-        }
-        same
-    });
+    sort_and_dedup_findings(&mut findings);
     for finding in &mut findings {
         (finding.line, finding.column) = index.position(finding.span.start as usize);
         (finding.end_line, finding.end_column) = index.position(finding.span.end as usize);
     }
     let directives = crate::suppress::scan_text(directives, index, file, &mut diagnostics);
     suppressed.extend(crate::suppress::apply(&mut findings, &directives));
-    let mut seen = HashSet::new();
-    diagnostics.retain(|d| seen.insert((d.code.clone(), d.line, d.column, d.message.clone())));
-    diagnostics.sort_by(|a, b| (a.line, a.column, &a.code).cmp(&(b.line, b.column, &b.code)));
+    sort_and_dedup_diagnostics(&mut diagnostics);
     suppressed.sort();
     suppressed.dedup();
     Report {
