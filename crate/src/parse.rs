@@ -223,6 +223,25 @@ impl<'a> LineIndex<'a> {
         (line as u32 + 1, column as u32 + 1)
     }
 
+    /// The byte offset of a 1-based line and UTF-16 column (the inverse of `position`, clamped
+    /// to the line).
+    pub fn offset(&self, line: u32, column: u32) -> usize {
+        let Some(&start) = self.line_starts.get((line as usize).saturating_sub(1)) else {
+            return self.source.len();
+        };
+        let end = self.line_range(start).end;
+        let mut units = column.saturating_sub(1) as usize;
+        let mut at = start;
+        for c in self.source[start..end].chars() {
+            if units == 0 {
+                break;
+            }
+            units = units.saturating_sub(c.len_utf16());
+            at += c.len_utf8();
+        }
+        at
+    }
+
     /// The byte range of the line holding `offset`, without its terminator.
     pub fn line_range(&self, offset: usize) -> std::ops::Range<usize> {
         let offset = offset.min(self.source.len());
@@ -274,6 +293,9 @@ mod tests {
             let expected: usize = src[start..offset].chars().map(char::len_utf16).sum();
             assert_eq!(column as usize, expected + 1, "offset {offset}");
             assert!(line >= 1);
+            if !src[offset..].starts_with(['\r', '\n', '\u{2028}']) {
+                assert_eq!(index.offset(line, column), offset, "offset {offset}");
+            }
         }
     }
 

@@ -4,8 +4,8 @@
 //!
 //! [`plan`] finds the module functions without parsing the bundle: a scan of its bytes (strings,
 //! comments, templates and regular expressions skipped, brackets matched) proposes the function
-//! bodies at the level of the module table, and the *skeleton* (the bundle with those bodies
-//! blanked, so that every offset stays) is parsed to confirm that each one is the body of a
+//! bodies at the level of the module table, and the *skeleton* (the bundle with the inside of
+//! those bodies cut out, line ends kept) is parsed to confirm that each one is the body of a
 //! module of a table ([`crate::bundle::modules`]). Anything else leaves the plan empty, and the
 //! bundle takes the whole-file path.
 //!
@@ -50,56 +50,104 @@ pub struct PlannedModule {
 /// The plan of a bundle's split, if it is a webpack bundle with at least two modules whose
 /// bodies the scan found and the skeleton's parse confirmed.
 pub fn plan(source: &str) -> Option<Plan> {
-    let bodies = table_level_bodies(&scan_bodies(source.as_bytes())?);
-    if bodies.len() < 2 {
-        return None;
-    }
-    let skeleton = blank(source, bodies.iter().copied());
-    // Too deep to parse: the whole-file path reports the limit and scans the text.
-    if crate::engine::nesting_estimate(&skeleton) > crate::engine::MAX_NESTING {
-        return None;
-    }
-    let parsed = crate::parse::parse(&skeleton, "bundle.js").ok()?;
-    let modules = crate::bundle::modules(&parsed.program, parsed.base, &skeleton);
-    drop(parsed);
-    let mut parts = Vec::new();
-    let by_end: std::collections::HashMap<u32, &Module> =
-        modules.modules().iter().map(|m| (m.span.end, m)).collect();
-    for body in bodies {
+    let candidates = table_level_bodies(&scan_bodies(source.as_bytes())?);
+    let confirmed = |bodies: &[Span]| -> Option<(Vec<Module>, Vec<PlannedModule>)> {
+        let skeleton = Skeleton::new(source, bodies.iter().copied());
+        // Too deep to parse: the whole-file path reports the limit and scans the text.
+        if crate::engine::nesting_estimate(&skeleton.text) > crate::engine::MAX_NESTING {
+            return None;
+        }
+        let parsed = crate::parse::parse(&skeleton.text, "bundle.js").ok()?;
+        let found = crate::bundle::modules(&parsed.program, parsed.base, &skeleton.text);
+        let modules: Vec<Module> = found
+            .modules()
+            .iter()
+            .map(|m| Module {
+                id: m.id.clone(),
+                span: skeleton.original(m.span),
+            })
+            .collect();
+        let by_end: std::collections::HashMap<u32, &Module> =
+            modules.iter().map(|m| (m.span.end, m)).collect();
         // A module function ends where its body does: `function(e,t,n){…}`, `(e,t,n)=>{…}`.
-        if let Some(module) = by_end.get(&body.end) {
-            if module.span.start < body.start {
-                parts.push(PlannedModule {
+        let parts = bodies
+            .iter()
+            .filter_map(|&body| {
+                let module = by_end.get(&body.end)?;
+                (module.span.start < body.start).then_some(PlannedModule {
                     function: module.span,
                     body,
-                });
-            }
-        }
+                })
+            })
+            .collect();
+        Some((modules, parts))
+    };
+    let (mut modules, mut parts) = confirmed(&candidates)?;
+    // The runtime's own functions were candidates too, and an inlined entry module is found by
+    // a banner inside its body: with those restored, the tables are read again.
+    if parts.len() < candidates.len() && parts.len() >= 2 {
+        let bodies: Vec<Span> = parts.iter().map(|p| p.body).collect();
+        (modules, parts) = confirmed(&bodies)?;
     }
     if parts.len() < 2 {
         return None;
     }
-    Some(Plan {
-        modules: modules.modules().to_vec(),
-        parts,
-    })
+    Some(Plan { modules, parts })
 }
 
-/// The source with the inside of each body blanked: every byte but line ends becomes a space,
-/// so offsets, lines and UTF-8 stay valid.
-pub fn blank(source: &str, bodies: impl Iterator<Item = Span>) -> String {
-    let mut bytes = source.as_bytes().to_vec();
-    for body in bodies {
-        let inside = &mut bytes[(body.start as usize + 1)..(body.end as usize).saturating_sub(1)];
-        let mut from = 0;
-        let line_ends: Vec<usize> = memchr::memchr2_iter(b'\n', b'\r', inside).collect();
-        for line_end in line_ends.into_iter().chain([inside.len()]) {
-            inside[from..line_end].fill(b' ');
-            from = line_end + 1;
+/// The bundle with the inside of each body cut out, line ends kept (so lines keep their
+/// numbers): the runtime around the modules, a small text whose offsets map back to the
+/// bundle's.
+struct Skeleton {
+    text: String,
+    /// Where in `text` each cut was made, and how many bytes were cut there and before.
+    cuts: Vec<(usize, usize)>,
+}
+
+impl Skeleton {
+    /// `bodies` in order, disjoint, each with its braces.
+    fn new(source: &str, bodies: impl Iterator<Item = Span>) -> Self {
+        let mut text = String::with_capacity(source.len() / 8);
+        let mut cuts = Vec::new();
+        let (mut from, mut cut) = (0, 0);
+        for body in bodies {
+            let inside = (body.start as usize + 1)..(body.end as usize).saturating_sub(1);
+            text.push_str(&source[from..inside.start]);
+            let before = text.len();
+            let bytes = &source.as_bytes()[inside.clone()];
+            for at in memchr::memchr3_iter(b'\n', b'\r', 0xE2, bytes) {
+                match bytes[at] {
+                    0xE2 => {
+                        // U+2028 and U+2029 end lines too.
+                        if let Some(separator @ ("\u{2028}" | "\u{2029}")) =
+                            source.get(inside.start + at..inside.start + at + 3)
+                        {
+                            text.push_str(separator);
+                        }
+                    }
+                    byte => text.push(byte as char),
+                }
+            }
+            cut += inside.len() - (text.len() - before);
+            cuts.push((text.len(), cut));
+            from = inside.end;
         }
+        text.push_str(&source[from..]);
+        Skeleton { text, cuts }
     }
-    // Only whole UTF-8 sequences inside brackets were replaced, by ASCII.
-    String::from_utf8(bytes).unwrap_or_default()
+
+    /// The bundle offset of an offset in the skeleton.
+    fn original_offset(&self, at: usize) -> usize {
+        let i = self.cuts.partition_point(|&(position, _)| position <= at);
+        at + i.checked_sub(1).map_or(0, |i| self.cuts[i].1)
+    }
+
+    fn original(&self, span: Span) -> Span {
+        Span::new(
+            self.original_offset(span.start as usize),
+            self.original_offset(span.end as usize),
+        )
+    }
 }
 
 /// A function body found by the scan: its braces' span, and the body it is nested in.
@@ -161,22 +209,25 @@ enum Open {
 }
 
 /// Keywords after which a `/` starts a regular expression.
-const OPERATOR_KEYWORDS: &[&[u8]] = &[
-    b"return",
-    b"typeof",
-    b"instanceof",
-    b"in",
-    b"of",
-    b"new",
-    b"delete",
-    b"void",
-    b"throw",
-    b"case",
-    b"do",
-    b"else",
-    b"yield",
-    b"await",
-];
+fn is_operator_keyword(word: &[u8]) -> bool {
+    matches!(
+        word,
+        b"return"
+            | b"typeof"
+            | b"instanceof"
+            | b"in"
+            | b"of"
+            | b"new"
+            | b"delete"
+            | b"void"
+            | b"throw"
+            | b"case"
+            | b"do"
+            | b"else"
+            | b"yield"
+            | b"await"
+    )
+}
 
 /// Every `{…}` that follows `)` or `=>`, with its nesting, or `None` where the brackets do not
 /// balance (the scan misread something; the bundle then takes the whole-file path).
@@ -280,9 +331,7 @@ fn scan_bodies(bytes: &[u8]) -> Option<Vec<Body>> {
             _ if is_word_byte(byte) => {
                 let end = skip_word(bytes, i);
                 let word = &bytes[i..end];
-                let keyword = (2..=10).contains(&word.len())
-                    && byte.is_ascii_lowercase()
-                    && OPERATOR_KEYWORDS.contains(&word)
+                let keyword = is_operator_keyword(word)
                     // `x.delete / 2`: a property name is never a keyword.
                     && bytes[..i].iter().rev().find(|b| !b.is_ascii_whitespace()) != Some(&b'.');
                 previous = match keyword {
@@ -314,8 +363,20 @@ fn scan_bodies(bytes: &[u8]) -> Option<Vec<Body>> {
 
 /// Identifier and number characters (any non-ASCII byte counts: identifiers may be Unicode).
 fn is_word_byte(byte: u8) -> bool {
-    byte.is_ascii_alphanumeric() || byte == b'_' || byte == b'$' || byte == b'\\' || byte >= 0x80
+    WORD_BYTES[byte as usize]
 }
+
+const WORD_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let b = byte as u8;
+        table[byte] =
+            b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b == b'\\' || b >= 0x80;
+        byte += 1;
+    }
+    table
+};
 
 fn skip_word(bytes: &[u8], mut i: usize) -> usize {
     while i < bytes.len() && (is_word_byte(bytes[i]) || bytes[i] == b'.' && is_number_dot(bytes, i))
@@ -434,8 +495,29 @@ pub fn lint(
     };
     let mut parts = Vec::with_capacity(which.len() + 1);
     if with_skeleton {
-        let skeleton = blank(source, plan.parts.iter().map(|p| p.body));
-        let (report, secrets) = run_part_keeping_secrets(&skeleton, options, &part());
+        let skeleton = Skeleton::new(source, plan.parts.iter().map(|p| p.body));
+        let (mut report, mut secrets) = run_part_keeping_secrets(&skeleton.text, options, &part());
+        // Into the bundle's offsets; lines and columns from the skeleton's.
+        for finding in report.findings.iter_mut().chain(report.held.iter_mut()) {
+            finding.span = skeleton.original(finding.span);
+            if let Some(fix) = &mut finding.fix {
+                fix.span = skeleton.original(fix.span);
+            }
+        }
+        for (span, _) in &mut secrets {
+            *span = skeleton.original(*span);
+        }
+        let skeleton_index = LineIndex::new(&skeleton.text);
+        let place = |line: &mut u32, column: &mut u32| {
+            let at = skeleton_index.offset(*line, *column);
+            (*line, *column) = index.position(skeleton.original_offset(at));
+        };
+        for diagnostic in &mut report.diagnostics {
+            place(&mut diagnostic.line, &mut diagnostic.column);
+        }
+        for call in &mut report.function_calls {
+            place(&mut call.line, &mut call.column);
+        }
         parts.push((report, secrets, 0));
     }
     for &i in which {
@@ -653,11 +735,23 @@ if(d>1){{c=c.replace(b,"}}")}}var m=new Map;m.delete(d)/2;function g(x){{return 
             "/***/ \"./src/index.js\":\n/***/ ((module) => {{\n{}\n}})",
             planted("s3", 36)
         ));
+        // The runtime's own functions, a directive the runtime reports, and the entry module
+        // inlined with its path banner: all in the skeleton.
+        let entry = format!(
+            "// flexguard-ignore-next-line no-such-rule\nvar __webpack_exports__ = {{}};\n(() => {{\n\"use strict\";\n/*!**********************!*\\\n  !*** ./src/index.js ***!\n  \\**********************/\n{}\n}})();",
+            planted("s7", 44)
+        );
         let development = format!(
-            "/******/ (() => {{ // webpackBootstrap\nvar __webpack_modules__ = ({{\n{}\n}});\nvar __webpack_module_cache__ = {{}};\nfunction __webpack_require__(moduleId) {{ return __webpack_modules__[moduleId](); }}\n}})();\n",
+            "/******/ (() => {{ // webpackBootstrap\nvar __webpack_modules__ = ({{\n{}\n}});\nvar __webpack_module_cache__ = {{}};\nfunction __webpack_require__(moduleId) {{ return __webpack_modules__[moduleId](); }}\n{entry}\n}})();\n",
             modules.join(",\n")
         );
         assert_split_is_whole(&development, 702);
+        let report = crate::scan(&development, &options());
+        assert!(report
+            .findings
+            .iter()
+            .any(|f| f.module.as_deref() == Some("./src/index.js")));
+        assert_eq!(report.diagnostics.len(), 1, "{:?}", report.diagnostics);
     }
 
     #[test]

@@ -80,9 +80,9 @@ function batches(files: string[], sizes: number[]): number[][] {
 }
 
 /**
- * A worker lints its share of a bundle about this much slower per byte than this thread, which
- * has just planned the bundle: its linear memory is new (every page is touched for the first
- * time) and it copies the bundle into it (measured on the bundle of `bench/compare.js`).
+ * A worker lints its share of a bundle 20–30 % slower per byte than this thread, which has just
+ * planned the bundle (measured on the bundle of `bench/compare.js`; warming the worker's
+ * instance up first did not change it), so its share is that much smaller.
  */
 const WORKER_BUNDLE_SLOWDOWN = 1.2;
 
