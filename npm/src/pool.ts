@@ -211,7 +211,7 @@ export class WorkerPool {
   async lintLarge(file: string, options: LintOptions, workers: number): Promise<Report> {
     let read: ReturnType<typeof readForLint>;
     try {
-      read = readForLint(file, options);
+      read = readForLint(file, options, workers > 0);
     } catch {
       return lintFileReport(file, options); // the io-error report
     }
@@ -233,7 +233,7 @@ export class WorkerPool {
               resolve(reports[0]);
             });
             worker.on("error", fail).on("exit", fail);
-            const request: WorkerRequest = { batch, bundle: { file, options: read.options, plan, which: shares[k + 1] } };
+            const request: WorkerRequest = { batch, bundle: { source: read.source, options: read.options, plan, which: shares[k + 1] } };
             worker.postMessage(request);
           }),
       );

@@ -1,20 +1,22 @@
 /**
  * A `lintFiles` worker thread: instantiates the engine from the module its parent compiled, lints
  * the batches of files it is sent, or its share of one large bundle's modules, and posts each
- * batch's reports back in one message. Only file names, lint options, module plans and redacted
- * reports cross the thread boundary.
+ * batch's reports back in one message. Only file names, lint options, module plans, a shared
+ * view of a bundle's bytes and redacted reports cross the thread boundary.
  */
 import { parentPort, workerData } from "worker_threads";
-import * as fs from "fs";
 import type { LintOptions, Plan, Report } from "./core";
 import { adoptCompiledEngine, flexguard, lintFileReport } from "./engine";
 
 /** A batch: files with their lint options, or some modules of one bundle (see `WorkerPool#lintLarge`). */
 export type WorkerRequest = { batch: number; files: string[]; options: LintOptions[] } | { batch: number; bundle: BundleShare };
 
-/** Modules of a planned bundle: `which` indexes `plan.parts`; `options` are complete (file name, source map). */
+/**
+ * Modules of a planned bundle: `source` is its bytes in a `SharedArrayBuffer` (shared, not
+ * copied), `which` indexes `plan.parts`, and `options` are complete (file name, source map).
+ */
 export interface BundleShare {
-  file: string;
+  source: Uint8Array;
   options: LintOptions;
   plan: Plan;
   which: number[];
@@ -37,10 +39,6 @@ parentPort?.on("message", (request: WorkerRequest) => {
   parentPort!.postMessage(response);
 });
 
-function lintShare({ file, options, plan, which }: BundleShare): Report | null {
-  try {
-    return flexguard.lintBundleModules(fs.readFileSync(file), options, plan, which, false) ?? null;
-  } catch {
-    return null; // unreadable now: the parent lints the file whole and reports why
-  }
+function lintShare({ source, options, plan, which }: BundleShare): Report | null {
+  return flexguard.lintBundleModules(source, options, plan, which, false) ?? null;
 }
