@@ -535,7 +535,7 @@ pub fn lint(
         }
         parts.push((report, secrets, start.checked_sub(1)?));
     }
-    Some(merge(source, &index, options, plan, parts))
+    Some(merge(source, &index, options, plan, parts, with_skeleton))
 }
 
 /// The parts' reports as one, each moved to where its text starts in the bundle (`offset`), with
@@ -547,6 +547,7 @@ fn merge(
     options: &Options,
     plan: &Plan,
     parts: Vec<(Report, Secrets, usize)>,
+    with_skeleton: bool,
 ) -> Report {
     let mut secrets: Secrets = Vec::new();
     let mut placed = Vec::with_capacity(parts.len());
@@ -593,7 +594,11 @@ fn merge(
         }
     }
     let mut merged = combine(placed);
-    crate::sourcemap::annotate_bundle(source, options, &mut merged);
+    // The map is read where there is something to place, and by the skeleton's call, which
+    // reports a map that cannot be read (as the whole-file path does, findings or not).
+    if with_skeleton || !merged.findings.is_empty() {
+        crate::sourcemap::annotate_bundle(source, options, &mut merged);
+    }
     crate::bundle::annotate(
         &mut merged.findings,
         &ModuleMap::from_modules(plan.modules.clone()),

@@ -39,22 +39,66 @@ const SOURCES = {
   "node_modules/fake-twilio-sdk/index.js": `exports.listCalls = function listCalls() {\n  return fetch("https://api.twilio.com/2010-04-01/Calls.json");\n};\n`,
 };
 
+// The same plugin with 400 more CommonJS modules of benign text (not concatenated by webpack 5):
+// a bundle of over 1 MB, which the engine lints module by module.
+const PADDED = { ...SOURCES, "src/index.js": `${Array.from({ length: 400 }, (_, i) => `require("./pad/p${i}.js");`).join("\n")}\n${SOURCES["src/index.js"]}` };
+for (let i = 0; i < 400; i++) {
+  const words = Array.from({ length: 300 }, (_, k) => `"label ${i}-${k}"`).join(", ");
+  PADDED[`src/pad/p${i}.js`] = `module.exports = [${words}].map(function (label) { return label.toUpperCase(); });\n`;
+}
+
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "flexguard-bundles-"));
-for (const [file, text] of Object.entries(SOURCES)) {
-  fs.mkdirSync(path.dirname(path.join(work, "project", file)), { recursive: true });
-  fs.writeFileSync(path.join(work, "project", file), text);
+for (const [project, sources] of [["project", SOURCES], ["padded", PADDED]]) {
+  for (const [file, text] of Object.entries(sources)) {
+    fs.mkdirSync(path.dirname(path.join(work, project, file)), { recursive: true });
+    fs.writeFileSync(path.join(work, project, file), text);
+  }
 }
 test.after(() => fs.rmSync(work, { recursive: true, force: true }));
 
 const builds = {};
-function built(name, major, mode, devtool) {
-  return (builds[name] ??= build({ major, mode, devtool, context: path.join(work, "project"), outDir: path.join(work, name) }));
+function built(name, major, mode, devtool, project = "project") {
+  return (builds[name] ??= build({ major, mode, devtool, context: path.join(work, project), outDir: path.join(work, name) }));
 }
 
 const byRule = (report, rule) => report.findings.filter((f) => f.ruleId === rule);
 const line = (file, needle) => SOURCES[file].split("\n").findIndex((l) => l.includes(needle)) + 1;
 
+/** The report of the production bundle with its external map: folded SID found and mapped back, third-party call dropped. */
+function assertProductionReport(report, sources = SOURCES) {
+  assert.deepStrictEqual(report.diagnostics, []);
+  const [sid, ...moreSids] = byRule(report, "account-sid");
+  assert.strictEqual(moreSids.length, 0, JSON.stringify(report.findings));
+  assert.ok(!sid.excerpt.includes(SID) && !JSON.stringify(report).includes(SID), "redacted");
+  assert.ok(sid.excerpt.length < 200, "bounded excerpt from a one-line bundle");
+  assert.match(sid.original.source, /src\/config\.js$/);
+  assert.strictEqual(sid.original.line, line("src/config.js", "ACCOUNT_SID ="));
+  // The plugin's own call stays; the library's is dropped: the map puts it in node_modules.
+  const calls = byRule(report, "direct-api-call");
+  const fetchLine = sources["src/index.js"].split("\n").findIndex((l) => l.includes("fetch(")) + 1;
+  assert.deepStrictEqual(calls.map((f) => [f.original.source.replace(/^.*\/src\//, "src/"), f.original.line]), [["src/index.js", fetchLine]]);
+}
+
 for (const major of [4, 5]) {
+  test(`webpack ${major} bundle of over 1 MB, linted module by module (on two threads by the CLI): the same findings`, () => {
+    const bundle = built(`wp${major}-prod-padded`, major, "production", "source-map", "padded");
+    const bytes = fs.readFileSync(bundle);
+    assert.ok(bytes.length > 1 << 20, `${bytes.length} bytes`);
+    assert.ok(flexguard.flexguard.bundlePlan(bytes, { filename: "plugin.js" }).parts.length >= 400, "split");
+    const report = flexguard.lintFile(bundle);
+    assertProductionReport(report, PADDED);
+    const run = spawnSync(process.execPath, [CLI, "--no-config", "--format", "json", bundle], { encoding: "utf8" });
+    assert.strictEqual(run.status, 1, run.stderr);
+    assert.deepStrictEqual(JSON.parse(run.stdout).findings.map((f) => [f.ruleId, f.line, f.column, f.original]), report.findings.map((f) => [f.ruleId, f.line, f.column, f.original]));
+
+    const dev = flexguard.lintFile(built(`wp${major}-dev-padded`, major, "development", false, "padded"));
+    assert.deepStrictEqual(dev.diagnostics, []);
+    assert.deepStrictEqual(dev.findings.map((f) => [f.ruleId, f.module]).sort(), [
+      ["account-sid", "./src/config.js"],
+      ["direct-api-call", "./src/index.js"],
+    ]);
+  });
+
   test(`webpack ${major} production bundle with external map: folded SID found and mapped back, third-party call dropped`, () => {
     const bundle = built(`wp${major}-prod`, major, "production", "source-map");
     const text = fs.readFileSync(bundle, "utf8");
@@ -62,17 +106,7 @@ for (const major of [4, 5]) {
     assert.ok(text.length > 500 && text.split("\n").length <= 3, "one minified line");
 
     const report = flexguard.lintFile(bundle);
-    assert.deepStrictEqual(report.diagnostics, []);
-    const [sid, ...moreSids] = byRule(report, "account-sid");
-    assert.strictEqual(moreSids.length, 0, JSON.stringify(report.findings));
-    assert.ok(!sid.excerpt.includes(SID) && !JSON.stringify(report).includes(SID), "redacted");
-    assert.ok(sid.excerpt.length < 200, "bounded excerpt from a one-line bundle");
-    assert.match(sid.original.source, /src\/config\.js$/);
-    assert.strictEqual(sid.original.line, line("src/config.js", "ACCOUNT_SID ="));
-
-    // The plugin's own call stays; the library's is dropped: the map puts it in node_modules.
-    const calls = byRule(report, "direct-api-call");
-    assert.deepStrictEqual(calls.map((f) => [f.original.source.replace(/^.*\/src\//, "src/"), f.original.line]), [["src/index.js", line("src/index.js", "fetch(")]]);
+    assertProductionReport(report);
 
     // Without the map, a production bundle does not say where its modules came from: both calls are reported.
     const unmapped = flexguard.lint(text, { filename: "plugin.js" });
