@@ -670,6 +670,7 @@ if(d>1){{c=c.replace(b,"}}")}}var m=new Map;m.delete(d)/2;function g(x){{return 
         assert_eq!(plan.parts.len(), modules);
         let whole = crate::engine::run(bundle, &options());
         let split = lint_all(bundle, &options(), &plan).expect("every module parses");
+        crate::invariants::check(bundle, "dist/plugin.js", &split).expect("a valid report");
         assert!(!whole.findings.is_empty());
         assert_eq!(split.findings, whole.findings);
         assert_eq!(split.diagnostics, whole.diagnostics);
@@ -810,6 +811,47 @@ if(d>1){{c=c.replace(b,"}}")}}var m=new Map;m.delete(d)/2;function g(x){{return 
             .map(|f| (f.rule_id.as_str(), f.module.as_deref()))
             .collect();
         assert_eq!(found, vec![("account-sid", Some("800"))]);
+    }
+
+    #[test]
+    fn a_module_nested_too_deep_is_scanned_as_text_and_the_others_still_fully() {
+        // Linted whole, the bundle is deeper than the parser is given: all of it is scanned for
+        // credential shapes only. Split, only that module is.
+        let sid = crate::testgen::fill("AC{hex32}", 46);
+        let mut modules = filler(5000, |i, body| format!("{i}:(e,t,n)=>{{{body}}}"));
+        let deep = format!("{}1{}", "[".repeat(400), "]".repeat(400));
+        modules.push(format!(
+            r#"9000:(e)=>{{e.exports={{sid:"{sid}",deep:{deep}}}}}"#
+        ));
+        modules
+            .push(r#"9001:(e)=>{fetch("https://api.twilio.com/2010-04-01/Accounts.json")}"#.into());
+        let bundle = format!("(()=>{{var e={{{}}};}})();", modules.join(","));
+        assert!(bundle.len() >= MIN_BYTES);
+        let report = crate::scan(&bundle, &options());
+        crate::invariants::check(&bundle, "dist/plugin.js", &report).expect("a valid report");
+        let found: Vec<_> = report
+            .findings
+            .iter()
+            .map(|f| (f.rule_id.as_str(), f.module.as_deref()))
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                ("account-sid", Some("9000")),
+                ("direct-api-call", Some("9001"))
+            ]
+        );
+        let limit: Vec<_> = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "limit")
+            .collect();
+        assert_eq!(limit.len(), 1, "{:?}", report.diagnostics);
+        let whole = crate::engine::run(&bundle, &options());
+        assert!(whole
+            .findings
+            .iter()
+            .all(|f| f.rule_id != "direct-api-call"));
     }
 
     #[test]
