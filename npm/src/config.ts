@@ -193,10 +193,10 @@ export function loadConfig(cwd: string, rules: RuleInfo[] | (() => RuleInfo[])):
 
 const relativeTo = (baseDir: string, file: string) => path.relative(baseDir, path.resolve(file)).split(path.sep).join("/");
 
-/** A predicate for absolute or cwd-relative paths: true when the config's `ignore` globs match. */
-export function ignoreMatcher(loaded: LoadedConfig): (file: string) => boolean {
+/** A predicate for absolute or cwd-relative paths: true when the config's `ignore` globs match; undefined without globs. */
+export function ignoreMatcher(loaded: LoadedConfig): ((file: string) => boolean) | undefined {
   const globs = (loaded.config.ignore ?? []).map((g) => globToRegExp(g.replace(/^\.\//, "").replace(/\/$/, "/**"), { matchBase: true }));
-  if (globs.length === 0) return () => false;
+  if (globs.length === 0) return undefined;
   return (file) => {
     const relative = relativeTo(loaded.baseDir, file);
     return globs.some((re) => re.test(relative));

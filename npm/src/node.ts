@@ -116,7 +116,8 @@ export function resolveProject(options: ProjectOptions = {}): Project {
         ...judging,
       };
     },
-    isIgnored: (file) => ignored(path.resolve(cwd, file)),
+    // Without `ignore` globs, no path is resolved for each of the walk's entries.
+    isIgnored: ignored ? (file) => ignored(path.resolve(cwd, file)) : () => false,
     applyConfig: (reports, baseline) => applyConfig(reports, loaded, { baseline }),
   };
 }
