@@ -171,10 +171,20 @@ impl Options {
 /// Scan one source text. Never panics: natively the scan runs on a thread with a large stack,
 /// and anything that still goes wrong becomes an `internal-error` diagnostic without source text.
 pub fn scan(source: &str, options: &Options) -> Report {
+    guarded(source, options, true)
+}
+
+/// [`scan`] without linting a large bundle module by module: for a host that asked for its
+/// plan ([`bundle_plan`]) and got none, so that the plan is not looked for twice.
+pub fn scan_whole(source: &str, options: &Options) -> Report {
+    guarded(source, options, false)
+}
+
+fn guarded(source: &str, options: &Options, split: bool) -> Report {
     #[cfg(target_arch = "wasm32")]
     {
         reserve_memory(source.len());
-        dispatch(source, options)
+        dispatch(source, options, split)
     }
     #[cfg(not(target_arch = "wasm32"))]
     {
@@ -183,7 +193,7 @@ pub fn scan(source: &str, options: &Options) -> Report {
             std::thread::Builder::new()
                 .name("flexguard-scan".into())
                 .stack_size(STACK)
-                .spawn_scoped(scope, || dispatch(source, options))
+                .spawn_scoped(scope, || dispatch(source, options, split))
                 .map(|handle| handle.join())
         });
         match outcome {
@@ -223,7 +233,7 @@ pub fn scan_after_failure(source: &str, options: &Options, reason: &str) -> Repo
         text_only: true,
         ..options.clone()
     };
-    let scan = std::panic::AssertUnwindSafe(|| dispatch(source, &text_only));
+    let scan = std::panic::AssertUnwindSafe(|| dispatch(source, &text_only, false));
     let mut report = match std::panic::catch_unwind(scan) {
         Ok(report) => report,
         Err(_) => return failure_report(options, reason, false),
@@ -252,19 +262,20 @@ pub fn failure_report(options: &Options, reason: &str, text_scanned: bool) -> Re
     }
 }
 
-/// `.map` files are scanned through their `sourcesContent`; anything else by its kind (see
-/// `kinds`).
+/// `.map` files are scanned through their `sourcesContent`; a large bundle module by module
+/// when `split` allows (its whole syntax tree is most of a scan's memory); anything else by its
+/// kind (see `kinds`).
 /// Code-pattern findings outside first-party code are dropped here, once, for every kind of input.
-fn dispatch(source: &str, options: &Options) -> Report {
+fn dispatch(source: &str, options: &Options, split: bool) -> Report {
     let mut report = match &options.filename {
         Some(name) if sourcemap::is_map_file(name) && !options.text_only => {
             sourcemap::scan_map(source, options)
         }
-        // A large bundle module by module: its whole syntax tree is most of a scan's memory.
-        _ if split::eligible(source, options) => split::plan(source)
+        _ => split
+            .then(|| bundle_plan(source, options))
+            .flatten()
             .and_then(|plan| split::lint_all(source, options, &plan))
             .unwrap_or_else(|| engine::run(source, options)),
-        _ => engine::run(source, options),
     };
     first_party_only(&mut report, source, options);
     report

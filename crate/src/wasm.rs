@@ -36,12 +36,25 @@ pub fn lint_bytes(source: &[u8], options: Option<Options>) -> Result<JsValue, Js
     lint(&String::from_utf8_lossy(source), options)
 }
 
-/// How to lint a large webpack bundle on several threads, or `undefined` when it takes the
-/// whole-file path (`lintBytes`).
-#[wasm_bindgen(js_name = bundlePlan, unchecked_return_type = "Plan | undefined")]
-pub fn bundle_plan(source: &[u8], options: Option<Options>) -> Result<JsValue, JsError> {
-    let plan = crate::bundle_plan(&String::from_utf8_lossy(source), &valid(options)?);
-    to_js(&plan)
+/// A large webpack bundle's plan for linting it on several threads, or, for any other file, its
+/// report (`lintBytes`, without looking for a plan again).
+#[wasm_bindgen(
+    js_name = lintOrPlan,
+    unchecked_return_type = "{ plan: Plan } | { report: Report }"
+)]
+pub fn lint_or_plan(source: &[u8], options: Option<Options>) -> Result<JsValue, JsError> {
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    enum PlanOrReport {
+        Plan(crate::split::Plan),
+        Report(crate::Report),
+    }
+    let options = valid(options)?;
+    let source = String::from_utf8_lossy(source);
+    to_js(&match crate::bundle_plan(&source, &options) {
+        Some(plan) => PlanOrReport::Plan(plan),
+        None => PlanOrReport::Report(crate::scan_whole(&source, &options)),
+    })
 }
 
 /// Lint some modules of a bundle's plan (indices into `plan.parts`), and its skeleton when

@@ -12,7 +12,7 @@ export * from "./baseline";
 export interface Engine {
   lint(source: string, options?: Options | null): Report;
   lintBytes(source: Uint8Array, options?: Options | null): Report;
-  bundlePlan(source: Uint8Array, options?: Options | null): Plan | undefined;
+  lintOrPlan(source: Uint8Array, options?: Options | null): { plan: Plan } | { report: Report };
   lintBundleModules(source: Uint8Array, options: Options | null | undefined, plan: Plan, which: Uint32Array, withSkeleton: boolean): Report | undefined;
   combineBundleReports(reports: Report[]): Report;
   lintAfterFailure(source: string, options: Options | null | undefined, reason: string): Report;
@@ -104,11 +104,11 @@ export class Flexguard {
 
   /**
    * A large webpack bundle's plan for linting its modules on several threads (see
-   * `lintBundleModules`), or `undefined`: the bundle is linted whole by `lint`. Also
-   * `undefined` if the engine traps (the instance is replaced).
+   * `lintBundleModules`), or, for any other file, its report as `lint` gives it (the plan is
+   * not looked for twice). If the engine traps, the report of `lint`.
    */
-  bundlePlan(source: Uint8Array, options: LintOptions = {}): Plan | undefined {
-    return this.#orUndefined(() => this.engine.bundlePlan(source, options));
+  lintOrPlan(source: Uint8Array, options: LintOptions = {}): { plan: Plan } | { report: Report } {
+    return this.#orUndefined(() => this.engine.lintOrPlan(source, options)) ?? { report: this.lint(source, options) };
   }
 
   /**

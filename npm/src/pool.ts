@@ -217,8 +217,10 @@ export class WorkerPool {
     }
     // Workers start now: their start-up overlaps the plan. If there is none, they stay idle.
     this.#grow(workers);
-    const plan = workers > 0 ? flexguard.bundlePlan(read.source, read.options) : undefined;
-    if (!plan) return flexguard.lint(read.source, read.options);
+    if (workers === 0) return flexguard.lint(read.source, read.options);
+    const planned = flexguard.lintOrPlan(read.source, read.options);
+    if ("report" in planned) return planned.report;
+    const { plan } = planned;
     if (this.#active++ === 0) for (const worker of this.#workers) worker.ref();
     try {
       const shares = shareModules(plan, read.source.length, workers, 0);
@@ -239,6 +241,7 @@ export class WorkerPool {
       );
       const mine = flexguard.lintBundleModules(read.source, read.options, plan, shares[0], true);
       const reports = [mine, ...(await Promise.all(theirs))];
+      // A module that does not parse on its own: the engine finds it again and lints the file whole.
       if (reports.some((report) => !report)) return flexguard.lint(read.source, read.options);
       return flexguard.combineBundleReports(reports as Report[]);
     } finally {

@@ -64,10 +64,13 @@ test("lintFiles: a large bundle's modules are shared between threads, and report
   const dir = project({ "dist/main.js": bundle, "dist/vendor.js": `${filler}\nvar sid="${sid}";\n`, "src/a.js": "export const x = 1;\n" });
   const bytes = fs.readFileSync(path.join(dir, "dist/main.js"));
   assert.ok(bytes.length > 1 << 20);
-  const plan = api.flexguard.bundlePlan(bytes, { filename: "dist/main.js" });
+  const { plan } = api.flexguard.lintOrPlan(bytes, { filename: "dist/main.js" });
   assert.equal(plan.parts.length, 13000);
-  // Not a bundle: no plan, linted whole.
-  assert.equal(api.flexguard.bundlePlan(fs.readFileSync(path.join(dir, "dist/vendor.js")), { filename: "dist/vendor.js" }), undefined);
+  // Not a bundle: no plan, its report as `lint` gives it.
+  const vendorBytes = fs.readFileSync(path.join(dir, "dist/vendor.js"));
+  const { report } = api.flexguard.lintOrPlan(vendorBytes, { filename: "dist/vendor.js" });
+  assert.deepEqual(report, api.lint(vendorBytes, { filename: "dist/vendor.js" }));
+  assert.deepEqual(report.findings.map((f) => f.ruleId), ["account-sid"]);
 
   const options = { cwd: dir, config: false, cache: false };
   const one = await api.lintFiles(["dist", "src"], { ...options, concurrency: 1 });

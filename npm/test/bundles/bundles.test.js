@@ -84,7 +84,7 @@ for (const major of [4, 5]) {
     const bundle = built(`wp${major}-prod-padded`, major, "production", "source-map", "padded");
     const bytes = fs.readFileSync(bundle);
     assert.ok(bytes.length > 1 << 20, `${bytes.length} bytes`);
-    assert.ok(flexguard.flexguard.bundlePlan(bytes, { filename: "plugin.js" }).parts.length >= 400, "split");
+    assert.ok(flexguard.flexguard.lintOrPlan(bytes, { filename: "plugin.js" }).plan.parts.length >= 400, "split");
     const report = flexguard.lintFile(bundle);
     assertProductionReport(report, PADDED);
     const run = spawnSync(process.execPath, [CLI, "--no-config", "--format", "json", bundle], { encoding: "utf8" });
