@@ -497,28 +497,17 @@ pub fn lint(
     if with_skeleton {
         let skeleton = Skeleton::new(source, plan.parts.iter().map(|p| p.body));
         let (mut report, mut secrets) = run_part_keeping_secrets(&skeleton.text, options, &part());
-        // Into the bundle's offsets; lines and columns from the skeleton's.
-        for finding in report.findings.iter_mut().chain(report.held.iter_mut()) {
-            finding.span = skeleton.original(finding.span);
-            if let Some(fix) = &mut finding.fix {
-                fix.span = skeleton.original(fix.span);
-            }
-        }
-        for (span, _) in &mut secrets {
-            *span = skeleton.original(*span);
-        }
         let skeleton_index = LineIndex::new(&skeleton.text);
-        let place = |line: &mut u32, column: &mut u32| {
-            let at = skeleton_index.offset(*line, *column);
-            (*line, *column) = index.position(skeleton.original_offset(at));
-        };
-        for diagnostic in &mut report.diagnostics {
-            place(&mut diagnostic.line, &mut diagnostic.column);
-        }
-        for call in &mut report.function_calls {
-            place(&mut call.line, &mut call.column);
-        }
-        parts.push((report, secrets, 0));
+        relocate(
+            &mut report,
+            &mut secrets,
+            |at| skeleton.original_offset(at),
+            |line, column| {
+                let at = skeleton_index.offset(*line, *column);
+                (*line, *column) = index.position(skeleton.original_offset(at));
+            },
+        );
+        parts.push((report, secrets));
     }
     for &i in which {
         let function = plan.parts.get(i)?.function;
@@ -529,56 +518,70 @@ pub fn lint(
         text.push('(');
         text.push_str(source.get(start..end)?);
         text.push(')');
-        let (report, secrets) = run_part_keeping_secrets(&text, options, &part());
+        let (mut report, mut secrets) = run_part_keeping_secrets(&text, options, &part());
         if report.diagnostics.iter().any(|d| d.code == "parse-error") {
             return None;
         }
-        parts.push((report, secrets, start.checked_sub(1)?));
+        let offset = start.checked_sub(1)?;
+        let (line, column) = index.position(offset);
+        relocate(
+            &mut report,
+            &mut secrets,
+            |at| at + offset,
+            |at_line, at_column| {
+                if *at_line == 1 {
+                    *at_column += column - 1;
+                }
+                *at_line += line - 1;
+            },
+        );
+        parts.push((report, secrets));
     }
     Some(merge(source, &index, options, plan, parts, with_skeleton))
 }
 
-/// The parts' reports as one, each moved to where its text starts in the bundle (`offset`), with
-/// positions and excerpts computed again over the bundle, and placed in the bundle's modules and
-/// source map.
+/// Move a part's report and secrets into the bundle: offsets by `offset_of`, lines and columns
+/// (of what has no offset: diagnostics, calls) by `place`.
+fn relocate(
+    report: &mut Report,
+    secrets: &mut Secrets,
+    offset_of: impl Fn(usize) -> usize,
+    place: impl Fn(&mut u32, &mut u32),
+) {
+    let moved =
+        |span: Span| Span::new(offset_of(span.start as usize), offset_of(span.end as usize));
+    for finding in report.findings.iter_mut().chain(report.held.iter_mut()) {
+        finding.span = moved(finding.span);
+        if let Some(fix) = &mut finding.fix {
+            fix.span = moved(fix.span);
+        }
+    }
+    for (span, _) in secrets.iter_mut() {
+        *span = moved(*span);
+    }
+    for diagnostic in &mut report.diagnostics {
+        place(&mut diagnostic.line, &mut diagnostic.column);
+    }
+    for call in &mut report.function_calls {
+        place(&mut call.line, &mut call.column);
+    }
+}
+
+/// The parts' reports, already in the bundle's offsets, as one: positions and excerpts computed
+/// again over the bundle (with every part's secrets), placed in the bundle's modules and source
+/// map.
 fn merge(
     source: &str,
     index: &LineIndex,
     options: &Options,
     plan: &Plan,
-    parts: Vec<(Report, Secrets, usize)>,
+    parts: Vec<(Report, Secrets)>,
     with_skeleton: bool,
 ) -> Report {
     let mut secrets: Secrets = Vec::new();
     let mut placed = Vec::with_capacity(parts.len());
-    for (mut report, part_secrets, offset) in parts {
-        let shift = |span: &mut Span| {
-            span.start += offset as u32;
-            span.end += offset as u32;
-        };
-        for finding in report.findings.iter_mut().chain(report.held.iter_mut()) {
-            shift(&mut finding.span);
-            if let Some(fix) = &mut finding.fix {
-                shift(&mut fix.span);
-            }
-        }
-        let (line, column) = index.position(offset);
-        let place = |at_line: &mut u32, at_column: &mut u32| {
-            if *at_line == 1 {
-                *at_column += column - 1;
-            }
-            *at_line += line - 1;
-        };
-        for diagnostic in &mut report.diagnostics {
-            place(&mut diagnostic.line, &mut diagnostic.column);
-        }
-        for call in &mut report.function_calls {
-            place(&mut call.line, &mut call.column);
-        }
-        secrets.extend(part_secrets.into_iter().map(|(mut span, redacted)| {
-            shift(&mut span);
-            (span, redacted)
-        }));
+    for (report, part_secrets) in parts {
+        secrets.extend(part_secrets);
         placed.push(report);
     }
     secrets.sort_by_key(|(span, _)| (span.start, span.end));
