@@ -141,14 +141,21 @@ pub struct Ctx<'a> {
     requesters: crate::http::Requesters,
     /// Requests that may reach a Twilio Function, by URL path, at the call's span: noted in
     /// browser code linted for a project, which pairs them with the Functions they call.
-    function_calls: Option<Vec<(Span, String)>>,
+    function_calls: Option<Vec<(Span, CallTarget)>>,
     /// Whether the file's Function handler is open to anyone, once a rule judged it (see
     /// `Report::open_handler`), and the deferred reports whose outcome decides it.
     open_handler: Option<bool>,
     handler_reports: Vec<(usize, &'static str)>,
-    /// Handler reports that failed only on their `undecided` fact (see `Report::held`).
+    /// Deferred reports that go to `held` when their conditions hold (see `hold_last_report`).
+    held_reports: Vec<usize>,
+    /// Handler reports that failed only on their `undecided` fact, and held reports whose
+    /// conditions hold (see `Report::held`).
     held: Vec<Hit>,
 }
+
+/// Where a request may reach a Function: a URL path, or (with an empty path) the env variable
+/// that holds the whole URL.
+type CallTarget = (String, Option<String>);
 
 impl<'a> Ctx<'a> {
     fn new(
@@ -185,15 +192,38 @@ impl<'a> Ctx<'a> {
             .then(Vec::new),
             open_handler: None,
             handler_reports: Vec::new(),
+            held_reports: Vec::new(),
             held: Vec::new(),
         }
     }
 
-    fn note_function_call(&mut self, span: swc_common::Span, path: Option<String>) {
-        let span = self.span(span);
-        if let (Some(calls), Some(path)) = (&mut self.function_calls, path) {
-            calls.push((span, path));
+    /// Where a request may reach a Function of the repository: its URL's path, or else the env
+    /// variable its whole URL comes from.
+    fn function_call_target(
+        &self,
+        request: &crate::http::Request,
+    ) -> Option<(String, Option<String>)> {
+        match crate::http::function_target(self, request) {
+            Some(path) => Some((path, None)),
+            None => crate::http::url_variable(self, request).map(|v| (String::new(), Some(v))),
         }
+    }
+
+    fn note_function_call(
+        &mut self,
+        span: swc_common::Span,
+        target: Option<(String, Option<String>)>,
+    ) {
+        let span = self.span(span);
+        if let (Some(calls), Some(target)) = (&mut self.function_calls, target) {
+            calls.push((span, target));
+        }
+    }
+
+    /// True when the file's requests that may reach a Function are noted for pairing (browser
+    /// code linted for a project).
+    pub fn pairs_function_calls(&self) -> bool {
+        self.function_calls.is_some()
     }
 
     /// The client instances and request helpers this file defines.
@@ -384,6 +414,16 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// Make the report just deferred a held one: when its conditions hold it goes to
+    /// `Report::held`, where the project stage's pairing may release it (a request to a host
+    /// the file does not name as a Functions host, which reaches a Function of the repository).
+    /// Outside a project it is dropped.
+    pub fn hold_last_report(&mut self) {
+        if let Some(last) = self.deferred.len().checked_sub(1) {
+            self.held_reports.push(last);
+        }
+    }
+
     /// Like [`Ctx::report_when`], with an edit that resolves the finding (see `Finding::fix`).
     #[allow(clippy::too_many_arguments)]
     pub fn report_when_with_fix(
@@ -445,7 +485,9 @@ impl<'a> Ctx<'a> {
                     continue;
                 }
             }
-            if holds {
+            if holds && self.held_reports.contains(&index) {
+                self.held.push(hit);
+            } else if holds {
                 self.hits.push(hit);
             }
         }
@@ -669,9 +711,9 @@ impl<'c, 'a> Walker<'c, 'a> {
         self.dispatch(Hook::Call, |rule, ctx| rule.check_call(ctx, call));
         if self.ctx.function_calls.is_some() {
             let target = match crate::http::from_call(call) {
-                Some(request) => crate::http::function_target(self.ctx, &request),
+                Some(request) => self.ctx.function_call_target(&request),
                 None => crate::http::via_requester(self.ctx, call)
-                    .and_then(|via| crate::http::function_target(self.ctx, &via.request())),
+                    .and_then(|via| self.ctx.function_call_target(&via.request())),
             };
             self.ctx.note_function_call(call.span, target);
         }
@@ -846,7 +888,7 @@ impl Visit for Walker<'_, '_> {
         self.dispatch(Hook::New, |rule, ctx| rule.check_new(ctx, new));
         if self.ctx.function_calls.is_some() {
             let target = crate::http::from_new(new)
-                .and_then(|request| crate::http::function_target(self.ctx, &request));
+                .and_then(|request| self.ctx.function_call_target(&request));
             self.ctx.note_function_call(new.span, target);
         }
         new.visit_children_with(self);
@@ -1235,9 +1277,14 @@ pub(crate) fn run_part_keeping_secrets(
                 open_handler = ctx.open_handler;
                 held_hits = std::mem::take(&mut ctx.held);
             }
-            for (span, path) in ctx.function_calls.take().unwrap_or_default() {
+            for (span, (path, variable)) in ctx.function_calls.take().unwrap_or_default() {
                 let (line, column) = index.position(span.start as usize);
-                function_calls.push(crate::FunctionCall { path, line, column });
+                function_calls.push(crate::FunctionCall {
+                    path,
+                    line,
+                    column,
+                    variable,
+                });
             }
             if options.summarize && kind == Kind::Script {
                 let mut facts = crate::summary::summarize(

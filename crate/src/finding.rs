@@ -216,6 +216,11 @@ pub struct FunctionCall {
     pub path: String,
     pub line: u32,
     pub column: u32,
+    /// The env variable the whole URL comes from, when no file gives its value (the path is
+    /// then empty): its name may say which Function it is (see `project::pair`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub variable: Option<String>,
 }
 
 /// Findings of a file's parts as one list: in file order, one per rule and place; of two, the

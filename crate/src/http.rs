@@ -637,6 +637,55 @@ pub fn function_target(ctx: &Ctx, request: &Request) -> Option<String> {
     (path.starts_with('/') && path.len() > 1).then(|| path.to_string())
 }
 
+/// The env variable a request's whole URL comes from, when nothing in the repository gives its
+/// value (`fetch(process.env.FLEX_APP_PARK_URL, …)`, `` `${process.env.X}?sid=${sid}` ``, a
+/// `const` holding either): its name may still say which Function of the repository it is.
+pub fn url_variable(ctx: &Ctx, request: &Request) -> Option<String> {
+    let UrlSrc::Expr(mut expr) = request.url else {
+        return None;
+    };
+    if request.factory || url_prefix(ctx, request.url).is_some_and(|url| host(&url).is_some()) {
+        return None;
+    }
+    for _ in 0..MAX_DEPTH {
+        expr = match unparen(expr) {
+            // Only a query may follow the variable: a path after it is paired by the path.
+            Expr::Tpl(tpl) => {
+                let first = tpl.quasis.first()?.cooked.as_ref()?;
+                let after = tpl.quasis.get(1)?.cooked.as_ref()?.to_string_lossy();
+                if !first.is_empty() || !(after.is_empty() || after.starts_with('?')) {
+                    return None;
+                }
+                tpl.exprs.first()?
+            }
+            Expr::Bin(bin) if bin.op == BinaryOp::Add => {
+                let mut operands = crate::fold::add_operands(unparen(expr)).into_iter();
+                let first = operands.next()?;
+                let after = operands.next().map(|e| ctx.fold(e));
+                if after.is_some_and(|a| !a.is_some_and(|a| a.is_empty() || a.starts_with('?'))) {
+                    return None;
+                }
+                first
+            }
+            Expr::Ident(ident) => match ctx.url_declarations(&ident.sym) {
+                [only] => only,
+                _ => ctx.binding(&ident.sym)?,
+            },
+            Expr::Member(member) => {
+                let is_env = matches!(&*member.obj, Expr::Member(env)
+                    if matches!(&*env.obj, Expr::Ident(p) if p.sym == *"process")
+                    && matches!(&env.prop, MemberProp::Ident(e) if e.sym == *"env"));
+                return match &member.prop {
+                    MemberProp::Ident(name) if is_env => Some(name.sym.to_string()),
+                    _ => None,
+                };
+            }
+            _ => return None,
+        };
+    }
+    None
+}
+
 /// A host written to be replaced: one label only (`some-domain`, `your-ngrok-domain`; not
 /// `localhost`), a label starting with `your`, or an example domain.
 fn is_placeholder_host(host: &str) -> bool {

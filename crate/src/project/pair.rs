@@ -108,6 +108,21 @@ pub fn pair(files: &[PairFile]) -> Vec<Vec<Finding>> {
             continue;
         };
         for call in &file.function_calls {
+            if let Some(variable) = call.variable.as_deref().filter(|_| call.path.is_empty()) {
+                for (url, targets) in &functions {
+                    if variable_names_function(variable, url) {
+                        for &function in targets {
+                            calls_of.entry(function).or_default().insert(Call {
+                                file: index,
+                                line: call.line,
+                                column: call.column,
+                                caller,
+                            });
+                        }
+                    }
+                }
+                continue;
+            }
             if call.path.contains(UNKNOWN) {
                 if caller == Caller::Plugin {
                     for (url, targets) in &functions {
@@ -137,6 +152,22 @@ pub fn pair(files: &[PairFile]) -> Vec<Vec<Finding>> {
     }
 
     let mut out: Vec<Vec<Finding>> = files.iter().map(|f| f.findings.clone()).collect();
+    // A held call finding (a request to a host the file did not name as a Functions host)
+    // stands when the request reaches a Function of the repository: its host is one after all.
+    let paired_sites: BTreeSet<(usize, u32, u32)> = calls_of
+        .values()
+        .flatten()
+        .map(|call| (call.file, call.line, call.column))
+        .collect();
+    for &(file, line, column) in &paired_sites {
+        let released = files[file]
+            .held
+            .iter()
+            .filter(|f| f.rule_id == CALL_WITHOUT_TOKEN && f.line == line && f.column == column);
+        for finding in released {
+            insert_sorted(&mut out[file], finding.clone());
+        }
+    }
     for (index, caller) in callers.iter().enumerate() {
         if *caller == Some(Caller::OtherPage) {
             out[index].retain(|f| f.rule_id != CALL_WITHOUT_TOKEN);
@@ -209,7 +240,7 @@ pub fn pair(files: &[PairFile]) -> Vec<Vec<Finding>> {
         }
         let mut related = Vec::new();
         for call in calls {
-            let without_token = files[call.file].findings.iter().any(|f| at_call(f, call));
+            let without_token = out[call.file].iter().any(|f| at_call(f, call));
             if without_token {
                 merged.insert(site(call));
             }
@@ -311,6 +342,72 @@ fn matches_pattern(pattern: &str, path: &str) -> bool {
         }
     }
     rest.is_empty()
+}
+
+/// Whether an env variable's name says it holds the URL of the Function at `path`: with the
+/// build's prefix and the words for a URL left out, its words are those of the Function's name
+/// (`FLEX_APP_URL_PARK_AN_INTERACTION`, `REACT_APP_PARK_AN_INTERACTION_URL` → `/park-an-interaction`)
+/// or of its whole path (`FLEX_APP_TASKS_LIST_ENDPOINT` → `/tasks/list`).
+fn variable_names_function(variable: &str, path: &str) -> bool {
+    const URL_WORDS: &[&str] = &[
+        "URL",
+        "URI",
+        "ENDPOINT",
+        "ENDPOINTS",
+        "FUNCTION",
+        "FN",
+        "PATH",
+        "HREF",
+        "LINK",
+    ];
+    let mut words = words_of(variable);
+    for prefix in [
+        &["FLEX", "APP"][..],
+        &["REACT", "APP"],
+        &["VITE"],
+        &["NEXT", "PUBLIC"],
+    ] {
+        if words.len() > prefix.len() && words.iter().zip(prefix).all(|(w, p)| w == p) {
+            words.drain(..prefix.len());
+            break;
+        }
+    }
+    while words
+        .first()
+        .is_some_and(|w| URL_WORDS.contains(&w.as_str()))
+    {
+        words.remove(0);
+    }
+    while words
+        .last()
+        .is_some_and(|w| URL_WORDS.contains(&w.as_str()))
+    {
+        words.pop();
+    }
+    let name_of_function = path.rsplit('/').next().unwrap_or(path);
+    !words.is_empty() && (words == words_of(name_of_function) || words == words_of(path))
+}
+
+/// The words of a name, upper-cased: split at anything not a letter or digit, and where a
+/// capital follows a lower-case letter (`getContacts`, `get-contacts`, `GET_CONTACTS`).
+fn words_of(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut word = String::new();
+    let mut previous_lower = false;
+    for c in text.chars() {
+        let boundary = !c.is_ascii_alphanumeric() || (c.is_ascii_uppercase() && previous_lower);
+        if boundary && !word.is_empty() {
+            out.push(std::mem::take(&mut word));
+        }
+        if c.is_ascii_alphanumeric() {
+            word.push(c.to_ascii_uppercase());
+        }
+        previous_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+    }
+    if !word.is_empty() {
+        out.push(word);
+    }
+    out
 }
 
 /// The URL path twilio-run gives a Function: its path below the service's `functions/`
@@ -468,6 +565,122 @@ mod tests {
         assert!(findings
             .iter()
             .any(|f| f.file == "svc/functions/unused.js" && f.related.is_empty()));
+    }
+
+    /// Requests whose host the file does not name as a Functions host: a placeholder, a whole
+    /// URL from an env variable named for the Function. Each is a problem only when it reaches
+    /// a Function of the repository, and then it says whether it sends the token.
+    #[test]
+    fn calls_whose_host_is_not_named_are_judged_when_they_reach_a_function() {
+        let plugin = "plugin/src/actions.js";
+        let findings = lint_project(&[
+            ("plugin/package.json", r#"{"dependencies":{"@twilio/flex-ui":"^2"}}"#),
+            (
+                plugin,
+                "export const contacts = () => fetch('https://[your-service-url]/get-contacts', { method: 'POST', body: JSON.stringify({ q: 1 }) });\n\
+                 const PARK = process.env.FLEX_APP_URL_PARK_AN_INTERACTION;\n\
+                 export const park = async (sid) => { const body = { sid }; await fetch(PARK, { method: 'POST', body: JSON.stringify(body) }); };\n\
+                 export const skip = (sid) => axios.post(`${process.env.FLEX_APP_SKIP_WRAPPING_URL}?sid=${sid}`);\n\
+                 export const hold = (sid) => fetch(process.env.FLEX_APP_HOLD_URL, { method: 'POST', body: JSON.stringify({ sid }) });\n\
+                 export const other = (sid) => fetch('https://your-backend/not-a-function', { method: 'POST', body: JSON.stringify({ sid }) });\n\
+                 export const api = (sid) => fetch(process.env.FLEX_APP_API_URL, { method: 'POST', body: JSON.stringify({ sid }) });\n\
+                 export const sent = (sid, manager) => fetch(process.env.FLEX_APP_GET_CONTACTS_URL, { method: 'POST', body: JSON.stringify({ sid, Token: manager.user.token }) });\n",
+            ),
+            ("svc/functions/get-contacts.js", OPEN_FUNCTION),
+            ("svc/functions/park-an-interaction.js", OPEN_FUNCTION),
+            ("svc/functions/wrap/skip-wrapping.js", OPEN_FUNCTION),
+            (
+                "svc/functions/hold.js",
+                "const { functionValidator: validate } = require('twilio-flex-token-validator');\n\
+                 exports.handler = validate(async (context, event, callback) => {\n\
+                   const client = context.getTwilioClient();\n\
+                   callback(null, await client.calls(event.callSid).fetch());\n});\n",
+            ),
+        ]);
+        let related_of = |file: &str| -> Vec<(String, u32)> {
+            let finding = findings
+                .iter()
+                .find(|f| f.file == file && f.rule_id == UNVALIDATED_FUNCTION)
+                .unwrap_or_else(|| panic!("{file}: {findings:#?}"));
+            finding
+                .related
+                .iter()
+                .map(|r| (r.message.clone(), r.line))
+                .collect()
+        };
+        let without = "called from the plugin without the Flex user token".to_string();
+        assert_eq!(
+            related_of("svc/functions/get-contacts.js"),
+            [
+                (without.clone(), 1),
+                ("called from the plugin".to_string(), 8)
+            ]
+        );
+        assert_eq!(
+            related_of("svc/functions/park-an-interaction.js"),
+            [(without.clone(), 3)]
+        );
+        assert_eq!(
+            related_of("svc/functions/wrap/skip-wrapping.js"),
+            [(without, 4)]
+        );
+        // The calls are part of their Functions' findings; the validated one, the one that
+        // reaches no Function and the one whose variable names none are not findings.
+        let in_plugin: Vec<_> = findings.iter().filter(|f| f.file == plugin).collect();
+        assert_eq!(in_plugin, Vec::<&crate::Finding>::new());
+        assert!(!findings.iter().any(|f| f.file == "svc/functions/hold.js"));
+    }
+
+    #[test]
+    fn a_held_call_stands_with_the_function_it_calls_when_that_function_is_not_shown() {
+        let function =
+            format!("// flexguard-ignore-next-line function-without-token-validator -- a test\n{OPEN_FUNCTION}");
+        let findings = lint_project(&[
+            ("plugin/package.json", r#"{"dependencies":{"@twilio/flex-ui":"^2"}}"#),
+            (
+                "plugin/src/park.js",
+                "export const park = (sid) => fetch(process.env.FLEX_APP_PARK_URL, { method: 'POST', body: JSON.stringify({ sid }) });\n",
+            ),
+            ("svc/functions/park.js", function.as_str()),
+        ]);
+        assert_eq!(findings.len(), 1, "{findings:#?}");
+        assert_eq!(findings[0].rule_id, CALL_WITHOUT_TOKEN);
+        assert_eq!(findings[0].file, "plugin/src/park.js");
+        assert!(
+            findings[0]
+                .message
+                .contains("(process.env.FLEX_APP_PARK_URL)"),
+            "{}",
+            findings[0].message
+        );
+        assert_eq!(findings[0].related[0].file, "svc/functions/park.js");
+    }
+
+    #[test]
+    fn variable_names_say_which_function() {
+        for (variable, path) in [
+            ("FLEX_APP_URL_PARK_AN_INTERACTION", "/park-an-interaction"),
+            (
+                "REACT_APP_PARK_AN_INTERACTION_URL",
+                "/features/park/park-an-interaction",
+            ),
+            ("FLEX_APP_TASKS_LIST_ENDPOINT", "/tasks/list"),
+            ("FLEX_APP_GET_CONTACTS_FUNCTION_URL", "/getContacts"),
+            ("skipWrappingUrl", "/skip_wrapping"),
+        ] {
+            assert!(variable_names_function(variable, path), "{variable} {path}");
+        }
+        for (variable, path) in [
+            ("FLEX_APP_API_URL", "/send-sms"),
+            ("FLEX_APP_FUNCTION_URL", "/function"),
+            ("FLEX_APP_PARK_URL", "/park-an-interaction"),
+            ("FLEX_APP_LIST_URL", "/tasks/list-all"),
+        ] {
+            assert!(
+                !variable_names_function(variable, path),
+                "{variable} {path}"
+            );
+        }
     }
 
     #[test]

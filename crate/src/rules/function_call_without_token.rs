@@ -28,7 +28,10 @@ declare_rule! {
     /// so for them the token is looked for in the whole function that makes the request.
     /// When the called Function is in the repository and does not validate the token either,
     /// the call is reported as part of that Function's `function-without-token-validator`
-    /// finding. When it is safe to call without the token (it validates it, so the plugin sends
+    /// finding. A request to a host the file does not name as a Functions host (a placeholder
+    /// such as `https://your-runtime-domain/x`, a host the file does not determine, a whole URL
+    /// from an env variable) is flagged only when linted as part of a project, and only when
+    /// it reaches a Function of the repository (by its path, or by the variable's name). When it is safe to call without the token (it validates it, so the plugin sends
     /// it in a way the call does not show; it is `.protected`; it reaches nothing of the
     /// account), the call is not flagged. Pages that are not the plugin (another web app of the
     /// repository, a service's assets) hold no Flex token and are not flagged.
@@ -109,24 +112,47 @@ fn check_request(ctx: &mut Ctx, request: &Request, span: Span, at: swc_common::B
             span
         }
     };
-    let Some(url) = http::url_prefix(ctx, request.url) else {
+    let url = http::url_prefix(ctx, request.url).unwrap_or_default();
+    let host = http::host(&url);
+    let named_functions_host = host.as_deref().is_some_and(|host| {
+        http::is_functions_host(host)
+            || ctx
+                .function_domains()
+                .iter()
+                .any(|d| d.eq_ignore_ascii_case(host))
+    });
+    // A host the file does not name as a Functions host (a placeholder, a name the file does
+    // not determine, an env variable) may still be one: the finding is held, and pairing
+    // releases it if the request reaches a Function of the repository.
+    let shown = if named_functions_host {
+        ctx.shown_host(host.as_deref().unwrap_or_default())
+    } else if !ctx.pairs_function_calls() {
+        return;
+    } else if let Some(variable) = http::url_variable(ctx, request) {
+        format!("process.env.{variable}")
+    } else if let Some(path) = http::function_target(ctx, request) {
+        match host.as_deref() {
+            Some(host) if !host.contains(http::UNKNOWN) => format!("{host}{path}"),
+            _ => path,
+        }
+    } else {
         return;
     };
-
-    let Some(host) = http::host(&url) else {
-        return;
-    };
-    let configured = ctx
-        .function_domains()
-        .iter()
-        .any(|d| d.eq_ignore_ascii_case(&host));
-    if !(http::is_functions_host(&host) || configured) || is_asset(&url) {
+    if is_asset(&url) {
         return;
     }
-    let (message, help) = finding(&ctx.shown_host(&host));
+    let (message, help) = finding(&shown);
     when.push(When::NotNotedWithin(TOKEN, within));
     let fix = token_fix(ctx, request);
-    ctx.report_when_with_fix(when, span, message, help, &url, false, fix);
+    let value = if url.is_empty() {
+        shown.as_str()
+    } else {
+        url.as_str()
+    };
+    ctx.report_when_with_fix(when, span, message, help, value, false, fix);
+    if !named_functions_host {
+        ctx.hold_last_report();
+    }
 }
 
 /// The object a `fetch`/`new Request` body is built from: `body: JSON.stringify({ … })` or
