@@ -671,15 +671,7 @@ pub fn url_variable(ctx: &Ctx, request: &Request) -> Option<String> {
                 [only] => only,
                 _ => ctx.binding(&ident.sym)?,
             },
-            Expr::Member(member) => {
-                let is_env = matches!(&*member.obj, Expr::Member(env)
-                    if matches!(&*env.obj, Expr::Ident(p) if p.sym == *"process")
-                    && matches!(&env.prop, MemberProp::Ident(e) if e.sym == *"env"));
-                return match &member.prop {
-                    MemberProp::Ident(name) if is_env => Some(name.sym.to_string()),
-                    _ => None,
-                };
-            }
+            Expr::Member(member) => return env_variable(member).map(str::to_string),
             _ => return None,
         };
     }
@@ -773,15 +765,15 @@ fn prefix_into(ctx: &Ctx, expr: &Expr, depth: u32, steps: &mut u32, out: &mut St
         Expr::Ident(ident) => match ctx.binding(&ident.sym) {
             Some(init) => prefix_into(ctx, init, depth + 1, steps, out),
             None => match ctx.imported(&ident.sym).map(|r| &r.value) {
-                Some(Value::Url { value }) => {
-                    out.push_str(value);
-                    true
-                }
+                Some(Value::Url { value }) => push_project_url(ctx, value, out),
                 _ => same_host_everywhere(ctx, &ident.sym, depth, steps, out),
             },
         },
         Expr::Member(member) => {
             if let Some(value) = project_url(ctx, expr) {
+                if value.contains(ENV_OPEN) {
+                    return push_project_url(ctx, value, out);
+                }
                 // `https://${process.env.DOMAIN}` where the env file gives the host with a scheme.
                 let value = match value.find("://") {
                     Some(at) if out.ends_with("://") => &value[at + 3..],
@@ -801,8 +793,7 @@ fn prefix_into(ctx: &Ctx, expr: &Expr, depth: u32, steps: &mut u32, out: &mut St
                     .imported(&format!("this.{}", prop.sym))
                     .map(|r| &r.value)
                 {
-                    out.push_str(value);
-                    return true;
+                    return push_project_url(ctx, value, out);
                 }
             }
             if let Some(host) = functions_host_by_name(expr) {
@@ -968,6 +959,66 @@ fn project_url<'c>(ctx: &'c Ctx, expr: &Expr) -> Option<&'c str> {
     }
 }
 
+/// How a summary writes an env variable inside a URL it exports (`${process.env.NAME}`): the
+/// project's value of the variable goes there when the URL is read.
+pub const ENV_OPEN: &str = "${process.env.";
+
+/// `process.env.NAME` → `NAME`.
+pub fn env_variable(member: &MemberExpr) -> Option<&str> {
+    let is_env = matches!(&*member.obj, Expr::Member(env)
+        if matches!(&*env.obj, Expr::Ident(p) if p.sym == *"process")
+        && matches!(&env.prop, MemberProp::Ident(e) if e.sym == *"env"));
+    match &member.prop {
+        MemberProp::Ident(name) if is_env => Some(&name.sym),
+        _ => None,
+    }
+}
+
+/// A URL from another module, with each env variable it reads (see [`ENV_OPEN`]) replaced by
+/// what the project knows of it: its value in the repository's env files (the message then
+/// names the variable), a Functions host named by the variable, or [`UNKNOWN`]. True when
+/// every part is known.
+fn push_project_url(ctx: &Ctx, value: &str, out: &mut String) -> bool {
+    let mut rest = value;
+    let mut complete = true;
+    while let Some(at) = rest.find(ENV_OPEN) {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + ENV_OPEN.len()..];
+        let Some(end) = after.find('}') else {
+            out.push_str(&rest[at..]);
+            return complete;
+        };
+        let name = &after[..end];
+        match ctx
+            .imported(&format!("process.env.{name}"))
+            .map(|r| &r.value)
+        {
+            Some(Value::Url { value }) => {
+                let value = match value.find("://") {
+                    Some(at) if out.ends_with("://") => &value[at + 3..],
+                    _ => value,
+                };
+                out.push_str(value);
+            }
+            _ if names_functions_host(name) => {
+                if out.is_empty() {
+                    out.push_str("https://");
+                }
+                out.push_str(&format!("process.env.{name}{FUNCTIONS_BY_NAME}"));
+            }
+            _ => {
+                if !out.ends_with(UNKNOWN) {
+                    out.push(UNKNOWN);
+                }
+                complete = false;
+            }
+        }
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    complete
+}
+
 /// A Functions host that a name gives away when no file defines its value: Flex's own runtime
 /// domain (`serviceBaseUrl`, `runtime_domain`), or an env var named for the Serverless service
 /// (`REACT_APP_SERVERLESS_BASE_DOMAIN`, `FLEX_APP_FUNCTIONS_URL`). Shown by that name.
@@ -984,11 +1035,14 @@ fn functions_host_by_name(expr: &Expr) -> Option<String> {
     ) {
         return Some(format!("{}{}", prop.sym, FUNCTIONS_BY_NAME));
     }
-    let is_env = matches!(&*member.obj, Expr::Member(env)
-        if matches!(&*env.obj, Expr::Ident(p) if p.sym == *"process")
-        && matches!(&env.prop, MemberProp::Ident(e) if e.sym == *"env"));
-    let upper = prop.sym.to_ascii_uppercase();
-    let named = [
+    let name = env_variable(member)?;
+    names_functions_host(name).then(|| format!("process.env.{name}{FUNCTIONS_BY_NAME}"))
+}
+
+/// An env variable named for the Serverless service (`FLEX_APP_FUNCTIONS_URL`).
+fn names_functions_host(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    [
         "SERVERLESS",
         "FUNCTIONS",
         "FUNCTION_URL",
@@ -997,8 +1051,7 @@ fn functions_host_by_name(expr: &Expr) -> Option<String> {
         "SERVICE_BASE_URL",
     ]
     .iter()
-    .any(|word| upper.contains(word));
-    (is_env && named).then(|| format!("process.env.{}{FUNCTIONS_BY_NAME}", prop.sym))
+    .any(|word| upper.contains(word))
 }
 
 /// Appended to a Functions host known only by name, so that it reads as one (`*.twil.io`).

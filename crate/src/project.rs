@@ -940,6 +940,67 @@ mod tests {
         assert_eq!(open.2, ["svc/functions/common/helper.private.js:3"]);
     }
 
+    /// A config module exports URLs built from an env variable and a path; the requests that
+    /// use them in another module read the variable's value from the env file, and name it.
+    #[test]
+    fn urls_built_from_env_variables_in_another_module_are_followed() {
+        let sources: Vec<(String, String)> = [
+            (
+                "plugin/src/config.js",
+                "const BASE = process.env.FLEX_APP_CALLBACKS_DOMAIN;\n\
+                 export const CREATE_URL = `${process.env.FLEX_APP_CALLBACKS_DOMAIN}/cb/create`;\n\
+                 export const ENDPOINTS = { list: `${BASE}/cb/list`, purge: BASE + '/cb/purge' };\n\
+                 export const REPORTS_URL = `${process.env.FLEX_APP_REPORTS_HOST}/reports`;\n",
+            ),
+            (
+                "plugin/src/api.js",
+                "import { CREATE_URL, ENDPOINTS, REPORTS_URL } from './config';\n\
+                 export const create = (to) => fetch(CREATE_URL, { method: 'POST', body: JSON.stringify({ to }) });\n\
+                 export const list = () => fetch(ENDPOINTS.list, { method: 'POST', body: '{}' });\n\
+                 export const purge = () => axios.post(ENDPOINTS.purge, { all: true });\n\
+                 export const report = () => fetch(REPORTS_URL, { method: 'POST', body: '{}' });\n",
+            ),
+        ]
+        .iter()
+        .map(|(p, t)| (p.to_string(), t.to_string()))
+        .collect();
+        let env_files = vec![EnvFile {
+            path: "plugin/.env.example".into(),
+            text: "FLEX_APP_CALLBACKS_DOMAIN=https://callbacks-4321-dev.twil.io\n".into(),
+        }];
+        let reports = lint(&sources, env_files, &Options::default());
+        let found: Vec<&crate::Finding> = reports.iter().flat_map(|r| &r.findings).collect();
+        let lines: Vec<(&str, u32)> = found.iter().map(|f| (f.rule_id.as_str(), f.line)).collect();
+        // The request to a host no env file documents is not a Functions host.
+        assert_eq!(
+            lines,
+            [
+                ("function-call-without-token", 2),
+                ("function-call-without-token", 3),
+                ("function-call-without-token", 4)
+            ],
+            "{found:#?}"
+        );
+        for finding in &found {
+            assert!(
+                finding
+                    .message
+                    .contains("process.env.FLEX_APP_CALLBACKS_DOMAIN"),
+                "{}",
+                finding.message
+            );
+            let text = serde_json::to_string(finding).unwrap();
+            assert!(!text.contains("callbacks-4321-dev"), "{text}");
+            assert!(
+                finding
+                    .related
+                    .iter()
+                    .any(|r| r.file == "plugin/src/config.js"),
+                "{finding:#?}"
+            );
+        }
+    }
+
     #[test]
     fn requests_through_helpers_name_the_helper() {
         let found = rules_per_file(

@@ -509,10 +509,85 @@ impl Collector<'_, '_> {
                 Some(init) => self.value_of(init, depth + 1),
                 None => self.local_values.get(&*ident.sym).cloned(),
             },
-            _ => {
-                let value = self.folder.fold(expr)?;
-                url_like(&value).then_some(Value::Url { value })
+            _ => match self.folder.fold(expr) {
+                Some(value) => url_like(&value).then_some(Value::Url { value }),
+                None => self.env_url(expr).map(|value| Value::Url { value }),
+            },
+        }
+    }
+
+    /// A URL assembled from constants and env variables (`` `${process.env.FLEX_APP_X}/tasks` ``,
+    /// through `const`s too), with each variable written as `${process.env.NAME}`: the project
+    /// stage's reader puts in what the repository's env files say of it.
+    fn env_url(&self, expr: &Expr) -> Option<String> {
+        let mut out = String::new();
+        let mut reads_env = false;
+        self.env_url_into(expr, 0, &mut out, &mut reads_env)?;
+        // The constant text around the variables: a bare variable is the variable itself, which
+        // the reader already looks up by name.
+        let mut literal = String::new();
+        let mut rest = out.as_str();
+        while let Some(at) = rest.find(crate::http::ENV_OPEN) {
+            literal.push_str(&rest[..at]);
+            rest = rest[at..].find('}').map_or("", |end| &rest[at + end + 1..]);
+        }
+        literal.push_str(rest);
+        let shape = if out.starts_with(crate::http::ENV_OPEN) {
+            format!("https://x{literal}")
+        } else {
+            literal.clone()
+        };
+        (reads_env && !literal.is_empty() && url_like(&shape) && out.len() <= MAX_URL)
+            .then_some(out)
+    }
+
+    fn env_url_into(
+        &self,
+        expr: &Expr,
+        depth: u32,
+        out: &mut String,
+        reads_env: &mut bool,
+    ) -> Option<()> {
+        if depth > MAX_OBJECT_DEPTH * 2 || out.len() > MAX_URL {
+            return None;
+        }
+        if let Some(value) = self.folder.fold(expr) {
+            out.push_str(&value);
+            return Some(());
+        }
+        match expr {
+            Expr::Paren(p) => self.env_url_into(&p.expr, depth + 1, out, reads_env),
+            Expr::Tpl(tpl) => {
+                for (i, quasi) in tpl.quasis.iter().enumerate() {
+                    out.push_str(&quasi.cooked.as_ref()?.to_string_lossy());
+                    if let Some(part) = tpl.exprs.get(i) {
+                        self.env_url_into(part, depth + 1, out, reads_env)?;
+                    }
+                }
+                Some(())
             }
+            Expr::Bin(bin) if bin.op == swc_ecma_ast::BinaryOp::Add => {
+                for operand in crate::fold::add_operands(expr) {
+                    self.env_url_into(operand, depth + 1, out, reads_env)?;
+                }
+                Some(())
+            }
+            Expr::Ident(ident) => {
+                let init = match self.folder.consts.url_declarations(&ident.sym) {
+                    [only] => only,
+                    _ => self.folder.binding(&ident.sym)?,
+                };
+                self.env_url_into(init, depth + 1, out, reads_env)
+            }
+            Expr::Member(member) => {
+                let name = crate::http::env_variable(member)?;
+                *reads_env = true;
+                out.push_str(crate::http::ENV_OPEN);
+                out.push_str(name);
+                out.push('}');
+                Some(())
+            }
+            _ => None,
         }
     }
 
