@@ -69,9 +69,30 @@ export function isGlob(arg: string): boolean {
 }
 
 interface IgnoreRule {
-  re: RegExp;
+  /** Whether the rule matches a path relative to its .gitignore's directory, whose last segment is `name`. */
+  matches: (relative: string, name: string) => boolean;
   negate: boolean;
   directoryOnly: boolean;
+}
+
+const GLOB_SYNTAX = /[*?[\]{}\\]/;
+
+/**
+ * How one pattern matches. A pattern without a slash matches a file or directory of that name at
+ * any depth, so only the last segment is compared: by equality for a plain name (`node_modules`),
+ * by suffix for `*.log`, else by a RegExp over the name. A root .gitignore from a template holds
+ * a hundred or more such patterns, each tested against every path of the walk.
+ */
+function matcherOf(line: string, anchored: boolean): IgnoreRule["matches"] {
+  if (anchored) {
+    const re = globToRegExp(line);
+    return (relative) => re.test(relative);
+  }
+  if (!GLOB_SYNTAX.test(line)) return (_, name) => name === line;
+  const suffix = line.slice(1);
+  if (line.startsWith("*") && suffix && !GLOB_SYNTAX.test(suffix)) return (_, name) => name.endsWith(suffix);
+  const re = globToRegExp(line);
+  return (_, name) => re.test(name);
 }
 
 /** The rules of one .gitignore file, relative to its directory. */
@@ -91,7 +112,7 @@ export function parseGitignore(text: string): IgnoreRule[] {
     // A slash at the start or in the middle anchors the pattern to the .gitignore's directory.
     const anchored = line.includes("/");
     if (line.startsWith("/")) line = line.slice(1);
-    out.push({ re: globToRegExp(anchored ? line : `**/${line}`), negate, directoryOnly });
+    out.push({ matches: matcherOf(line, anchored), negate, directoryOnly });
   }
   return out;
 }
@@ -122,15 +143,30 @@ export class GitignoreStack {
   ignores(file: string, isDirectory: boolean): boolean {
     let ignored = false;
     for (const { dir, rules } of this.layers) {
-      const relative = path.relative(dir, file).split(path.sep).join("/");
-      if (!relative || relative.startsWith("..")) continue;
+      const relative = relativeBelow(dir, file);
+      if (!relative) continue;
+      const name = relative.slice(relative.lastIndexOf("/") + 1);
       for (const rule of rules) {
         if (rule.directoryOnly && !isDirectory) continue;
-        if (rule.re.test(relative)) ignored = !rule.negate;
+        if (rule.matches(relative, name)) ignored = !rule.negate;
       }
     }
     return ignored;
   }
+}
+
+/**
+ * `file` relative to `dir` with forward slashes, or undefined when it is not below `dir`. The
+ * walk gives both as absolute, normalised paths; `path.relative` would resolve both again.
+ */
+function relativeBelow(dir: string, file: string): string | undefined {
+  const prefix = dir.endsWith(path.sep) ? dir : dir + path.sep;
+  if (file.startsWith(prefix) && file.length > prefix.length) {
+    const relative = file.slice(prefix.length);
+    return path.sep === "/" ? relative : relative.split(path.sep).join("/");
+  }
+  const relative = path.relative(dir, file).split(path.sep).join("/");
+  return relative && !relative.startsWith("..") ? relative : undefined;
 }
 
 /**

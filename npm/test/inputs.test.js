@@ -55,6 +55,51 @@ test(".gitignore is honoured exactly as git does (nested files, negation, anchor
   assert.equal(expandPaths(["."], { cwd: dir, gitignore: false }).length, 9);
 });
 
+test(".gitignore patterns of every form (names, suffixes, classes, anchored, dir-only, negated) match as git's", () => {
+  // The forms a root .gitignore copied from a template holds, each against files that match it
+  // and files that nearly do.
+  const dir = project({
+    ".gitignore": [
+      "coverage", "*.min.js", "*-debug.js", "[Tt]mp", "out?.js", ".env*", "lib/", "/top.js", "src/**/gen-*.js",
+      "**/fixtures/*.js", "*.cache.js", "!keep.cache.js", "cache*/", "a\\*b.js", "# a comment", "",
+    ].join("\n"),
+    "coverage/c.js": "1",
+    "src/coverage.js": "1",
+    "src/app.min.js": "1",
+    "src/min.js": "1",
+    "src/x-debug.js": "1",
+    "src/debug.js": "1",
+    "Tmp/t.js": "1",
+    "src/tmp/t.js": "1",
+    "src/temp/t.js": "1",
+    "out1.js": "1",
+    "out12.js": "1",
+    ".env.js": "1",
+    "src/lib/l.js": "1",
+    "src/lib.js": "1",
+    "top.js": "1",
+    "src/top.js": "1",
+    "src/a/b/gen-x.js": "1",
+    "gen-y.js": "1",
+    "test/fixtures/f.js": "1",
+    "test/fixtures/deep/f.js": "1",
+    "src/x.cache.js": "1",
+    "keep.cache.js": "1",
+    "cache1/c.js": "1",
+    "src/cache.js": "1",
+    "a*b.js": "1",
+    "axb.js": "1",
+  });
+  assert.equal(spawnSync("git", ["init", "-q"], { cwd: dir }).status, 0);
+  const ours = expandPaths(["."], { cwd: dir }).map((f) => path.relative(dir, f).split(path.sep).join("/")).sort();
+  const git = spawnSync("git", ["ls-files", "--others", "--exclude-standard"], { cwd: dir, encoding: "utf8" })
+    .stdout.split("\n")
+    .filter((f) => f.endsWith(".js"))
+    .sort();
+  assert.deepEqual(ours, git);
+  assert.ok(ours.includes("src/min.js") && !ours.includes("src/app.min.js") && ours.includes("keep.cache.js"), ours.join(","));
+});
+
 test("node_modules, .git and caches are skipped unless named explicitly", () => {
   const bad = "fetch('https://api.twilio.com/2010-04-01/Accounts.json');\n";
   const vendored = `const sid = '${SID(5)}';\n${bad}`;
