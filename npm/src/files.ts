@@ -6,7 +6,7 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { directoriesFrom, GitignoreStack, gitRoot, globToRegExp, isGlob } from "./glob";
+import { directoriesFrom, GitignoreStack, gitRoot, globToRegExp, isGlob, relativeBelow } from "./glob";
 import { isLintable, SKIPPED_DIRECTORIES } from "./lintable";
 
 export { SOURCE_EXTENSIONS, TEXT_EXTENSIONS, SKIPPED_DIRECTORIES, isLintable } from "./lintable";
@@ -134,7 +134,5 @@ export function expandPaths(paths: string[], options: ExpandOptions = {}): strin
 
 /** A path as findings report it: relative to the cwd when inside it, with forward slashes. */
 export function displayPath(file: string, cwd = process.cwd()): string {
-  const relative = path.relative(cwd, file);
-  const shown = relative && !relative.startsWith("..") && !path.isAbsolute(relative) ? relative : file;
-  return shown.split(path.sep).join("/");
+  return relativeBelow(cwd, file) ?? file.split(path.sep).join("/");
 }

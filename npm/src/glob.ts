@@ -156,18 +156,22 @@ export class GitignoreStack {
 }
 
 /**
- * `file` relative to `dir` with forward slashes, or undefined when it is not below `dir`. The
- * walk gives both as absolute, normalised paths; `path.relative` would resolve both again.
+ * `file` relative to `dir` with forward slashes, or undefined when it is not below `dir`. Paths
+ * from the walk are absolute and normalised: their prefix is sliced off, where `path.relative`
+ * would resolve both again (a cost per file and per use).
  */
-function relativeBelow(dir: string, file: string): string | undefined {
+export function relativeBelow(dir: string, file: string): string | undefined {
   const prefix = dir.endsWith(path.sep) ? dir : dir + path.sep;
   if (file.startsWith(prefix) && file.length > prefix.length) {
-    const relative = file.slice(prefix.length);
-    return path.sep === "/" ? relative : relative.split(path.sep).join("/");
+    const rest = file.slice(prefix.length);
+    if (!NOT_NORMALISED.test(rest)) return path.sep === "/" ? rest : rest.split(path.sep).join("/");
   }
   const relative = path.relative(dir, file).split(path.sep).join("/");
-  return relative && !relative.startsWith("..") ? relative : undefined;
+  return relative && !relative.startsWith("..") && !path.isAbsolute(relative) ? relative : undefined;
 }
+
+/** A `.` or `..` segment, or an empty one: a path `path.relative` would normalise first. */
+const NOT_NORMALISED = /(^|[\\/])\.{1,2}([\\/]|$)|[\\/][\\/]/;
 
 /**
  * `top` and each directory below it down to `dir`, outermost first (the `.gitignore` and `.env`
