@@ -1250,8 +1250,9 @@ struct Frame {
     start: u32,
     name: Option<String>,
     params: Vec<String>,
-    /// The request whose URL takes a parameter: (base, parameter index).
-    url: Option<(String, u32)>,
+    /// The request whose URL takes a parameter: (base, parameter index, the field the base
+    /// starts with when the file does not determine it).
+    url: Option<(String, u32, Option<String>)>,
     auth: bool,
     user_token: bool,
 }
@@ -1288,7 +1289,7 @@ impl RequesterFinder<'_, '_> {
             outer.auth |= frame.auth;
             outer.user_token |= frame.user_token;
         }
-        let Some((base, arg)) = frame.url else {
+        let Some((base, arg, base_from)) = frame.url else {
             return;
         };
         if self.found.by_function.len() >= MAX_REQUESTERS {
@@ -1299,7 +1300,7 @@ impl RequesterFinder<'_, '_> {
             url_arg: Some(arg),
             auth: frame.auth,
             user_token: frame.user_token,
-            base_from: None,
+            base_from,
         };
         if let Some(name) = frame.name {
             let line = self.line(frame.start);
@@ -1337,6 +1338,14 @@ impl RequesterFinder<'_, '_> {
             return;
         }
         let mut base = url_prefix(self.ctx, request.url).unwrap_or_default();
+        // `${this.baseUrl}${path}` in a method, where no class of the file sets the field: a
+        // subclass in another module may, and the call through it (`this.request(path)`) puts
+        // the subclass's value in front.
+        let mut base_from = None;
+        if let (Some(field), Some(rest)) = (leading_this_field(url), base.strip_prefix(UNKNOWN)) {
+            base_from = Some(field);
+            base = rest.to_string();
+        }
         if let Some(cut) = base.find(UNKNOWN) {
             base.truncate(cut);
         }
@@ -1350,7 +1359,7 @@ impl RequesterFinder<'_, '_> {
         {
             self.frames[at].auth = true;
         }
-        self.frames[at].url = Some((base, arg));
+        self.frames[at].url = Some((base, arg, base_from));
     }
 
     /// A client instance (`axios.create({ baseURL })`) whose base URL names a host.
@@ -1386,6 +1395,21 @@ impl RequesterFinder<'_, '_> {
             frame.auth |= auth;
             frame.user_token |= user_token;
         }
+    }
+}
+
+/// The field of `this` a URL starts with: `this.baseUrl`, `` `${this.baseUrl}/x` ``,
+/// `this.baseUrl + path`.
+fn leading_this_field(expr: &Expr) -> Option<String> {
+    match unparen(expr) {
+        Expr::Member(member) if matches!(unparen(&member.obj), Expr::This(_)) => {
+            Some(format!("this.{}", prop_name(&member.prop)?))
+        }
+        Expr::Tpl(tpl) if tpl.quasis.first()?.raw.is_empty() => {
+            leading_this_field(tpl.exprs.first()?)
+        }
+        Expr::Bin(bin) if bin.op == BinaryOp::Add => leading_this_field(add_operands(expr)[0]),
+        _ => None,
     }
 }
 
@@ -1633,7 +1657,7 @@ pub fn via_requester<'a>(ctx: &Ctx, call: &'a CallExpr) -> Option<Via<'a>> {
             _ => None,
         }
     };
-    let requester = match unparen(callee) {
+    let mut requester = match unparen(callee) {
         Expr::Ident(ident) => lookup(&ident.sym)?,
         Expr::Member(member) if matches!(unparen(&member.obj), Expr::This(_)) => {
             lookup(&format!("this.{}", prop_name(&member.prop)?))?
@@ -1654,6 +1678,17 @@ pub fn via_requester<'a>(ctx: &Ctx, call: &'a CallExpr) -> Option<Via<'a>> {
         }
         _ => return None,
     };
+    // A method that starts its URLs with a field its own class does not set: this class's
+    // value of the field, where it has one.
+    let field = requester
+        .base_from
+        .as_deref()
+        .and_then(|name| name.strip_prefix("this."));
+    if let Some(init) = field.and_then(|field| ctx.field(&field.into())) {
+        let prefix = url_prefix(ctx, UrlSrc::Expr(init)).unwrap_or_default();
+        requester.base = format!("{prefix}{}", requester.base);
+        requester.base_from = None;
+    }
     let at = requester.url_arg? as usize;
     let path = *args.get(at)?;
     let options = args

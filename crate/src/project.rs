@@ -413,6 +413,10 @@ impl<'a> Resolver<'a> {
         let Some(name) = &requester.base_from else {
             return resolved;
         };
+        // A field of `this`: the class that calls the method sets it (see `http::via_requester`).
+        if name.starts_with("this.") {
+            return resolved;
+        }
         resolved.base_from = None;
         if depth >= MAX_WRAPPER_DEPTH {
             return resolved;
@@ -997,6 +1001,65 @@ mod tests {
                     .iter()
                     .any(|r| r.file == "plugin/src/config.js"),
                 "{finding:#?}"
+            );
+        }
+    }
+
+    /// A base class's request method starts its URLs with a field that only its subclasses,
+    /// in other modules, set: each subclass's call is a request to its own host.
+    #[test]
+    fn a_field_a_subclass_sets_is_the_base_of_its_calls_through_the_base_class() {
+        let found = rules_per_file(
+            &[
+                (
+                    "plugin/src/http/Http.js",
+                    "export class Http {\n\
+                       request(path, init) {\n\
+                         return fetch(`${this.baseUrl}${path}`, init);\n  }\n}\n",
+                ),
+                (
+                    "plugin/src/http/Rest.js",
+                    "import { Http } from './Http';\n\
+                     export class Rest extends Http {\n\
+                       baseUrl = 'https://api.twilio.com/2010-04-01';\n\
+                       calls() { return this.request('/Accounts/AC123/Calls.json'); }\n}\n",
+                ),
+                (
+                    "plugin/src/http/Tasks.js",
+                    "import { Http } from './Http';\n\
+                     export class Tasks extends Http {\n\
+                       constructor() { super(); this.baseUrl = 'https://tasks-1234-dev.twil.io'; }\n\
+                       pause(taskSid) { return this.request('/tasks/pause', { method: 'POST', body: JSON.stringify({ taskSid }) }); }\n\
+                       resume(taskSid, token) { return this.request('/tasks/resume', { method: 'POST', body: JSON.stringify({ taskSid, Token: token }) }); }\n}\n",
+                ),
+                (
+                    "plugin/src/http/Crm.js",
+                    "import { Http } from './Http';\n\
+                     export class Crm extends Http {\n\
+                       baseUrl = 'https://crm.example.com/api';\n\
+                       contact(id) { return this.request(`/contacts/${id}`); }\n}\n",
+                ),
+            ],
+            "",
+        );
+        let ids: Vec<(&str, &str)> = found
+            .iter()
+            .map(|(file, rule, _)| (file.as_str(), rule.as_str()))
+            .collect();
+        assert_eq!(
+            ids,
+            [
+                ("plugin/src/http/Rest.js", "direct-api-call"),
+                ("plugin/src/http/Tasks.js", "function-call-without-token")
+            ],
+            "{found:#?}"
+        );
+        // Each names the method that sends the request.
+        for (_, _, related) in &found {
+            assert_eq!(
+                related,
+                &["plugin/src/http/Http.js:2".to_string()],
+                "{found:#?}"
             );
         }
     }
