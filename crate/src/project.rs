@@ -610,14 +610,15 @@ pub fn lint(
     reports
 }
 
-/// `serverless/src/functions/a/b.js` → `serverless/src/functions/`. The innermost `functions`
-/// directory: a service kept in a `functions/` folder has its own `src/functions/`.
+/// `serverless/src/functions/a/b.js` → `serverless/src/functions/`. The innermost directory of
+/// Functions (`functions/`, or `twilio-functions/` for Console Functions): a service kept in a
+/// `functions/` folder has its own `src/functions/`.
 fn functions_root(path: &str) -> Option<String> {
     let directory = parent(path);
     let segments: Vec<&str> = directory.split('/').collect();
-    let at = segments
-        .iter()
-        .rposition(|s| s.eq_ignore_ascii_case("functions"))?;
+    let at = segments.iter().rposition(|s| {
+        crate::runtime::FUNCTION_DIRECTORIES.contains(&s.to_ascii_lowercase().as_str())
+    })?;
     Some(format!("{}/", segments[..=at].join("/")))
 }
 

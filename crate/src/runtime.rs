@@ -44,6 +44,10 @@ impl Runtime {
     }
 }
 
+/// Directories whose code is Twilio Functions: a Serverless service's `functions/`, and Console
+/// Functions kept for copy-paste in `twilio-functions/` or `twilioFunctions/` (lower-cased).
+pub const FUNCTION_DIRECTORIES: &[&str] = &["functions", "twilio-functions", "twiliofunctions"];
+
 /// Directories whose files are tests.
 const TEST_DIRECTORIES: &[&str] = &[
     "__tests__",
@@ -134,14 +138,7 @@ fn convention(path: &str) -> Option<Runtime> {
     if is_tool_config || is_script || has_directory(TOOLING_DIRECTORIES) {
         return Some(Runtime::Tooling);
     }
-    // Console Functions kept for copy-paste often sit in `twilio-functions/` or
-    // `twilioFunctions/`.
-    if directories.iter().any(|d| {
-        matches!(
-            d.as_str(),
-            "functions" | "twilio-functions" | "twiliofunctions"
-        )
-    }) {
+    if has_directory(FUNCTION_DIRECTORIES) {
         return Some(Runtime::Function);
     }
     // Serverless assets sit beside `functions/`; a plugin's `src/assets/` is plugin code.

@@ -656,6 +656,27 @@ mod tests {
         assert_eq!(findings[0].related[0].file, "svc/functions/park.js");
     }
 
+    /// Console Functions kept for copy-paste in `twilio-functions/` are served at their path
+    /// below it, like a service's `functions/`.
+    #[test]
+    fn console_functions_kept_in_the_repository_pair_with_their_calls() {
+        let findings = lint_project(&[
+            ("package.json", r#"{"dependencies":{"@twilio/flex-ui":"^1"}}"#),
+            (
+                "src/api.js",
+                "export const hang = (sid) => fetch('https://calls-1234.twil.io/calls/hang', { method: 'POST', body: JSON.stringify({ sid }) });\n",
+            ),
+            ("twilio-functions/calls/hang.js", OPEN_FUNCTION),
+        ]);
+        assert_eq!(findings.len(), 1, "{findings:#?}");
+        assert_eq!(findings[0].file, "twilio-functions/calls/hang.js");
+        assert_eq!(findings[0].related[0].file, "src/api.js");
+        assert_eq!(
+            findings[0].related[0].message,
+            "called from the plugin without the Flex user token"
+        );
+    }
+
     #[test]
     fn variable_names_say_which_function() {
         for (variable, path) in [
