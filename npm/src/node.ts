@@ -269,7 +269,9 @@ async function lintProject(files: string[], project: Project, options: LintFiles
   const allImports = options.onProject !== undefined;
   const firstPass = (file: string): LintOptions => ({ ...optionsFor(file), summarize: true, ...(allImports ? { allImports } : {}) });
   const keys: (string | undefined)[] = [];
+  const timing = stageTimer();
   const reports = await lintCached(files, firstPass, cache, lintAll, onDone, keys);
+  timing.done(`first pass of ${files.length} files`);
   const projectPaths = files.map((file) => optionsFor(file).projectPath ?? file);
   const env = envFiles(files, project.root);
   // The project stage's result depends on nothing but its inputs: every first pass (by key) and
@@ -289,6 +291,7 @@ async function lintProject(files: string[], project: Project, options: LintFiles
     if (projectKey) cache?.setProject(projectKey, stage);
   }
   const { runtimes, secondPasses, unresolved } = stage;
+  timing.done("project stage");
   // Where each file runs: its package's word where no convention decided, else its first pass's.
   const runtimeOf = (i: number) => runtimes[i] ?? reports[i].summary?.runtime;
   options.onProject?.({
@@ -308,14 +311,29 @@ async function lintProject(files: string[], project: Project, options: LintFiles
     lintAll,
     () => undefined,
   );
+  timing.done(`second pass of ${again.length} files`);
   cache?.save();
   const summaries = reports.map(({ summary }) => summary);
   again.forEach((index, j) => (reports[index] = second[j]));
   const paired = flexguard.pairFunctions(reports.map((report, i) => ({ path: projectPaths[i], report, summary: summaries[i], runtime: runtimes[i] })));
+  timing.done("pairing calls with Functions");
   return project.applyConfig(
     paired.map(({ summary: _summary, ...report }) => withRelatedFrom(report, project.root, cwd)),
     options.baseline,
   );
+}
+
+/** FLEXGUARD_TIMING=1 prints how long each stage of a project lint took, on stderr. */
+function stageTimer(): { done(stage: string): void } {
+  if (!process.env.FLEXGUARD_TIMING) return { done: () => undefined };
+  let last = process.hrtime.bigint();
+  return {
+    done(stage) {
+      const now = process.hrtime.bigint();
+      process.stderr.write(`flexguard: ${(Number(now - last) / 1e6).toFixed(1)} ms in ${stage}\n`);
+      last = now;
+    },
+  };
 }
 
 type LintAll = (batch: string[], optionsFor: (file: string) => LintOptions, progress: () => void) => Promise<Report[]>;
