@@ -5,8 +5,8 @@
  *
  * `FLEXGUARD_TWILIO_API_BASE` is either one URL for every host, or a JSON object from host name
  * to URL (`{"api.twilio.com": "http://127.0.0.1:2010", "iam.twilio.com": "…"}`). With a map,
- * a host it does not name is refused, so a test can never reach a real host. Credentials only
- * ever go over HTTPS to Twilio's own hosts; plain HTTP is accepted for localhost only.
+ * a host it does not name is refused, so a test can never reach a real host. The override itself
+ * may only name localhost or an HTTPS `*.twilio.com` host: credentials never go anywhere else.
  */
 
 export const OVERRIDE_VARIABLE = "FLEXGUARD_TWILIO_API_BASE";
@@ -35,7 +35,10 @@ function parseOverride(text: string | undefined): { all?: URL; map?: Map<string,
     } catch {
       throw new RefusedUrl(`${OVERRIDE_VARIABLE}: ${what} is not a URL`);
     }
-    if (url.protocol !== "https:" && !(url.protocol === "http:" && LOCALHOST.has(url.hostname))) throw new RefusedUrl(`${OVERRIDE_VARIABLE}: ${what} must be https, or http to localhost`);
+    // The override receives the credentials: a local test server, or another Twilio host.
+    const local = LOCALHOST.has(url.hostname) && (url.protocol === "http:" || url.protocol === "https:");
+    const twilio = url.protocol === "https:" && TWILIO_API_HOST.test(url.hostname.toLowerCase());
+    if (!local && !twilio) throw new RefusedUrl(`${OVERRIDE_VARIABLE}: ${what} must be localhost (http or https) or an https *.twilio.com host`);
     return url;
   };
   if (text.trim().startsWith("{")) {

@@ -40,7 +40,13 @@ test("hosts: regions and edges as twilio-node builds them; the override is one U
   // A map keyed by default hosts applies to regional hosts too; anything else is refused.
   assert.equal(map.api("iam", "/v1/Keys").href, "http://localhost:7/v1/Keys");
   assert.throws(() => map.resolve("https://voice.twilio.com/v1/Settings"), /not in FLEXGUARD_TWILIO_API_BASE/);
-  assert.throws(() => new TwilioUrls({ override: "http://example.com" }), /https, or http to localhost/);
+  assert.throws(() => new TwilioUrls({ override: "http://example.com" }), /must be localhost/);
+  // The override receives the credentials: an HTTPS host that is not Twilio's is refused too.
+  assert.throws(() => new TwilioUrls({ override: "https://collector.example" }), /must be localhost/);
+  assert.throws(() => new TwilioUrls({ override: "https://api.twilio.com.collector.example" }), /must be localhost/);
+  assert.throws(() => new TwilioUrls({ override: JSON.stringify({ "api.twilio.com": "https://collector.example" }) }), /must be localhost/);
+  assert.equal(new TwilioUrls({ override: "https://api.dublin.ie1.twilio.com" }).resolve("https://api.twilio.com/x").href, "https://api.dublin.ie1.twilio.com/x");
+  assert.equal(new TwilioUrls({ override: "https://localhost:8443" }).overridden, true);
   assert.throws(() => new TwilioUrls({ override: "" }).resolve("http://api.twilio.com/x"), /plain HTTP/);
   assert.equal(TwilioUrls.isTwilioApi(new URL("https://api.twilio.com/x")), true);
   assert.equal(TwilioUrls.isTwilioApi(new URL("https://api.twilio.com.evil.example/x")), false);

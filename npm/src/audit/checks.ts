@@ -70,12 +70,12 @@ const keys: Check = {
       { list: "iam-v1", read: () => context.client.list<KeyItem>("iam", `/v1/Keys?AccountSid=${sid}&${PAGE}`, "keys") },
     ];
     const facts: Fact[] = [];
-    const failures: Failure[] = [];
+    const failures: (Failure & { list: string })[] = [];
     const seen = new Set<string>();
     for (const { list, read } of lists) {
       const outcome = await read();
       if (!outcome.ok) {
-        failures.push(outcome);
+        failures.push({ ...outcome, list });
         continue;
       }
       const listed = [];
@@ -83,10 +83,16 @@ const keys: Check = {
         if (!key.sid || seen.has(key.sid)) continue;
         seen.add(key.sid);
         const ageDays = ageInDays(key.date_created, context.now);
-        if (ageDays === undefined) continue;
-        listed.push({ sid: key.sid, friendlyName: key.friendly_name ?? "", ageDays });
+        // A key whose age is unknown is not a key that passed.
+        if (ageDays === undefined) facts.push(notChecked(context, "account-api-key-age", "key", key.sid, "its creation date could not be read", "nothing: check the key's age in the Console"));
+        else listed.push({ sid: key.sid, friendlyName: key.friendly_name ?? "", ageDays });
       }
       facts.push({ kind: "apiKeys", accountSid: sid, list, keys: listed });
+    }
+    if (failures.length === 1 && lists.length > 1) {
+      // One list read: the keys only the other lists (Restricted keys are in IAM v1 only) are unchecked.
+      const [failure] = failures;
+      facts.push(notChecked(context, "account-api-key-age", "key", failure.list, `the ${failure.list} key list could not be read (${failure.reason}): keys only it lists were not checked`, needsFor(failure, AUTH_TOKEN_OR_MAIN_KEY)));
     }
     if (failures.length === lists.length) {
       const failure = failures[0];
@@ -113,9 +119,14 @@ const voice: Check = {
       return ["account-voice-high-risk-dialing", "account-voice-dialing-countries"].map((rule) => notChecked(context, rule, "voice-dialing", "countries", `the dialling permissions could not be read (${countries.reason})`, needsFor(countries, AUTH_TOKEN_OR_MAIN_KEY)));
     }
     const settings = await context.client.json<{ dialing_permissions_inheritance?: boolean | null }>("voice", "/v1/Settings");
-    if (!settings.ok) note(context, "voice-dialing", "inheritance", `the subaccount inheritance setting could not be read (${settings.reason})`);
     const inheritance = settings.ok && typeof settings.value.dialing_permissions_inheritance === "boolean" ? settings.value.dialing_permissions_inheritance : undefined;
+    // Unknown inheritance is not inheritance that passed: subaccounts may dial their own countries.
+    const unread =
+      inheritance === undefined
+        ? [notChecked(context, "account-voice-dialing-countries", "voice-dialing", "inheritance", `the subaccount inheritance setting could not be read (${settings.ok ? "the response has no dialing_permissions_inheritance" : settings.reason})`, settings.ok ? "nothing: check Voice > Settings > Geo permissions in the Console" : needsFor(settings, AUTH_TOKEN_OR_MAIN_KEY))]
+        : [];
     return [
+      ...unread,
       {
         kind: "voiceDialing",
         accountSid: context.credentials.accountSid,
@@ -327,7 +338,7 @@ const assets: Check = {
     const picked: { d: Deployed; version: VersionItem }[] = [];
     for (const d of all.value) {
       for (const version of d.assets) {
-        if (version.visibility !== "public" || !version.path || !SCANNED_ASSET.test(version.path) || !version.sid || seen.has(version.sid) || !d.environment.domain_name) continue;
+        if (version.visibility !== "public" || !version.path || !SCANNED_ASSET.test(version.path) || !version.sid || seen.has(version.sid)) continue;
         seen.add(version.sid);
         picked.push({ d, version });
       }
@@ -335,6 +346,7 @@ const assets: Check = {
     // Services whose builds could not be read: the Function check reports them too (deduplicated).
     return [...all.facts, ...(await pooled(picked, 4, async ({ d, version }): Promise<Fact> => {
       const id = where(d, version);
+      if (!d.environment.domain_name) return notChecked(context, "account-not-checked", "asset", id, "its environment has no domain, so the public asset could not be downloaded", "nothing: check the asset in the Console");
       let url: URL;
       try {
         url = new URL(`https://${d.environment.domain_name}${version.path!.startsWith("/") ? "" : "/"}${version.path}`);

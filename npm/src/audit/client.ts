@@ -102,6 +102,8 @@ export class TwilioClient {
       if (following && following.href === next.href) return { ok: false, reason: "the list's next page is the same page" };
       next = following;
     }
+    // A list cut short is not a list read to the end.
+    if (next) return { ok: false, reason: `the list has more than ${MAX_PAGES} pages` };
     return { ok: true, value: items };
   }
 

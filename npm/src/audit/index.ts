@@ -56,7 +56,14 @@ export async function audit(options: AuditOptions): Promise<AuditResult> {
   // One request first, so refused credentials are one clear error rather than a finding per check.
   const account = await client.json<{ status?: string }>("api", `/2010-04-01/Accounts/${credentials.accountSid}.json`);
   if (!account.ok) {
-    if (account.status === 401) throw new AuditError(`Twilio refused the credentials from the ${credentials.source} (401)`);
+    // A Standard API key may be refused the account resource itself yet read the rest: a list
+    // under the account tells refused credentials from a refused resource.
+    const probe = async () => {
+      const outcome = await client.json("api", `/2010-04-01/Accounts/${credentials.accountSid}/Usage/Triggers.json?PageSize=1`);
+      return !outcome.ok && outcome.status === 401;
+    };
+    const refused = account.status === 401 && (credentials.kind === "auth-token" || (await probe()));
+    if (refused) throw new AuditError(`Twilio refused the credentials from the ${credentials.source} (401)`);
     if (account.status === undefined || account.status === 429 || account.status >= 500) throw new AuditError(`cannot reach Twilio's API at ${urls.host("api")}: ${account.reason}`);
     // 403 and the like: a restricted key may not read the account, yet pass other checks.
   }

@@ -149,6 +149,28 @@ test("a standard key that may not list keys: the check says it did not run, and 
   assert.equal(finding.severity, "warning");
 });
 
+test("a standard key refused the account resource itself still runs every check it may", async () => {
+  const scenario = healthy();
+  scenario.accountStatus = 401;
+  scenario.keysStatus = 403;
+  const result = await harness.audit(scenario, ["--format", "json", "--only", "keys,usage-triggers"]);
+  // The account's 401 and the two key lists' 403s are not in the specs.
+  assertClean(result, scenario, { undocumentedStatuses: 3 });
+  assert.equal(result.status, 0, result.stderr);
+  assert.match(findingsOf(result, "account-api-key-age")[0].message, /not checked: .*Standard key/);
+  assert.ok(result.requests.some((r) => /Usage\/Triggers/.test(r.url)), "the triggers check ran");
+});
+
+test("one key list unreadable: the keys only it lists are reported as not checked, never as passed", async () => {
+  const scenario = healthy();
+  scenario.iamKeysStatus = 503;
+  const result = await harness.audit(scenario, ["--format", "json", "--only", "keys"]);
+  const found = findingsOf(result, "account-api-key-age");
+  assert.equal(found.length, 1, JSON.stringify(found));
+  assert.equal(found[0].resource.id, "iam-v1");
+  assert.match(found[0].message, /not checked: the iam-v1 key list could not be read .*keys only it lists were not checked/);
+});
+
 test("a twilio-cli profile: --profile picks it over the active one; a region still reaches the mapped hosts", async () => {
   const scenario = healthy();
   scenario.keysStatus = 403; // twilio-cli profiles hold a Standard key

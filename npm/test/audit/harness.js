@@ -293,6 +293,7 @@ function routes(product, url, s) {
   const sid = s.accountSid;
   const key = (k) => ({ sid: k.sid, friendly_name: k.name, date_created: rfc2822(k.created), date_updated: rfc2822(k.created) });
   if (product === "api") {
+    if (p === `/2010-04-01/Accounts/${sid}.json` && s.accountStatus) return { status: s.accountStatus, body: { code: 20003, message: "Authenticate", more_info: "https://www.twilio.com/docs/errors/20003", status: s.accountStatus } };
     if (p === `/2010-04-01/Accounts/${sid}.json`) return { body: { sid, friendly_name: "Flex audit fixture", status: "active", type: "Full", owner_account_sid: sid, auth_token: null, date_created: rfc2822(new Date("2020-01-01")), date_updated: rfc2822(new Date("2020-01-01")), subresource_uris: {}, uri: `/2010-04-01/Accounts/${sid}.json` } };
     if (p === `/2010-04-01/Accounts/${sid}/Keys.json`) return s.keysStatus ? { status: s.keysStatus, body: { code: 20003, message: "Permission denied", more_info: "https://www.twilio.com/docs/errors/20003", status: s.keysStatus } } : { body: page2010(url, s.keys.map(key), "keys", size) };
     if (p === `/2010-04-01/Accounts/${sid}/Usage/Triggers.json`)
@@ -306,7 +307,8 @@ function routes(product, url, s) {
       };
   }
   if (product === "iam" && p === "/v1/Keys") {
-    if (s.keysStatus) return { status: s.keysStatus, body: { code: 20003, message: "Permission denied", more_info: "https://www.twilio.com/docs/errors/20003", status: s.keysStatus } };
+    const status = s.keysStatus ?? s.iamKeysStatus;
+    if (status) return { status, body: { code: 20003, message: "Permission denied", more_info: "https://www.twilio.com/docs/errors/20003", status } };
     return { body: pageV1(url, [...s.keys, ...(s.restrictedKeys ?? [])].map(key), "keys", size) };
   }
   if (product === "voice") {
