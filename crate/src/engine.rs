@@ -60,6 +60,8 @@ struct Hit {
     /// The matched value: fingerprinted, and redacted in excerpts when `secret`.
     value: String,
     secret: bool,
+    /// Not a finding: a credential the rule knows by its name alone, redacted in excerpts.
+    mask_only: bool,
     /// The function scope the hit was reported in (see [`Ctx::report_if_paired`]).
     scope: u32,
     /// Kept only when a hit of one of these rules is in a visible scope.
@@ -538,10 +540,30 @@ impl<'a> Ctx<'a> {
             help: help.to_string(),
             value: value.to_string(),
             secret,
+            mask_only: false,
             scope: self.scope,
             requires: with,
             derived: self.derived,
             related: self.used.take(),
+            fix: None,
+        });
+    }
+
+    /// A value that is a credential by its name (`process.env.FLEX_APP_AUTH_TOKEN = "…"`) but
+    /// is no finding of its own: every excerpt that shows it shows it redacted.
+    pub fn mask(&mut self, span: Span, value: &str) {
+        self.hits.push(Hit {
+            rule: self.rule,
+            span,
+            message: String::new(),
+            help: String::new(),
+            value: value.to_string(),
+            secret: true,
+            mask_only: true,
+            scope: self.scope,
+            requires: &[],
+            derived: false,
+            related: Vec::new(),
             fix: None,
         });
     }
@@ -559,6 +581,7 @@ impl<'a> Ctx<'a> {
             help: "Remove it from plugin code and rotate it if it was ever committed or shipped; keep credentials in a Twilio Function's environment.".to_string(),
             value: value.to_string(),
             secret: true,
+            mask_only: false,
             scope: self.scope,
             requires: &[],
             derived: self.derived,
@@ -1623,6 +1646,9 @@ fn finish(
     let findings = hits
         .iter()
         .filter_map(|(hit, paired)| {
+            if hit.mask_only {
+                return None;
+            }
             let mut severity: Severity = options.severity_of(hit.rule)?;
             let mut message = hit.message.clone();
             // A rule that the user configured keeps their level; otherwise pairing escalates.

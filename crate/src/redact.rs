@@ -79,8 +79,11 @@ pub fn mask_token_like(text: &str) -> String {
         }
         run.clear();
     };
-    for c in text.chars() {
-        if c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '+' | '=' | '/') {
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        // `=` ends base64 (padding), but separates `NAME=value`: the name is no part of a token.
+        let padding = c == '=' && !chars.peek().is_some_and(|n| n.is_ascii_alphanumeric());
+        if c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '+' | '/') || padding {
             run.push(c);
         } else {
             flush(&mut run, &mut out);
@@ -140,6 +143,18 @@ mod tests {
         assert_eq!(
             mask_token_like("FlexguardWebpackPlugin"),
             "FlexguardWebpackPlugin"
+        );
+    }
+
+    #[test]
+    fn masks_the_value_of_name_equals_value_but_not_the_name() {
+        let masked = mask_token_like("TWILIO_API_SECRET=q8XhT2mZ0vLw9RkP4sNbY7cD");
+        assert!(masked.starts_with("TWILIO_API_SECRET="), "{masked}");
+        assert!(!masked.contains("q8XhT2mZ0vLw9RkP4sNbY7cD"), "{masked}");
+        // Padding still belongs to the base64 it ends.
+        assert_eq!(
+            mask_token_like("x QUMxZjNkT2mZ0vLw9RkP4sNbY7== y"),
+            "x QUMx…== y"
         );
     }
 

@@ -83,6 +83,9 @@ pub fn items(source: &str) -> Vec<Item> {
                     None => bytes.len(),
                 };
                 out.push(Item::Entry(entry));
+                if end < line_end {
+                    rest_of_line(source, end, line_end, &section, &mut out);
+                }
             }
             None => {
                 let end = at + line.trim_end().len();
@@ -92,6 +95,31 @@ pub fn items(source: &str) -> Vec<Item> {
         }
     }
     out
+}
+
+/// What follows a value on its line: more assignments (`A=1 B=2 npm run deploy`), then a
+/// command or prose, still searched for shapes, unless it is a comment.
+fn rest_of_line(source: &str, mut at: usize, line_end: usize, section: &str, out: &mut Vec<Item>) {
+    let bytes = source.as_bytes();
+    loop {
+        while at < line_end && matches!(bytes[at], b' ' | b'\t') {
+            at += 1;
+        }
+        let rest = source[at..line_end].trim_end();
+        if rest.is_empty() || rest.starts_with('#') || rest.starts_with(';') {
+            return;
+        }
+        match entry(source, at, line_end, section) {
+            Some((entry, end)) if end <= line_end && end > at => {
+                out.push(Item::Entry(entry));
+                at = end;
+            }
+            _ => {
+                out.push(Item::Line(at..at + rest.len()));
+                return;
+            }
+        }
+    }
 }
 
 /// How far a quoted value may run.
@@ -164,11 +192,11 @@ fn entry(source: &str, start: usize, line_end: usize, section: &str) -> Option<(
             }
         }
         _ => {
-            // Unquoted: to the end of the line or an inline ` #` comment.
+            // Unquoted: to the first blank. A credential holds none, and in a shell line
+            // (`TWILIO_AUTH_TOKEN=… npm run deploy`) the command follows it.
             let rest = &source[i.min(line_end)..line_end];
-            let len = rest.find(" #").unwrap_or(rest.len());
-            let value = rest[..len].trim_end().trim_end_matches('\r');
-            (i..i + value.len(), line_end)
+            let len = rest.find([' ', '\t', '\r']).unwrap_or(rest.len());
+            (i..i + len, i + len)
         }
     };
     let value = source[value_range.clone()].to_string();
@@ -262,6 +290,29 @@ mod tests {
             entries(source),
             [("A", "1"), ("C", "3"), ("D", "4")].map(|(a, b)| (a.to_string(), b.to_string()))
         );
+    }
+
+    #[test]
+    fn reads_assignments_before_a_command() {
+        let source = "TWILIO_ACCOUNT_SID=AC1 TWILIO_AUTH_TOKEN=tok2 npm run deploy\nenv API_SECRET=s3 node x.js # run\n";
+        assert_eq!(
+            entries(source),
+            [
+                ("TWILIO_ACCOUNT_SID", "AC1"),
+                ("TWILIO_AUTH_TOKEN", "tok2"),
+                ("API_SECRET", "s3")
+            ]
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+        );
+        // The command is still text, searched for shapes.
+        let lines: Vec<&str> = items(source)
+            .into_iter()
+            .filter_map(|item| match item {
+                Item::Line(range) => Some(&source[range]),
+                Item::Entry(_) => None,
+            })
+            .collect();
+        assert_eq!(lines, ["npm run deploy", "node x.js # run"]);
     }
 
     #[test]

@@ -138,7 +138,11 @@ pub fn parse(source: &str) -> (Parsed, Vec<Note>) {
                     ScalarStyle::Literal | ScalarStyle::Folded => value.trim_end_matches('\n'),
                     _ => &value,
                 };
-                let node = scalar(source, value, range.clone());
+                let in_list = matches!(stack.last(), Some(Frame::Seq { .. }));
+                let node = in_list
+                    .then(|| env_item(source, value, range.clone()))
+                    .flatten()
+                    .unwrap_or_else(|| scalar(source, value, range.clone()));
                 if anchor > 0 {
                     anchors.insert(anchor, (node.clone(), 1));
                 }
@@ -200,11 +204,14 @@ pub fn parse(source: &str) -> (Parsed, Vec<Note>) {
                     Frame::Map {
                         start,
                         anchor,
-                        entries,
+                        mut entries,
                         size,
                         ..
                     } => (
-                        synth::object(source, entries, start..range.end.max(start)),
+                        {
+                            name_value_pair(&mut entries);
+                            synth::object(source, entries, start..range.end.max(start))
+                        },
                         anchor,
                         size,
                         start,
@@ -236,6 +243,59 @@ pub fn parse(source: &str) -> (Parsed, Vec<Note>) {
         }
     }
     (synth::program(documents, source.len()), notes)
+}
+
+/// `- TWILIO_AUTH_TOKEN=…` in a list (docker-compose `environment:`): the variable's name says
+/// what the value is, as in a `.env` line. Only for a scalar written as it reads.
+fn env_item(source: &str, value: &str, range: Range<usize>) -> Option<Expr> {
+    let (name, assigned) = value.split_once('=')?;
+    let is_name = name
+        .bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    if !is_name || assigned.is_empty() || super::dotenv::is_placeholder_value(assigned) {
+        return None;
+    }
+    let text = source.get(range.clone())?;
+    let at = range.start + text.find(value)?;
+    let name_range = at..at + name.len();
+    let value_range = name_range.end + 1..at + value.len();
+    let node = synth::string(source, assigned, value_range);
+    Some(synth::object(
+        source,
+        vec![(name.to_string(), name_range, node)],
+        range,
+    ))
+}
+
+/// `{ name: TWILIO_AUTH_TOKEN, value: … }` (a Kubernetes container's `env`): the value also
+/// under the name it is given, so that the name decides what it is.
+fn name_value_pair(entries: &mut Vec<(String, Range<usize>, Expr)>) {
+    let text = |key: &str| {
+        entries
+            .iter()
+            .find(|(k, ..)| k == key)
+            .and_then(|(_, range, e)| match e {
+                Expr::Lit(swc_ecma_ast::Lit::Str(s)) => {
+                    Some((s.value.to_string_lossy().into_owned(), range.clone()))
+                }
+                _ => None,
+            })
+    };
+    let (Some((name, _)), Some(value)) = (
+        text("name"),
+        entries
+            .iter()
+            .find(|(k, ..)| k == "value")
+            .map(|(_, r, e)| (r.clone(), e.clone())),
+    ) else {
+        return;
+    };
+    if entries.len() <= 3 && !name.is_empty() {
+        let (range, node) = value;
+        entries.push((name, range, node));
+    }
 }
 
 /// A scalar at `range`: located at its text without quotes when it is written verbatim.
@@ -281,6 +341,35 @@ mod tests {
             swc_ecma_ast::Program::Script(script) => assert_eq!(script.body.len(), 2),
             _ => panic!("a script"),
         }
+    }
+
+    fn findings(path: &str, source: &str) -> Vec<String> {
+        let report = crate::scan(
+            source,
+            &crate::Options {
+                filename: Some(path.into()),
+                ..Default::default()
+            },
+        );
+        report
+            .findings
+            .iter()
+            .map(|f| format!("{}@{}:{}", f.rule_id, f.line, f.column))
+            .collect()
+    }
+
+    #[test]
+    fn env_lists_name_their_values() {
+        let token = crate::testgen::fill("{hex32}", 7);
+        // docker-compose: `- NAME=value`, plain or quoted.
+        let compose = format!("services:\n  flex:\n    environment:\n      - NODE_ENV=production\n      - TWILIO_AUTH_TOKEN={token}\n      - \"AUTH_TOKEN={token}\"\n");
+        assert_eq!(
+            findings("docker-compose.yml", &compose),
+            ["auth-token@5:27", "auth-token@6:21"]
+        );
+        // Kubernetes: `- name: NAME` with `value: …`.
+        let k8s = format!("env:\n  - name: PORT\n    value: \"8080\"\n  - name: TWILIO_AUTH_TOKEN\n    value: {token}\n");
+        assert_eq!(findings("deploy/flex.yaml", &k8s), ["auth-token@5:12"]);
     }
 
     #[test]

@@ -4,7 +4,7 @@ use swc_ecma_ast::{
 
 use super::context::{
     classify, fold_credential_sized, is_api_key_sid, is_hex32, is_secret32, may_fold_to_credential,
-    pairs_in, pat_name, properties, target_name, Name, SECRET_HELP,
+    pairs_in, pat_name, properties, target_name, values_named_by, Name, SECRET_HELP,
 };
 use super::declare_rule;
 use crate::engine::{Ctx, StringSite};
@@ -57,6 +57,12 @@ fn report(ctx: &mut Ctx, span: Span, value: &str, how: &str) {
 }
 
 fn named(ctx: &mut Ctx, name: &str, value: &Expr) {
+    if let Expr::Array(_) = value {
+        for element in values_named_by(value) {
+            named(ctx, name, element);
+        }
+        return;
+    }
     // The value test first: it rejects nearly every binding of a bundle, the name test few.
     if !may_fold_to_credential(ctx, value) {
         return;
@@ -179,6 +185,7 @@ mod tests {
         r#"const key = "SK{hex32}"; const secret = "{alnum32}";"#,
         r#"const cfg = { key: "SK{hex32}", value: "{alnum32}" };"#,
         r#"const cfg = { apiSecret: "{alnum32}" };"#,
+        r#"const cfg = { apiSecrets: ["{alnum32}", process.env.OTHER] };"#,
         r#"const client = twilio("SK{hex32}", "{alnum32}", { accountSid: sid });"#,
         r#"const t = new AccessToken(sid, "SK{hex32}", "{alnum32}", { identity });"#,
         r#"const basic = "SK{hex32}:{alnum32}";"#,

@@ -4,7 +4,7 @@ use swc_ecma_ast::{
 
 use super::context::{
     classify, is_account_sid, is_api_key_sid, is_hex32, may_fold_to_credential, pairs_in, pat_name,
-    properties, target_name, Name, SECRET_HELP,
+    properties, target_name, values_named_by, Name, SECRET_HELP,
 };
 use super::declare_rule;
 use crate::engine::{Ctx, StringSite};
@@ -62,6 +62,12 @@ fn report(ctx: &mut Ctx, span: Span, value: &str, how: &str) {
 
 /// `name = value`: a strong name flags alone, a weak one when an Account SID is in scope.
 fn named(ctx: &mut Ctx, name: &str, value: &Expr) {
+    if let Expr::Array(_) = value {
+        for element in values_named_by(value) {
+            named(ctx, name, element);
+        }
+        return;
+    }
     // The value test first: it rejects nearly every binding of a bundle, the name test few.
     if !may_fold_to_credential(ctx, value) {
         return;
@@ -198,6 +204,8 @@ mod tests {
 
     const FLAGS: &[&str] = &[
         r#"class Plugin { authToken = "{hex32}"; }"#,
+        r#"const authTokens = ["{hex32}"];"#,
+        "// @file public/appConfig.json\n{ \"twilio\": { \"authTokens\": [\"{hex32}\"] } }",
         r#"const authToken = "{hex32}";"#,
         r#"const TWILIO_AUTH_TOKEN = '{hex32}';"#,
         r#"let auth_token; auth_token = "{hex32}";"#,

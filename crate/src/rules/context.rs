@@ -232,26 +232,46 @@ pub fn fold_credential_sized(ctx: &Ctx, expr: &Expr) -> Option<(String, Span)> {
 /// Every `key: value` and shorthand property. Values are folded only when credential-sized:
 /// objects in bundles are mostly configuration and handlers, so this is a hot path.
 pub fn properties<'o>(ctx: &Ctx, object: &'o ObjectLit) -> Vec<Property<'o>> {
-    object
-        .props
-        .iter()
-        .filter_map(|prop| match prop {
-            PropOrSpread::Prop(prop) => match &**prop {
-                Prop::KeyValue(kv) => Some(Property {
-                    name: key_name(&kv.key),
-                    value: fold_credential_sized(ctx, &kv.value),
-                }),
-                Prop::Shorthand(ident) => Some(Property {
-                    name: Some(Cow::Borrowed(&ident.sym)),
-                    value: ctx
-                        .binding(&ident.sym)
-                        .and_then(|init| fold_credential_sized(ctx, init)),
-                }),
-                _ => None,
-            },
-            PropOrSpread::Spread(_) => None,
-        })
-        .collect()
+    let mut out = Vec::new();
+    for prop in &object.props {
+        let PropOrSpread::Prop(prop) = prop else {
+            continue;
+        };
+        match &**prop {
+            // `authTokens: ["…", "…"]`: each element under the key's name.
+            Prop::KeyValue(kv) => {
+                for value in values_named_by(&kv.value) {
+                    out.push(Property {
+                        name: key_name(&kv.key),
+                        value: fold_credential_sized(ctx, value),
+                    });
+                }
+            }
+            Prop::Shorthand(ident) => out.push(Property {
+                name: Some(Cow::Borrowed(&ident.sym)),
+                value: ctx
+                    .binding(&ident.sym)
+                    .and_then(|init| fold_credential_sized(ctx, init)),
+            }),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The values a name stands for: the value, or each element of an array literal
+/// (`const authTokens = ["…", "…"]`), one level deep.
+pub fn values_named_by(value: &Expr) -> Vec<&Expr> {
+    match value {
+        Expr::Array(array) => array
+            .elems
+            .iter()
+            .flatten()
+            .filter(|e| e.spread.is_none() && !matches!(*e.expr, Expr::Array(_)))
+            .map(|e| &*e.expr)
+            .collect(),
+        _ => vec![value],
+    }
 }
 
 /// A SID and its secret written as one string: `"AC…:token"`, a URL's `AC…:token@`, or the

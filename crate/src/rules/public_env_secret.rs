@@ -1,5 +1,6 @@
 use swc_ecma_ast::{
-    Expr, Lit, MemberExpr, MemberProp, ObjectPatProp, Pat, PropName, VarDeclarator,
+    AssignExpr, AssignTarget, Expr, Lit, MemberExpr, MemberProp, ObjectPatProp, Pat, PropName,
+    SimpleAssignTarget, VarDeclarator,
 };
 
 use super::declare_rule;
@@ -153,6 +154,44 @@ impl super::Rule for PublicEnvSecret {
         check_name(ctx, &name, span);
     }
 
+    /// `process.env.FLEX_APP_AUTH_TOKEN = "…"` (how a `.env` line reads): the name says the
+    /// value is a credential, however short, so excerpts never show it.
+    fn check_assign(&self, ctx: &mut Ctx, assign: &AssignExpr) {
+        let AssignTarget::Simple(SimpleAssignTarget::Member(member)) = &assign.left else {
+            return;
+        };
+        let Expr::Lit(Lit::Str(value)) = &*assign.right else {
+            return;
+        };
+        if !is_process_env(&member.obj) {
+            return;
+        }
+        let name = match &member.prop {
+            MemberProp::Ident(p) => p.sym.to_string(),
+            MemberProp::Computed(c) => match &*c.expr {
+                Expr::Lit(Lit::Str(s)) => s.value.to_string_lossy().into_owned(),
+                _ => return,
+            },
+            MemberProp::PrivateName(_) => return,
+        };
+        let text = value.value.to_string_lossy();
+        if text.is_empty() || !is_public_secret_name(&name) {
+            return;
+        }
+        let mut span = ctx.span(value.span);
+        let written = ctx.text(span);
+        let quoted = written.len() >= 2
+            && matches!(written.as_bytes()[0], b'"' | b'\'' | b'`')
+            && written.as_bytes()[written.len() - 1] == written.as_bytes()[0];
+        if quoted {
+            span = Span {
+                start: span.start + 1,
+                end: span.end - 1,
+            };
+        }
+        ctx.mask(span, &text);
+    }
+
     fn check_var_declarator(&self, ctx: &mut Ctx, declarator: &VarDeclarator) {
         let (Pat::Object(pattern), Some(init)) = (&declarator.name, &declarator.init) else {
             return;
@@ -215,6 +254,43 @@ mod tests {
         // Function code runs on the server; its environment is not inlined.
         "// @file functions/x.js\nconst t = process.env.FLEX_APP_AUTH_TOKEN;",
     ];
+
+    #[test]
+    fn excerpts_never_show_the_value_its_name_calls_a_credential() {
+        // Short values and values of no known shape: only the name says what they are.
+        for (source, value) in [
+            ("FLEX_APP_AUTH_TOKEN=a8Kd93jQ\n", "a8Kd93jQ"),
+            ("FLEX_APP_AUTH_TOKEN=\"q7Zr2Lm9xw\"\n", "q7Zr2Lm9xw"),
+            (
+                "export REACT_APP_ADMIN_PASSWORD='Hunter2-Flex!'\n",
+                "Hunter2-Flex!",
+            ),
+        ] {
+            let report = crate::scan(
+                source,
+                &crate::Options {
+                    filename: Some(".env".into()),
+                    ..Default::default()
+                },
+            );
+            let finding = report
+                .findings
+                .iter()
+                .find(|f| f.rule_id == "public-env-secret")
+                .expect(source);
+            let excerpt = finding.excerpt.as_str();
+            assert!(!excerpt.contains(value), "{excerpt}");
+            // The name stays readable: it is what the finding is about.
+            assert!(excerpt.contains("_APP_"), "{excerpt}");
+        }
+        let js = "// @file src/Panel.js\nprocess.env.FLEX_APP_API_SECRET = 'p4ssw0rd-x';\n";
+        let findings = crate::rules::testing::lint(js);
+        let excerpt = findings[0].excerpt.as_str();
+        assert!(
+            !excerpt.contains("p4ssw0rd-x") && excerpt.contains("FLEX_APP_API_SECRET"),
+            "{excerpt}"
+        );
+    }
 
     #[test]
     fn names() {
