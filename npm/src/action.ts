@@ -85,8 +85,11 @@ const escapeHtml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;")
 /** A table cell holding code: `<code>` with HTML escaping (a backtick in the excerpt cannot end it). */
 const codeCell = (s: string) => (s ? `<code>${escapeHtml(s)}</code>` : "");
 
-/** The step summary's size limit is 1 MiB; the table stops well before it. */
-const SUMMARY_ROWS = 1000;
+/**
+ * GitHub refuses a step summary over 1 MiB. Every finding is listed within this budget: as a
+ * table row with its excerpt while they fit, then as one short line each.
+ */
+const SUMMARY_BYTES = 900_000;
 
 /** The job summary: totals, annotations left out, a count per rule and file, then every finding. */
 export function jobSummary(reports: Report[], options: { omitted: { error: number; warning: number; notice: number }; fileUrl?: (file: string, line: number) => string; sarifFile?: string; baselined?: boolean }): string {
@@ -110,15 +113,53 @@ export function jobSummary(reports: Report[], options: { omitted: { error: numbe
       row.n++;
       counts.set(key, row);
     }
-    out += `\n| Rule | File | Findings |\n|---|---|---|\n`;
-    for (const row of counts.values()) out += `| \`${row.rule}\` | ${codeCell(row.file)} | ${row.n} |\n`;
-    out += `\n| Severity | Rule | Where | Finding | Excerpt |\n|---|---|---|---|---|\n`;
-    for (const f of findings.slice(0, SUMMARY_ROWS)) {
+    let table = `\n| Rule | File | Findings |\n|---|---|---|\n`;
+    for (const row of counts.values()) table += `| \`${row.rule}\` | ${codeCell(row.file)} | ${row.n} |\n`;
+    if (Buffer.byteLength(table) > SUMMARY_BYTES / 8) {
+      // Findings spread over very many files: counted per rule, so the findings themselves fit.
+      const perRule = new Map<string, { files: number; n: number }>();
+      for (const row of counts.values()) {
+        const total = perRule.get(row.rule) ?? { files: 0, n: 0 };
+        perRule.set(row.rule, { files: total.files + 1, n: total.n + row.n });
+      }
+      table = `\n| Rule | Files | Findings |\n|---|---|---|\n`;
+      for (const [rule, { files, n }] of perRule) table += `| \`${rule}\` | ${files} | ${n} |\n`;
+    }
+    out += table;
+    const row = (f: Finding) => {
       const where = `${f.file}:${f.line}`;
       const link = options.fileUrl ? `<a href="${escapeHtml(options.fileUrl(f.file, f.line))}">${escapeHtml(where)}</a>` : codeCell(where);
-      out += `| ${f.severity} | \`${f.ruleId}\` | ${link} | ${escapeHtml(f.message)} | ${codeCell(f.excerpt)} |\n`;
+      return `| ${f.severity} | \`${f.ruleId}\` | ${link} | ${escapeHtml(f.message)} | ${codeCell(f.excerpt)} |\n`;
+    };
+    const line = (f: Finding) => `- ${f.severity} \`${f.ruleId}\` ${codeCell(`${f.file}:${f.line}:${f.column}`)}\n`;
+    // The table while every finding still fits as a short line after it.
+    const rows: string[] = [];
+    let size = Buffer.byteLength(out);
+    const shortSize = findings.reduce((n, f) => n + Buffer.byteLength(line(f)), 0);
+    let rest = shortSize;
+    for (const f of findings) {
+      const full = row(f);
+      const short = Buffer.byteLength(line(f));
+      // (1 KB for the line that introduces the short ones.)
+      if (size + Buffer.byteLength(full) + (rest - short) > SUMMARY_BYTES - 1024) break;
+      rows.push(full);
+      size += Buffer.byteLength(full);
+      rest -= short;
     }
-    if (findings.length > SUMMARY_ROWS) out += `\n${findings.length - SUMMARY_ROWS} more findings are in the SARIF file.\n`;
+    out += `\n| Severity | Rule | Where | Finding | Excerpt |\n|---|---|---|---|---|\n${rows.join("")}`;
+    const remaining = findings.slice(rows.length);
+    if (remaining.length > 0) {
+      out += `\n${remaining.length} more findings, in short (GitHub limits a step summary to 1 MiB)${options.sarifFile ? "; the SARIF file has their messages" : ""}:\n\n`;
+      let [listed, used] = [0, Buffer.byteLength(out)];
+      for (const f of remaining) {
+        const next = line(f);
+        used += Buffer.byteLength(next);
+        if (used > SUMMARY_BYTES) break;
+        out += next;
+        listed++;
+      }
+      if (listed < remaining.length) out += `\n${remaining.length - listed} findings did not fit in 1 MiB${options.sarifFile ? "; they are in the SARIF file" : ""}.\n`;
+    }
   }
   if (diagnostics.length > 0) {
     out += `\n**Notes** (files not read or not fully scanned):\n\n`;

@@ -223,3 +223,28 @@ test("action: fail-on warning and never; a fork's pull request does not upload; 
   assert.equal(bad.ran[0].status, 2);
   assert.match(bad.ran[0].stdout, /::error title=flexguard::fail-on must be one of error, warning, never/);
 });
+
+test("action: a summary of thousands of findings lists every one within GitHub's 1 MiB", () => {
+  const { jobSummary } = require("../dist/action");
+  const finding = (i) => ({
+    ruleId: i % 2 ? "auth-token" : "account-sid",
+    severity: i % 2 ? "error" : "warning",
+    file: `src/generated/module-${i}.js`,
+    line: i + 1,
+    column: 7,
+    message: `Twilio auth token 9f3a…c1 bound to \`token${i}\`; ${"a long explanation ".repeat(8)}`,
+    excerpt: `const token${i} = "9f3a…c1"; // ${"context ".repeat(10)}`,
+    help: "",
+    fingerprint: String(i),
+  });
+  for (const count of [50, 4_000, 60_000]) {
+    const findings = Array.from({ length: count }, (_, i) => finding(i));
+    const summary = jobSummary([{ file: "", findings, diagnostics: [] }], { omitted: { error: 0, warning: 0, notice: 0 }, sarifFile: "flexguard.sarif" });
+    assert.ok(Buffer.byteLength(summary) <= 1 << 20, `${count} findings: ${Buffer.byteLength(summary)} bytes`);
+    const listed = findings.filter((f) => summary.includes(`${f.file}:${f.line}`)).length;
+    const untold = Number(/(\d+) findings did not fit in 1 MiB/.exec(summary)?.[1] ?? 0);
+    // Every finding is in the summary, as a row or a short line, and none is left out untold.
+    assert.equal(listed + untold, count);
+    if (count <= 4_000) assert.equal(untold, 0, `${count} findings all fit`);
+  }
+});
