@@ -56,10 +56,7 @@ pub fn scan_map(text: &str, options: &Options) -> Report {
         let Some(content) = map.get_source_contents(index) else {
             continue;
         };
-        let source = map
-            .get_source(index)
-            .map(str::to_string)
-            .unwrap_or_else(|| format!("{map_file}#source{index}"));
+        let source = source_name(&map, index, map_file);
         let original = Options {
             filename: Some(source),
             project_path: None,
@@ -75,6 +72,37 @@ pub fn scan_map(text: &str, options: &Options) -> Report {
         report.diagnostics.extend(part.diagnostics);
     }
     report
+}
+
+/// A source embedded in a map: its name as [`scan_map`] reports findings in it, and its text.
+#[derive(serde::Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
+pub struct MapSource {
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub text: Option<String>,
+}
+
+/// The sources of a `.map` file, named as [`scan_map`] names them (`sourceRoot` applied), so a
+/// host that shows them next to the findings never decodes the map itself. Empty when the text
+/// is not a source map.
+pub fn map_sources(text: &str, map_file: &str) -> Vec<MapSource> {
+    let Ok(map) = decode(text.as_bytes()) else {
+        return Vec::new();
+    };
+    (0..map.get_source_count())
+        .map(|index| MapSource {
+            name: source_name(&map, index, map_file),
+            text: map.get_source_contents(index).map(str::to_string),
+        })
+        .collect()
+}
+
+fn source_name(map: &SourceMap, index: u32, map_file: &str) -> String {
+    map.get_source(index)
+        .map(str::to_string)
+        .unwrap_or_else(|| format!("{map_file}#source{index}"))
 }
 
 /// Decodes positions of a bundle back to its original sources.
@@ -160,6 +188,38 @@ pub fn annotate_bundle(source: &str, options: &Options, report: &mut Report) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn map_sources_are_named_as_the_findings_in_them() {
+        let token = crate::testgen::fill("AC{hex32}", 3);
+        let map = format!(
+            r#"{{"version":3,"sourceRoot":"webpack://demo/","sources":["./src/config.js","./src/none.js"],"sourcesContent":["export const sid = '{token}';\n",null],"names":[],"mappings":"AAAA"}}"#
+        );
+        let sources = map_sources(&map, "plugin.js.map");
+        let names: Vec<&str> = sources.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "webpack://demo/./src/config.js",
+                "webpack://demo/./src/none.js"
+            ]
+        );
+        assert!(sources[0]
+            .text
+            .as_deref()
+            .is_some_and(|t| t.contains("export const sid")));
+        assert!(sources[1].text.is_none());
+        let report = scan_map(
+            &map,
+            &Options {
+                filename: Some("plugin.js.map".into()),
+                ..Default::default()
+            },
+        );
+        assert!(!report.findings.is_empty());
+        assert!(report.findings.iter().all(|f| f.file == names[0]));
+        assert!(map_sources("not a map", "x.map").is_empty());
+    }
 
     #[test]
     fn empty_map_like_flex_production_maps_nothing_and_does_not_error() {

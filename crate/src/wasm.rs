@@ -141,6 +141,12 @@ pub fn package_kind(manifest: &str) -> Result<JsValue, JsError> {
     to_js(&crate::summary::package_kind(manifest))
 }
 
+/// The sources a `.map` file embeds, named as the findings in them are (`MapSource[]`).
+#[wasm_bindgen(js_name = mapSources, unchecked_return_type = "MapSource[]")]
+pub fn map_sources(text: &str, map_file: &str) -> Result<JsValue, JsError> {
+    to_js(&crate::sourcemap::map_sources(text, map_file))
+}
+
 /// The engine's version.
 #[wasm_bindgen]
 pub fn version() -> String {

@@ -2,9 +2,9 @@
  * The one JS API over the flexguard wasm engine. The CLI, the webpack plugin, the pre-commit
  * script and the playground all go through `Flexguard`; none of them touches wasm directly.
  */
-import type { AccountResource, AuditSettings, Diagnostic, EnvFile, Fact, FileSummary, Finding, Options, PackageKind, Plan, Project, ProjectInput, Related, Report, RuleInfo, RuleSetting, Runtime, Severity } from "../wasm/nodejs/flexguard";
+import type { AccountResource, AuditSettings, Diagnostic, EnvFile, Fact, FileSummary, Finding, MapSource, Options, PackageKind, Plan, Project, ProjectInput, Related, Report, RuleInfo, RuleSetting, Runtime, Severity } from "../wasm/nodejs/flexguard";
 
-export type { AccountResource, AuditSettings, Diagnostic, EnvFile, Fact, FileSummary, Finding, Options, PackageKind, Plan, Project, ProjectInput, Related, Report, RuleInfo, RuleSetting, Runtime, Severity };
+export type { AccountResource, AuditSettings, Diagnostic, EnvFile, Fact, FileSummary, Finding, MapSource, Options, PackageKind, Plan, Project, ProjectInput, Related, Report, RuleInfo, RuleSetting, Runtime, Severity };
 // Baselines and allowlists are pure functions of reports: every client (web included) shares them.
 export * from "./baseline";
 
@@ -21,6 +21,7 @@ export interface Engine {
   resolveProjectJson(input: string): string;
   pairFunctionsJson(input: string): string;
   packageKind(manifest: string): PackageKind | undefined;
+  mapSources(text: string, mapFile: string): MapSource[];
   rules(): RuleInfo[];
   version(): string;
 }
@@ -251,6 +252,14 @@ export class Flexguard {
   /** What a `package.json` text makes its directory: a Flex plugin, another web app, a Functions service, a Node backend. */
   packageKind(manifest: string): PackageKind | undefined {
     return this.engine.packageKind(manifest);
+  }
+
+  /**
+   * The sources a `.map` file embeds, each named as `lint` names the findings in it (the map's
+   * `sourceRoot` applied), with its text where the map holds it.
+   */
+  mapSources(text: string, mapFile: string): MapSource[] {
+    return this.engine.mapSources(text, mapFile);
   }
 
   /** Every rule of the engine's registry: id, default severity, kind, summary, docs. */

@@ -10,27 +10,6 @@ import { readZip, withoutCommonFolder } from "./zip";
 
 const post = (message: FromWorker) => (self as unknown as Worker).postMessage(message);
 
-interface SourceMap {
-  sources?: unknown;
-  sourcesContent?: unknown;
-}
-
-/**
- * The sources of a `.map` file, for display only: the engine lints the map itself (each
- * `sourcesContent` entry as the file it is); the page shows those texts next to the findings.
- */
-function mapSources(name: string, text: string): { name: string; text?: string }[] | undefined {
-  if (!name.toLowerCase().endsWith(".map")) return undefined;
-  try {
-    const map = JSON.parse(text) as SourceMap;
-    if (!Array.isArray(map.sources)) return undefined;
-    const contents = Array.isArray(map.sourcesContent) ? map.sourcesContent : [];
-    return map.sources.map((source, i) => ({ name: String(source), text: typeof contents[i] === "string" ? (contents[i] as string) : undefined }));
-  } catch {
-    return undefined;
-  }
-}
-
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -90,8 +69,9 @@ async function lint(flexguard: BrowserFlexguard, request: ToWorker) {
   );
   for (const [i, file] of read.entries()) {
     const { summary: _summary, ...report } = paired[i];
-    const sources = mapSources(file.name, file.text);
-    if (!sources) {
+    // The engine lints a map through its sources and names them; the page shows their texts.
+    const sources = file.name.toLowerCase().endsWith(".map") ? flexguard.mapSources(file.text, file.name) : [];
+    if (sources.length === 0) {
       documents.push({ name: file.name, bytes: file.bytes, text: file.bytes <= MAX_EDITOR_BYTES ? file.text : undefined, report });
       continue;
     }

@@ -172,14 +172,16 @@ test("opening a minified bundle (> 1 MB) lints it in the worker as a file", asyn
   }
 });
 
-test("dropping a source map lists its sources and lints each embedded source", async () => {
+test("dropping a source map lists its sources (sourceRoot applied) and lints each embedded source", async () => {
   const { context, page, requests, errors } = await openPlayground();
   try {
     const loaded = requests.length;
     const map = JSON.stringify({
       version: 3,
       file: "plugin.js",
-      sources: ["webpack://demo/./src/config.js", "webpack://demo/./src/api.js", "webpack://demo/./src/empty.js"],
+      // The engine names sources with the root applied; the page must show the same names.
+      sourceRoot: "webpack://demo/",
+      sources: ["./src/config.js", "./src/api.js", "./src/empty.js"],
       sourcesContent: [fill("// config\nexport const sid = 'AC{hex32}';\n", 31), "export const send = () => fetch('https://api.twilio.com/2010-04-01/Accounts.json');\n", "export {};\n"],
       mappings: "AAAA",
     });
