@@ -94,6 +94,8 @@ test-precommit: build ## Pre-commit mode through real husky, lint-staged, pre-co
 test-webpack: build ## The webpack plugin in real webpack 4/5 builds and the real Flex plugin build
 	tools/setup-webpack.sh
 	cd npm && node --test --test-concurrency=1 test/webpack/*.test.js
+	# Again with webpack installed: every host, the webpack plugin included, agrees.
+	cd npm && FLEXGUARD_REQUIRE_WEBPACK=1 node --test test/hosts.test.js
 
 # Real ESLint 8, 9 and 10 with @typescript-eslint/parser, installed once by tools/setup-eslint.sh
 # into $HOME/.cache/flexguard/eslint/; flexguard and eslint-plugin-flexguard from `npm pack`.

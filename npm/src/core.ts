@@ -190,6 +190,34 @@ export class Flexguard {
   }
 
   /**
+   * The project stage as the synchronous hosts run it, after every file's first pass (linted with
+   * `summarize: true`): resolve the files against each other, lint again each file the project
+   * gives a context or runtime (`secondPass`, which may decline by returning the first report),
+   * then pair calls with the Functions they reach. `reported: false` marks a file given as
+   * context only. Returns each file's final report, in order, without its summary.
+   */
+  judgeProject<F extends { path: string; report: Report; reported?: boolean }>(
+    files: F[],
+    envFiles: EnvFile[],
+    secondPass: (file: F, options: LintOptions, index: number) => Report,
+  ): Report[] {
+    const { runtimes, secondPasses } = this.contextsFor(files, envFiles);
+    const paired = this.pairFunctions(
+      files.map((file, i) => {
+        const again = secondPasses[i];
+        return {
+          path: file.path,
+          report: again ? secondPass(file, again, i) : file.report,
+          summary: file.report.summary,
+          runtime: runtimes[i],
+          ...(file.reported === false ? { reported: false } : {}),
+        };
+      }),
+    );
+    return paired.map(({ summary: _summary, ...report }) => report);
+  }
+
+  /**
    * The project stage's last step: pair browser calls with the repository's Functions they
    * reach, and judge each pair as one problem (see the engine's `project::pair`). `files` are
    * every file's final report (its second pass, when it needs one) by project path, with its

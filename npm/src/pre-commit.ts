@@ -51,15 +51,6 @@ const SUBMODULE = "160000";
 const SYMLINK = "120000";
 
 /**
- * What a walk lints (source, `.env`-style settings, JSON, YAML, HTML, Markdown): a `.env` that
- * must not be committed is the engine's call (`env-file-committed`), and its values are linted
- * either way, since the commit holds them.
- */
-function isScannable(file: string): boolean {
-  return isLintable(file);
-}
-
-/**
  * Entries the commit adds or changes: `git diff --cached`, added/copied/modified/renamed.
  * `--raw` rather than `--name-only`: the same list plus each file's mode (to skip submodules and
  * symlinks) and index blob id (read directly, no path lookup). `--no-renames`: a rename is then
@@ -85,7 +76,7 @@ const MAX_CONTEXT_BYTES = 1 << 20;
  * config): the context a commit is judged in.
  */
 function unchangedFiles(root: string, staged: Set<string>, isIgnored: (file: string) => boolean): IndexEntry[] {
-  return indexEntries(root).filter(({ mode, path: file }) => mode !== SUBMODULE && mode !== SYMLINK && !staged.has(file) && isScannable(file) && !isIgnored(file));
+  return indexEntries(root).filter(({ mode, path: file }) => mode !== SUBMODULE && mode !== SYMLINK && !staged.has(file) && isLintable(file) && !isIgnored(file));
 }
 
 /**
@@ -198,7 +189,8 @@ export function lintStaged(options: StagedOptions = {}): StagedResult {
   for (const entry of entries) {
     if (entry.mode === SUBMODULE || entry.mode === SYMLINK || project.isIgnored(path.join(root, entry.path))) continue;
     facts.push({ kind: "stagedFile", path: entry.path });
-    if (isScannable(entry.path)) toScan.push(entry);
+    // A staged `.env` is linted too: the commit holds its values (and `env-file-committed` reports it).
+    if (isLintable(entry.path)) toScan.push(entry);
   }
 
   // Manifests that may mark a Flex plugin or a Functions service: the root one and any staged one, read in the same batch.
@@ -230,38 +222,29 @@ export function lintStaged(options: StagedOptions = {}): StagedResult {
     return content && content.length <= MAX_CONTEXT_BYTES && !isBinary(content) ? [{ path: entry.path, content, report: firstPass(entry.path, content) }] : [];
   });
   const projectPath = (repoPath: string) => optionsFor(repoPath).projectPath ?? repoPath;
-  const { runtimes, secondPasses } = flexguard.contextsFor(
-    [...staged, ...others].map(({ path: repoPath, report }) => ({ path: projectPath(repoPath), report })),
-    envFiles([], root),
-  );
   cache?.save();
-  const finals = staged.map(({ path: repoPath, content, report }, i) => {
-    const again = secondPasses[i];
-    return again ? flexguard.lint(content, { ...optionsFor(repoPath), ...again }) : report;
-  });
   // Calls and the Functions they reach are judged together; the files the commit does not
-  // touch take part as context only.
-  // The untouched Functions the staged calls may reach, and the untouched callers of staged
-  // Functions, are judged as the CLI judges them, with their context: the pairs depend on it.
-  const stagedCalls = finals.some((report) => report.functionCalls?.length);
+  // touch take part as context only. The untouched Functions the staged calls may reach, and
+  // the untouched callers of staged Functions, are judged as the CLI judges them, with their
+  // context: the pairs depend on it. Other untouched files keep their first pass.
+  let stagedCalls = staged.some(({ report }) => report.functionCalls?.length);
   const stagedFunctions = staged.some(({ report }) => report.summary?.runtime === "function");
-  const contextFinal = (repoPath: string, content: Buffer, report: Report, j: number) => {
-    const again = secondPasses[staged.length + j];
-    const runtime = runtimes[staged.length + j] ?? report.summary?.runtime;
-    const needed = runtime === "function" ? stagedCalls : (runtime === "plugin" || runtime === "asset") && stagedFunctions;
-    return again && needed ? flexguard.lint(content, { ...optionsFor(repoPath), ...again }) : report;
-  };
-  const paired = flexguard.pairFunctions([
-    ...staged.map(({ path: repoPath, report }, i) => ({ path: projectPath(repoPath), report: finals[i], summary: report.summary, runtime: runtimes[i] })),
-    ...others.map(({ path: repoPath, content, report }, j) => ({
-      path: projectPath(repoPath),
-      report: contextFinal(repoPath, content, report, j),
-      summary: report.summary,
-      runtime: runtimes[staged.length + j],
-      reported: false,
-    })),
-  ]);
-  for (const final of paired.slice(0, staged.length)) reports.push({ ...withRelatedFrom(final, project.root, root), summary: undefined });
+  const finals = flexguard.judgeProject(
+    // Staged files come first, so their second passes are done before any context file's.
+    [...staged.map((entry) => ({ ...entry, reported: true })), ...others.map((entry) => ({ ...entry, reported: false }))].map((entry) => ({ ...entry, repoPath: entry.path, path: projectPath(entry.path) })),
+    envFiles([], root),
+    ({ repoPath, content, report, reported }, again) => {
+      if (reported) {
+        const second = flexguard.lint(content, { ...optionsFor(repoPath), ...again });
+        if (second.functionCalls?.length) stagedCalls = true;
+        return second;
+      }
+      const runtime = again.runtime ?? report.summary?.runtime;
+      const needed = runtime === "function" ? stagedCalls : (runtime === "plugin" || runtime === "asset") && stagedFunctions;
+      return needed ? flexguard.lint(content, { ...optionsFor(repoPath), ...again }) : report;
+    },
+  );
+  for (const final of finals.slice(0, staged.length)) reports.push({ ...withRelatedFrom(final, project.root, root), summary: undefined });
 
   const packages = manifests.flatMap((m, i) => {
     const kind = envPackageKind(objects[toScan.length + i]);

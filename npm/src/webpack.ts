@@ -272,26 +272,21 @@ export class FlexguardWebpackPlugin {
     const projectPath = (file: string) => this.#project.optionsFor(file).projectPath ?? file;
     const all = [...scanned, ...functions];
     const resources = scanned.map(({ file }) => path.resolve(compiler.context, file));
-    const { runtimes, secondPasses } = flexguard.contextsFor(
-      all.map(({ file, report }) => ({ path: projectPath(file), report })),
+    const finals = flexguard.judgeProject(
+      all.map((entry, i) => ({ ...entry, path: projectPath(entry.file), reported: i < scanned.length })),
       // A plugin in `plugins/agent/` of a monorepo reads the `.env*` files above it too.
       envFiles(resources, this.#project.root, directoriesFrom(this.#project.root, compiler.context)),
+      ({ file, text }, again) => {
+        // A watch session lints a module again only when its text or its context changed.
+        const key = `${file}\0${JSON.stringify(again)}`;
+        const cached = this.#secondPassCache.get(key);
+        if (cached && cached.text === text) return cached.report;
+        const second = this.#lint(text, file, again);
+        this.#secondPassCache.set(key, { text, report: second });
+        return second;
+      },
     );
-    const finals = all.map(({ file, text, report }, i) => {
-      const again = secondPasses[i];
-      if (!again) return report;
-      // A watch session lints a module again only when its text or its context changed.
-      const key = `${file}\0${JSON.stringify(again)}`;
-      const cached = this.#secondPassCache.get(key);
-      if (cached && cached.text === text) return cached.report;
-      const second = this.#lint(text, file, again);
-      this.#secondPassCache.set(key, { text, report: second });
-      return second;
-    });
-    const paired = flexguard.pairFunctions(
-      all.map(({ file, report }, i) => ({ path: projectPath(file), report: finals[i], summary: report.summary, runtime: runtimes[i], reported: i < scanned.length })),
-    );
-    for (const final of paired.slice(0, scanned.length)) {
+    for (const final of finals.slice(0, scanned.length)) {
       reports.push(withoutParseErrors({ ...withRelatedFrom(final, this.#project.root, compiler.context), summary: undefined }));
     }
     return reports;

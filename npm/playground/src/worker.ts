@@ -56,19 +56,13 @@ async function lint(flexguard: BrowserFlexguard, request: ToWorker) {
   // Files dropped together are one project: URLs, wrappers and env values defined in one are
   // followed to the others, as the CLI does. Nothing leaves the page.
   const envFiles = read.filter(({ name }) => name.split("/").pop()!.startsWith(".env")).map(({ name, text }) => ({ path: name, text }));
-  const { runtimes, secondPasses } = flexguard.contextsFor(
-    read.map(({ name, report }) => ({ path: name, report })),
+  const finals = flexguard.judgeProject(
+    read.map((file) => ({ ...file, path: file.name })),
     envFiles,
-  );
-  const paired = flexguard.pairFunctions(
-    read.map((file, i) => {
-      const again = secondPasses[i];
-      const report = again ? flexguard.lint(file.text, { filename: file.name, rules: request.rules, ...again }) : file.report;
-      return { path: file.name, report, summary: file.report.summary, runtime: runtimes[i] };
-    }),
+    (file, again) => flexguard.lint(file.text, { filename: file.name, rules: request.rules, ...again }),
   );
   for (const [i, file] of read.entries()) {
-    const { summary: _summary, ...report } = paired[i];
+    const report = finals[i];
     // The engine lints a map through its sources and names them; the page shows their texts.
     const sources = file.name.toLowerCase().endsWith(".map") ? flexguard.mapSources(file.text, file.name) : [];
     if (sources.length === 0) {
