@@ -167,7 +167,13 @@ pub fn resolve(input: &ProjectInput) -> Project {
                     context.entry(name).or_insert(field);
                 }
             }
-            if let Some(resolved) = resolver.imported(target, &import.imported, 0) {
+            if let Some(mut resolved) = resolver.imported(target, &import.imported, 0) {
+                // Only the fields the file reads, when it reads nothing else of the object.
+                if let (Some(members), Value::Object { fields }) =
+                    (&import.members, &mut resolved.value)
+                {
+                    fields.retain(|name, _| members.contains(name));
+                }
                 // A namespace's members by their dotted name too, each with its own line.
                 if let Value::Object { fields } = &resolved.value {
                     for name in fields.keys() {
@@ -800,6 +806,39 @@ mod tests {
     }
 
     #[test]
+    fn a_file_gets_only_the_fields_it_reads_of_an_imported_object() {
+        let config = summary(
+            "src/config.js",
+            "export const ENDPOINTS = { tasks: 'https://svc-1234.twil.io/tasks', notes: '/notes', chat: '/chat' };\n",
+        );
+        let members = summary(
+            "src/a.js",
+            "import { ENDPOINTS } from './config';\nfetch(ENDPOINTS.tasks);\nfetch(ENDPOINTS['notes']);\nfunction f(ENDPOINTS) { return ENDPOINTS.notes; }\n",
+        );
+        let whole = summary(
+            "src/b.js",
+            "import { ENDPOINTS } from './config';\nconst { tasks } = ENDPOINTS;\nfetch(tasks);\n",
+        );
+        let indexed = summary(
+            "src/c.js",
+            "import { ENDPOINTS } from './config';\nexport const at = (k) => fetch(ENDPOINTS[k]);\n",
+        );
+        let project = resolve(&ProjectInput {
+            files: vec![config, members, whole, indexed],
+            env_files: vec![],
+            only_needed: false,
+        });
+        let fields_of = |path: &str| match &project.contexts[path]["ENDPOINTS"].value {
+            Value::Object { fields } => fields.keys().cloned().collect::<Vec<_>>(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(fields_of("src/a.js"), ["notes", "tasks"]);
+        // Destructured or indexed by a variable: the whole object.
+        assert_eq!(fields_of("src/b.js"), ["chat", "notes", "tasks"]);
+        assert_eq!(fields_of("src/c.js"), ["chat", "notes", "tasks"]);
+    }
+
+    #[test]
     fn urls_in_config_modules_and_env_files_are_followed() {
         let config = summary(
             "src/config.js",
@@ -807,7 +846,7 @@ mod tests {
         );
         let user = summary(
             "src/api/tasks.js",
-            "import BASE, { ENDPOINTS } from '../config';\nimport * as config from '../config.js';\n",
+            "import BASE, { ENDPOINTS } from '../config';\nimport * as config from '../config.js';\nfetch(ENDPOINTS.tasks, { base: BASE, all: config.ENDPOINTS });\n",
         );
         let project = resolve(&ProjectInput {
             files: vec![config, user],

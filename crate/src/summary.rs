@@ -84,6 +84,11 @@ pub struct Import {
     pub specifier: String,
     pub imported: Imported,
     pub line: u32,
+    /// The only members the file reads of it (`ENDPOINTS.op7`), when it is used in no other
+    /// way: the project hands the file those fields of an object, not the whole of it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub members: Option<Vec<String>>,
 }
 
 /// `export { a as b } from "./m"`, `export * from "./m"`, and an import exported again
@@ -453,7 +458,73 @@ pub fn summarize(
                 .insert(name.clone(), Export { value, line });
         }
     }
-    collector.finish()
+    let mut summary = collector.finish();
+    if !summary.imports.is_empty() {
+        let mut uses = ImportUses {
+            locals: summary.imports.iter().map(|i| i.local.clone()).collect(),
+            members: BTreeMap::new(),
+            whole: HashSet::new(),
+        };
+        program.visit_with(&mut uses);
+        for import in &mut summary.imports {
+            if !uses.whole.contains(&import.local) {
+                let members = uses.members.remove(&import.local).unwrap_or_default();
+                import.members = Some(members.into_iter().collect());
+            }
+        }
+    }
+    summary
+}
+
+/// How a file uses the names it imports: only through members written out
+/// (`ENDPOINTS.op7`, `ENDPOINTS["op7"]`), or otherwise (passed on, spread, destructured,
+/// indexed by a variable), which needs the whole value. A binding of the same name counts
+/// neither way: at worst a shadowing local adds members, which never hides a field.
+struct ImportUses {
+    locals: HashSet<String>,
+    members: BTreeMap<String, std::collections::BTreeSet<String>>,
+    whole: HashSet<String>,
+}
+
+impl Visit for ImportUses {
+    fn visit_import_decl(&mut self, _import: &ImportDecl) {}
+
+    fn visit_binding_ident(&mut self, _binding: &swc_ecma_ast::BindingIdent) {}
+
+    fn visit_ident(&mut self, ident: &swc_ecma_ast::Ident) {
+        if self.locals.contains(&*ident.sym) {
+            self.whole.insert(ident.sym.to_string());
+        }
+    }
+
+    fn visit_member_expr(&mut self, member: &MemberExpr) {
+        let Expr::Ident(object) = unparen(&member.obj) else {
+            return member.visit_children_with(self);
+        };
+        if !self.locals.contains(&*object.sym) {
+            return member.visit_children_with(self);
+        }
+        let name = match &member.prop {
+            MemberProp::Ident(prop) => Some(prop.sym.to_string()),
+            MemberProp::Computed(computed) => match unparen(&computed.expr) {
+                Expr::Lit(Lit::Str(s)) => Some(s.value.to_string_lossy().into_owned()),
+                _ => None,
+            },
+            MemberProp::PrivateName(_) => None,
+        };
+        match name {
+            Some(name) => {
+                self.members
+                    .entry(object.sym.to_string())
+                    .or_default()
+                    .insert(name);
+            }
+            None => {
+                self.whole.insert(object.sym.to_string());
+                member.prop.visit_with(self);
+            }
+        }
+    }
 }
 
 struct Collector<'a, 'f> {
@@ -719,6 +790,7 @@ impl Collector<'_, '_> {
             specifier,
             imported,
             line,
+            members: None,
         });
     }
 

@@ -7,7 +7,7 @@ const { spawnSync } = require("node:child_process");
 const path = require("node:path");
 const { fill } = require("./testgen");
 const { run, project } = require("./helpers");
-const { expandPaths, globToRegExp } = require("../dist/node.js");
+const { expandPaths, flexguard, globToRegExp } = require("../dist/node.js");
 
 const SID = (seed) => fill("AC{hex32}", seed);
 const files = (args, cwd) => JSON.parse(run(["--format", "json", "--no-config", ...args], { cwd }).stdout).findings.map((f) => f.file);
@@ -26,6 +26,12 @@ test("globToRegExp: *, **, ?, braces, classes", () => {
     ["a.js", "a_js", false],
   ];
   for (const [glob, file, expected] of cases) assert.equal(globToRegExp(glob).test(file), expected, `${glob} vs ${file}`);
+  // The host's globs (ignore, webpack) and the engine's (runtimes, firstParty) are two
+  // implementations of one syntax: the engine must read every case the same way.
+  for (const [glob, file, expected] of cases) {
+    const report = flexguard.lint("export const x = 1;\n", { filename: file, runtimes: { function: [glob] }, summarize: true });
+    assert.equal(report.summary.runtime === "function", expected, `engine: ${glob} vs ${file}`);
+  }
   assert.equal(globToRegExp("*.env", { matchBase: true }).test("deep/dir/x.env"), true);
 });
 

@@ -60,7 +60,9 @@ pub fn items(source: &str) -> Vec<Item> {
         let line = &source[at..line_end];
         let indent = line.len() - line.trim_start().len();
         let trimmed = line.trim();
-        let start = at + indent;
+        // A shell prompt in a pasted session (`$ TWILIO_AUTH_TOKEN=… npm start`).
+        let prompt = if trimmed.starts_with("$ ") { 2 } else { 0 };
+        let start = at + indent + prompt;
         if trimmed.is_empty() || trimmed.starts_with('#') || trimmed.starts_with(';') {
             at = next;
             continue;
@@ -313,6 +315,15 @@ mod tests {
             })
             .collect();
         assert_eq!(lines, ["npm run deploy", "node x.js # run"]);
+    }
+
+    #[test]
+    fn reads_assignments_after_a_shell_prompt() {
+        assert_eq!(
+            entries("$ export API_SECRET=s1\n$ TWILIO_AUTH_TOKEN=t2 npm start\n"),
+            [("API_SECRET", "s1"), ("TWILIO_AUTH_TOKEN", "t2")]
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+        );
     }
 
     #[test]
