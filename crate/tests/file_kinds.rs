@@ -62,6 +62,41 @@ fn one_token_in_every_kind_is_the_same_finding() {
             "Dockerfile",
             format!("FROM node:20\nENV TWILIO_AUTH_TOKEN=\"{token}\"\n"),
         ),
+        ("settings.ini", format!("[twilio]\nauth_token = {token}\n")),
+        (
+            "wrangler.toml",
+            format!("[vars]\nAUTH_TOKEN = \"{token}\"\n"),
+        ),
+        (
+            "config.toml",
+            format!("twilio = {{ auth_token = \"{token}\" }}\n"),
+        ),
+        (".envrc", format!("export TWILIO_AUTH_TOKEN='{token}'\n")),
+        (".twilioserverlessrc", format!("AUTH_TOKEN={token}\n")),
+        (
+            "serverless/.twilioserverlessrc",
+            format!("{{ \"authToken\": \"{token}\" }}\n"),
+        ),
+        (
+            "scripts/run.sh",
+            format!("TWILIO_AUTH_TOKEN={token} twilio serverless:deploy\n"),
+        ),
+        (
+            "docs/setup.md",
+            format!("```console\n$ TWILIO_AUTH_TOKEN={token} npm start\n```\n"),
+        ),
+        (
+            "docker-compose.yml",
+            format!("services:\n  flex:\n    environment:\n      - TWILIO_AUTH_TOKEN={token}\n"),
+        ),
+        (
+            "k8s/deployment.yaml",
+            format!("env:\n  - name: TWILIO_AUTH_TOKEN\n    value: \"{token}\"\n"),
+        ),
+        (
+            "src/tokens.js",
+            format!("export const authTokens = [\"{token}\"];\n"),
+        ),
     ];
     let mut hashes = Vec::new();
     for (name, source) in &files {
