@@ -201,6 +201,9 @@ test.before(() => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), "flexguard-eslint-"));
   const pack = (dir) => path.join(work, execFileSync("npm", ["pack", "--silent", "--pack-destination", work], { cwd: dir, encoding: "utf8" }).trim().split("\n").pop());
   const tarballs = [pack(NPM_DIR), pack(path.join(NPM_DIR, "eslint-plugin-flexguard"))];
+  // The companion package ships with its licence and a README, as a published package must.
+  const listed = execFileSync("tar", ["-tzf", tarballs[1]], { encoding: "utf8" }).split("\n");
+  for (const file of ["package/LICENSE", "package/README.md", "package/index.js"]) assert.ok(listed.includes(file), `${file} in ${listed.join(", ")}`);
   projectDir = path.join(work, "plugin-agent-tools");
   for (const [name, text] of Object.entries(FILES)) {
     fs.mkdirSync(path.dirname(path.join(projectDir, name)), { recursive: true });
