@@ -7,7 +7,8 @@
 // the wall-clock medians, and the median overhead by CPU time.
 // Two files: the given one (the corpus's 5 KB plugin file), and a 5 KB module of a generated
 // project whose requests use a URL from another module, so the plugin's project stage runs on
-// every keystroke (two engine passes and the project's summaries).
+// every keystroke (two engine passes and the project's summaries), in a project of 11 modules
+// and in one of 1,001 (where every keystroke could resolve a thousand summaries).
 // Usage: node bench/eslint.js <file.js> [iterations]
 "use strict";
 const fs = require("fs");
@@ -23,7 +24,7 @@ const js = require(path.join(ENVS, "eslint9", "node_modules", "@eslint", "js"));
 const flexguard = require(path.join(__dirname, "..", "npm", "dist", "eslint.js"));
 
 /** A Flex plugin project in a temp directory; returns its 5 KB module that needs the project. */
-function crossFileProject() {
+function crossFileProject(others) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "flexguard-bench-eslint-"));
   const write = (file, text) => {
     fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
@@ -34,7 +35,7 @@ function crossFileProject() {
   write("src/config/endpoints.js", "export const SEND_SMS_URL = 'https://agent-tools-4821-dev.twil.io/send-sms';\n");
   let module = 'import { SEND_SMS_URL } from "../config/endpoints";\n';
   for (let i = 0; module.length < 5000; i++) module += `export function send${i}(to) {\n  return fetch(SEND_SMS_URL, { method: "POST", body: JSON.stringify({ to, n: ${i} }) });\n}\n`;
-  for (let i = 0; i < 10; i++) write(`src/services/other${i}.js`, module);
+  for (let i = 0; i < others; i++) write(`src/services/other${i}.js`, module);
   write("src/services/sms.js", module);
   return { dir, file: path.join(dir, "src/services/sms.js") };
 }
@@ -83,12 +84,16 @@ async function measure(file, iterations) {
 async function main() {
   const iterations = Number(process.argv[3]) || 200;
   const small = await measure(path.resolve(process.argv[2]), iterations);
-  const project = crossFileProject();
-  try {
-    console.log(JSON.stringify({ ...small, crossFile: await measure(project.file, iterations) }));
-  } finally {
-    fs.rmSync(project.dir, { recursive: true, force: true });
+  const results = { ...small };
+  for (const [name, others] of [["crossFile", 10], ["crossFileLargeProject", 1000]]) {
+    const project = crossFileProject(others);
+    try {
+      results[name] = await measure(project.file, iterations);
+    } finally {
+      fs.rmSync(project.dir, { recursive: true, force: true });
+    }
   }
+  console.log(JSON.stringify(results));
 }
 
 main().catch((error) => {

@@ -108,9 +108,13 @@ function analyse(text: string, options: LintOptions, optionsKey: string, project
     state = projectState(project);
     generation = state.refresh();
     const self = options.projectPath ?? filename;
-    const others = state.reports().filter((file) => file.path !== self);
-    const { secondPasses } = flexguard.contextsFor([...others, { path: self, report }], envFiles([], project.root));
-    const again = secondPasses[others.length];
+    // The env files are read each time: an ignored `.env` is not among the walked files.
+    const env = envFiles([], project.root);
+    const again = state.secondPass(`${self}\0${JSON.stringify(report.summary)}\0${JSON.stringify(env)}`, () => {
+      const others = state!.reports().filter((file) => file.path !== self);
+      const { secondPasses } = flexguard.contextsFor([...others, { path: self, report }], env);
+      return secondPasses[others.length];
+    });
     if (again) report = withRelatedFrom(flexguard.lint(text, { ...options, ...again }), project.root, project.root);
   }
   const [kept] = project ? project.applyConfig([report]) : [report];
@@ -174,6 +178,8 @@ class ProjectState {
   #walkedAt = 0;
   #generation = 0;
   #files = new Map<string, { stamp: string; path: string; report: Report }>();
+  #secondPasses = new Map<string, LintOptions | undefined>();
+  #secondPassesOf = -1;
 
   constructor(
     public project: Project,
@@ -227,6 +233,23 @@ class ProjectState {
 
   reports(): { path: string; report: Report }[] {
     return [...this.#files.values()];
+  }
+
+  /**
+   * The options of a file's second pass, resolved against the project once per generation and
+   * `key` (the file, its summary and the env files): keystrokes that change neither the project nor what the file imports and exports
+   * (most of them) do not resolve a thousand summaries again.
+   */
+  secondPass(key: string, resolve: () => LintOptions | undefined): LintOptions | undefined {
+    if (this.#secondPassesOf !== this.#generation) {
+      this.#secondPasses.clear();
+      this.#secondPassesOf = this.#generation;
+    }
+    if (this.#secondPasses.has(key)) return this.#secondPasses.get(key);
+    const again = resolve();
+    if (this.#secondPasses.size >= 64) this.#secondPasses.delete(this.#secondPasses.keys().next().value!);
+    this.#secondPasses.set(key, again);
+    return again;
   }
 }
 

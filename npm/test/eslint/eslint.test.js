@@ -374,6 +374,37 @@ test("Node API: ESLint 9 (flat, and .eslintrc through loadESLint)", { timeout: 1
   await nodeApi("eslint9", Legacy, { extensions: [".js", ".jsx", ".ts", ".tsx"] }, "eslint 9 LegacyESLint");
 });
 
+test("an editor session follows a change in another module once the project refreshes", { timeout: 60_000 }, async () => {
+  const eslint = require(path.join(ENVS, "eslint9", "node_modules", "eslint"));
+  const session = new eslint.ESLint({ cwd: projectDir });
+  // Its Function URL comes from src/config/endpoints.js.
+  const sms = "src/services/sms.ts";
+  const config = path.join(projectDir, "src/config/endpoints.js");
+  const calls = async (n) => {
+    // A new text each time (a keystroke), so only the project can change the answer.
+    const [result] = await session.lintText(`${FILES[sms]}// ${n}\n`, { filePath: path.join(projectDir, sms) });
+    return result.messages.filter((m) => m.ruleId === "flexguard/function-call-without-token").length;
+  };
+  assert.equal(await calls(1), 1);
+  assert.equal(await calls(2), 1, "the same answer while nothing changed");
+  try {
+    fs.writeFileSync(config, "export const SEND_SMS_URL = 'https://sms-gateway.example.com/send';\n");
+    // The project is re-read at most every 2 s.
+    await new Promise((resolve) => setTimeout(resolve, 2_200));
+    assert.equal(await calls(3), 0, "the URL is no longer a Function's");
+  } finally {
+    fs.writeFileSync(config, FILES["src/config/endpoints.js"]);
+  }
+  await new Promise((resolve) => setTimeout(resolve, 2_200));
+  assert.equal(await calls(4), 1);
+  // Changed and changed back between two refreshes: nothing to see.
+  fs.writeFileSync(config, "export const SEND_SMS_URL = 'https://sms-gateway.example.com/send';\n");
+  await new Promise((resolve) => setTimeout(resolve, 2_200));
+  fs.writeFileSync(config, FILES["src/config/endpoints.js"]);
+  await new Promise((resolve) => setTimeout(resolve, 2_200));
+  assert.equal(await calls(5), 1, "changed back");
+});
+
 test("Node API: ESLint 10", { timeout: 120_000 }, async () => {
   const eslint = require(path.join(ENVS, "eslint10", "node_modules", "eslint"));
   await nodeApi("eslint10", eslint.ESLint, {}, "eslint 10 ESLint");
