@@ -194,10 +194,11 @@ fn entry(source: &str, start: usize, line_end: usize, section: &str) -> Option<(
             }
         }
         _ => {
-            // Unquoted: to the first blank. A credential holds none, and in a shell line
-            // (`TWILIO_AUTH_TOKEN=… npm run deploy`) the command follows it.
+            // Unquoted: to the first blank, or a `#` (dotenv starts a comment there). A
+            // credential holds neither, and in a shell line (`TWILIO_AUTH_TOKEN=… npm run
+            // deploy`) the command follows it.
             let rest = &source[i.min(line_end)..line_end];
-            let len = rest.find([' ', '\t', '\r']).unwrap_or(rest.len());
+            let len = rest.find([' ', '\t', '\r', '#']).unwrap_or(rest.len());
             (i..i + len, i + len)
         }
     };
@@ -268,7 +269,7 @@ mod tests {
 
     #[test]
     fn reads_the_forms_of_a_dotenv_file() {
-        let source = "# comment\nexport A=1\nB = \"two words\" # why\nC='3'\nD=4 # four\n\nE=\"multi\nline\"\nF:6\n[twilio]\ntoken = \"7\"\n";
+        let source = "# comment\nexport A=1\nB = \"two words\" # why\nC='3'\nD=4 # four\n\nE=\"multi\nline\"\nF:6\nG=8#eight\n[twilio]\ntoken = \"7\"\n";
         assert_eq!(
             entries(source),
             [
@@ -278,6 +279,7 @@ mod tests {
                 ("D", "4"),
                 ("E", "multi\nline"),
                 ("F", "6"),
+                ("G", "8"),
                 ("twilio.token", "7"),
             ]
             .map(|(a, b)| (a.to_string(), b.to_string()))
