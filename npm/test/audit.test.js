@@ -74,6 +74,11 @@ test("credentials: API key first, then the auth token, then the active twilio-cl
   const named = resolveCredentials("dev", { HOME: home, TWILIO_ACCOUNT_SID: fill("AC{hex32}", 77), TWILIO_AUTH_TOKEN: token });
   assert.equal(named.accountSid, AC, "--profile wins over the environment");
   assert.equal(named.region, "ie1");
+  assert.equal(named.sign, undefined, "a token set for another account never signs for this one");
+  const signing = resolveCredentials("dev", { HOME: home, TWILIO_AUTH_TOKEN: token });
+  assert.equal(signing.kind, "api-key");
+  assert.equal(typeof signing.sign, "function", "the profile's key reads, the auth token signs private bundles");
+  assert.equal(typeof resolveCredentials("dev", { HOME: home, TWILIO_ACCOUNT_SID: AC, TWILIO_AUTH_TOKEN: token }).sign, "function");
   assert.throws(() => resolveCredentials("nope", { HOME: home }), (e) => e instanceof CredentialError && /no twilio-cli profile "nope"/.test(e.message));
   const legacy = project({ ".twilio-cli/config.json": JSON.stringify({ projects: [{ id: "old", accountSid: AC }], activeProject: "old" }) });
   assert.throws(() => resolveCredentials(undefined, { HOME: legacy }), /system keychain/);

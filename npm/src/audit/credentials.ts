@@ -80,7 +80,14 @@ function fromProfile(id: string | undefined, env: NodeJS.ProcessEnv): Credential
   const source = `twilio-cli profile "${name}"`;
   if (!profile.accountSid || !profile.apiKey || !profile.apiSecret) throw new CredentialError(`${source} lacks accountSid, apiKey or apiSecret`);
   // twilio-cli stores an API key (a Standard key, made by `twilio login`).
-  return make(profile.accountSid, profile.apiKey, profile.apiSecret, "api-key", source, profile.region ?? env.TWILIO_REGION, config.edge ?? env.TWILIO_EDGE);
+  const credentials = make(profile.accountSid, profile.apiKey, profile.apiSecret, "api-key", source, profile.region ?? env.TWILIO_REGION, config.edge ?? env.TWILIO_EDGE);
+  // The profile's account's auth token, when also set, signs private plugin bundles (only
+  // Twilio's auth token can); a token set for another account is not this one's.
+  const token = env.TWILIO_AUTH_TOKEN;
+  if (token && (!env.TWILIO_ACCOUNT_SID || env.TWILIO_ACCOUNT_SID === profile.accountSid)) {
+    credentials.sign = make(profile.accountSid, profile.accountSid, token, "auth-token", source).sign;
+  }
+  return credentials;
 }
 
 /** The audit's credentials, in twilio-cli's order: `--profile`, then the environment, then the active profile. */
