@@ -166,6 +166,7 @@ impl<'a> Ctx<'a> {
         base: u32,
         file: &'a str,
         options: &'a Options,
+        runtime: crate::Runtime,
     ) -> Self {
         Ctx {
             options,
@@ -185,12 +186,10 @@ impl<'a> Ctx<'a> {
             used: RefCell::new(Vec::new()),
             needs_context: Cell::new(false),
             env_used: RefCell::new(None),
-            runtime: options.runtime(),
+            runtime,
             requesters: crate::http::Requesters::default(),
-            function_calls: (matches!(
-                options.runtime(),
-                crate::Runtime::Plugin | crate::Runtime::Asset
-            ) && options.for_project())
+            function_calls: (matches!(runtime, crate::Runtime::Plugin | crate::Runtime::Asset)
+                && options.for_project())
             .then(Vec::new),
             open_handler: None,
             handler_reports: Vec::new(),
@@ -1209,7 +1208,7 @@ pub(crate) fn run_part_keeping_secrets(
 ) -> (Report, Secrets) {
     let file = options.filename.as_deref().unwrap_or("<input>");
     let kind = part.kind;
-    let runtime = options.runtime();
+    let (runtime, runtime_by_default) = options.placement();
     let rules: Vec<&'static dyn Rule> = crate::rules::ALL
         .iter()
         .copied()
@@ -1287,6 +1286,7 @@ pub(crate) fn run_part_keeping_secrets(
                 parsed.base,
                 file,
                 options,
+                runtime,
             );
             if runtime == crate::Runtime::Plugin {
                 ctx.requesters = crate::http::requesters(&parsed.program, &ctx, &index);
@@ -1399,7 +1399,14 @@ pub(crate) fn run_part_keeping_secrets(
                     column,
                 });
             }
-            let mut ctx = Ctx::new(Folder::new(&no_consts, 0), source, 0, file, options);
+            let mut ctx = Ctx::new(
+                Folder::new(&no_consts, 0),
+                source,
+                0,
+                file,
+                options,
+                runtime,
+            );
             ctx.scan_whole_text(&shapes);
             (ctx.hits, ctx.scopes)
         }
@@ -1408,9 +1415,16 @@ pub(crate) fn run_part_keeping_secrets(
     let (mut hits, scopes) = hits;
     narrow_to_values(&mut hits, source);
     let hits = pair(hits, &scopes);
-    let (mut findings, mut secrets) = finish(hits, source, file, &index, options);
+    let (mut findings, mut secrets) = finish(hits, source, file, &index, options, runtime);
     let suppressed = suppress::apply(&mut findings, &suppressions);
-    let (mut held, held_secrets) = finish(pair(held_hits, &scopes), source, file, &index, options);
+    let (mut held, held_secrets) = finish(
+        pair(held_hits, &scopes),
+        source,
+        file,
+        &index,
+        options,
+        runtime,
+    );
     secrets.extend(held_secrets);
     suppress::apply(&mut held, &suppressions);
     // Comments come out of swc's maps in no particular order.
@@ -1424,7 +1438,7 @@ pub(crate) fn run_part_keeping_secrets(
         held,
         summary: options.summarize.then(|| crate::summary::FileSummary {
             runtime: Some(runtime),
-            runtime_by_default: options.runtime_by_default(),
+            runtime_by_default,
             aliases: is_ts_config(file)
                 .then(|| crate::summary::aliases(source))
                 .flatten(),
@@ -1568,6 +1582,7 @@ fn finish(
     file: &str,
     index: &LineIndex,
     options: &Options,
+    runtime: crate::Runtime,
 ) -> (Vec<Finding>, Secrets) {
     let mut hits = hits;
     hits.sort_by(|a, b| {
@@ -1641,7 +1656,6 @@ fn finish(
         .map(|h| (h.span, redact(&h.value)))
         .collect();
     let project_path = options.project_path();
-    let runtime = options.runtime();
     let mut seen = HashMap::new();
     let findings = hits
         .iter()

@@ -139,8 +139,19 @@ impl Options {
 
     /// Where the file runs: the host's word, else the configured globs, else the conventions.
     pub fn runtime(&self) -> Runtime {
-        self.runtime
-            .unwrap_or_else(|| runtime::resolve(self.project_path(), &self.runtimes))
+        self.placement().0
+    }
+
+    /// [`Options::runtime`], and whether the file is plugin code only by default (see
+    /// [`Options::runtime_by_default`]): one decision, for a lint to make once per file.
+    pub fn placement(&self) -> (Runtime, bool) {
+        match self
+            .runtime
+            .or_else(|| runtime::decided(self.project_path(), &self.runtimes))
+        {
+            Some(runtime) => (runtime, false),
+            None => (Runtime::Plugin, true),
+        }
     }
 
     /// The file is linted for the project stage: a first pass (`summarize`), or a second with
@@ -153,7 +164,7 @@ impl Options {
     /// True when neither the host, the configured globs nor a convention decided the runtime:
     /// the file is plugin code by default only.
     pub fn runtime_by_default(&self) -> bool {
-        self.runtime.is_none() && runtime::decided(self.project_path(), &self.runtimes).is_none()
+        self.placement().1
     }
 
     /// The effective severity of a rule, or `None` when it is off.

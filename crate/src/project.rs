@@ -5,7 +5,9 @@
 //! judge the file with those values, as if they were written in it.
 
 use std::cell::{Cell, RefCell};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap as HashMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -115,7 +117,7 @@ pub fn resolve(input: &ProjectInput) -> Project {
     let resolver = Resolver {
         by_path,
         aliases,
-        validates: RefCell::new(HashMap::new()),
+        validates: RefCell::new(HashMap::default()),
         reexport_budget: Cell::new(MAX_REEXPORT_STEPS),
     };
     let env = env_values(&input.env_files);
@@ -131,6 +133,18 @@ pub fn resolve(input: &ProjectInput) -> Project {
             project.runtimes.insert(file.path.clone(), runtime);
         }
     }
+    // What an import or an export resolves to, once per target: many files import the same.
+    let mut imported: HashMap<(&str, &Imported), Option<Resolved>> = HashMap::default();
+    let mut exports: HashMap<(String, String), Option<Resolved>> = HashMap::default();
+    let mut exported = |target: &str, name: &str| -> Option<Resolved> {
+        let key = (target.to_string(), name.to_string());
+        if let Some(known) = exports.get(&key) {
+            return known.clone();
+        }
+        let found = resolver.export(target, name, 0);
+        exports.insert(key, found.clone());
+        found
+    };
     for file in &input.files {
         let wanted = !input.only_needed || file.summary.needs_context;
         let mut context = BTreeMap::new();
@@ -163,27 +177,39 @@ pub fn resolve(input: &ProjectInput) -> Project {
             }
             // A base class's URL fields, for `this.x` in a subclass.
             for name in resolver.field_names(target) {
-                if let Some(field) = resolver.export(target, &name, 0) {
+                if let Some(field) = exported(target, &name) {
                     context.entry(name).or_insert(field);
                 }
             }
-            if let Some(mut resolved) = resolver.imported(target, &import.imported, 0) {
-                // Only the fields the file reads, when it reads nothing else of the object.
-                if let (Some(members), Value::Object { fields }) =
-                    (&import.members, &mut resolved.value)
-                {
-                    fields.retain(|name, _| members.contains(name));
-                }
-                // A namespace's members by their dotted name too, each with its own line.
-                if let Value::Object { fields } = &resolved.value {
-                    for name in fields.keys() {
-                        if let Some(member) = resolver.export(target, name, 0) {
-                            context.insert(format!("{}.{name}", import.local), member);
-                        }
+            let Some(whole) = imported
+                .entry((target, &import.imported))
+                .or_insert_with(|| resolver.imported(target, &import.imported, 0))
+            else {
+                continue;
+            };
+            // Only the fields the file reads, when it reads nothing else of the object: copied
+            // field by field, since every module of a repository may import one large config.
+            let resolved = match (&import.members, &whole.value) {
+                (Some(members), Value::Object { fields }) => Resolved {
+                    value: Value::Object {
+                        fields: members
+                            .iter()
+                            .filter_map(|name| Some((name.clone(), fields.get(name)?.clone())))
+                            .collect(),
+                    },
+                    from: whole.from.clone(),
+                },
+                _ => whole.clone(),
+            };
+            // A namespace's members by their dotted name too, each with its own line.
+            if let Value::Object { fields } = &resolved.value {
+                for name in fields.keys() {
+                    if let Some(member) = exported(target, name) {
+                        context.insert(format!("{}.{name}", import.local), member);
                     }
                 }
-                context.insert(import.local.clone(), resolved);
             }
+            context.insert(import.local.clone(), resolved);
         }
         if !wanted {
             continue;

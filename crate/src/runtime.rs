@@ -107,14 +107,25 @@ pub fn infer(path: &str) -> Runtime {
 
 /// The runtime a path convention gives a file (a test, tooling, a Function, an asset), if any.
 fn convention(path: &str) -> Option<Runtime> {
-    let path = path.replace('\\', "/");
-    let mut segments: Vec<&str> = path
+    // Called once per linted file: no allocation but the lower-cased file name.
+    let slashed;
+    let path = match path.contains('\\') {
+        true => {
+            slashed = path.replace('\\', "/");
+            slashed.as_str()
+        }
+        false => path,
+    };
+    let mut directories: Vec<&str> = path
         .split('/')
         .filter(|s| !s.is_empty() && *s != ".")
         .collect();
-    let name = segments.pop().unwrap_or("").to_ascii_lowercase();
-    let directories: Vec<String> = segments.iter().map(|s| s.to_ascii_lowercase()).collect();
-    let has_directory = |names: &[&str]| directories.iter().any(|d| names.contains(&d.as_str()));
+    let name = directories.pop().unwrap_or("").to_ascii_lowercase();
+    let has_directory = |names: &[&str]| {
+        directories
+            .iter()
+            .any(|d| names.iter().any(|n| d.eq_ignore_ascii_case(n)))
+    };
 
     let is_test_file = [".test.", ".spec.", ".stories."]
         .iter()
@@ -142,12 +153,15 @@ fn convention(path: &str) -> Option<Runtime> {
         return Some(Runtime::Function);
     }
     // Serverless assets sit beside `functions/`; a plugin's `src/assets/` is plugin code.
-    if let Some(at) = directories.iter().position(|d| d == "assets") {
+    if let Some(at) = directories
+        .iter()
+        .position(|d| d.eq_ignore_ascii_case("assets"))
+    {
         let service = &directories[..at];
-        if service
-            .iter()
-            .any(|d| d.contains("serverless") || d.contains("functions"))
-        {
+        if service.iter().any(|d| {
+            let d = d.to_ascii_lowercase();
+            d.contains("serverless") || d.contains("functions")
+        }) {
             return Some(Runtime::Asset);
         }
     }

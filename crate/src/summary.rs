@@ -58,7 +58,7 @@ pub struct Export {
 }
 
 /// What an import binds.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(
     tag = "kind",
     rename_all = "camelCase",
