@@ -49,6 +49,10 @@ fn one_token_in_every_kind_is_the_same_finding() {
             format!("# x\n\n```js\nconst authToken = \"{token}\";\n```\n"),
         ),
         (
+            "docs/quoted.md",
+            format!("> **Note**\n>\n> ```js\n> const config = {{\n>   authToken: \"{token}\",\n> }};\n> ```\n"),
+        ),
+        (
             "docs/setup.mdx",
             format!("```sh\nexport AUTH_TOKEN={token}\n```\n"),
         ),
@@ -272,6 +276,11 @@ fn positions_in_composite_files_are_exact() {
     let md = format!("😀 intro\n\n```ts\nconst authToken: string = \"{token}\";\n```\n");
     let report = lint("a.md", &md);
     assert_eq!(rules_at(&report), [("auth-token".to_string(), 4, 28)]);
+    // In a blockquote, the markers count: the column is the file's.
+    let quoted =
+        format!("> > 😀\n> > ```ts\n> > const authToken: string =\n> >   \"{token}\";\n> > ```\n");
+    let report = lint("a.md", &quoted);
+    assert_eq!(rules_at(&report), [("auth-token".to_string(), 4, 8)]);
 }
 
 /// Markdown: code in documentation does not run, so only credential rules apply to it.

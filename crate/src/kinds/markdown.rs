@@ -11,6 +11,68 @@ pub struct Fence {
     pub body: Range<usize>,
     pub kind: Kind,
     pub syntax_of: &'static str,
+    /// The blockquote markers (`> `) in front of the body's lines, for a fence in a quote: the
+    /// code is the body with these blanked.
+    pub markers: Vec<Range<usize>>,
+}
+
+impl Fence {
+    /// The code of the block, as long as `body` (markers blanked), so positions map back.
+    pub fn code<'s>(&self, source: &'s str) -> std::borrow::Cow<'s, str> {
+        let body = &source[self.body.clone()];
+        if self.markers.is_empty() {
+            return body.into();
+        }
+        let mut code = body.to_string();
+        for marker in &self.markers {
+            let range = marker.start - self.body.start..marker.end - self.body.start;
+            code.replace_range(range.clone(), &" ".repeat(range.len()));
+        }
+        code.into()
+    }
+}
+
+/// The length of a line's blockquote markers, `depth` levels deep (`> `, `>`, `> > `, each
+/// after up to three spaces); `None` when the line is quoted fewer levels deep.
+fn quote_prefix(line: &str, depth: usize) -> Option<usize> {
+    let bytes = line.as_bytes();
+    let mut at = 0;
+    for _ in 0..depth {
+        let spaces = bytes[at..]
+            .iter()
+            .take(3)
+            .take_while(|&&b| b == b' ')
+            .count();
+        if bytes.get(at + spaces) != Some(&b'>') {
+            return None;
+        }
+        at += spaces + 1;
+        if matches!(bytes.get(at), Some(b' ' | b'\t')) {
+            at += 1;
+        }
+    }
+    Some(at)
+}
+
+/// How many levels deep a line is quoted (`> > x` → 2), in one pass over its markers.
+fn quote_depth(line: &str) -> usize {
+    let bytes = line.as_bytes();
+    let (mut at, mut depth) = (0, 0);
+    loop {
+        let spaces = bytes[at..]
+            .iter()
+            .take(3)
+            .take_while(|&&b| b == b' ')
+            .count();
+        if bytes.get(at + spaces) != Some(&b'>') {
+            return depth;
+        }
+        at += spaces + 1;
+        if matches!(bytes.get(at), Some(b' ' | b'\t')) {
+            at += 1;
+        }
+        depth += 1;
+    }
 }
 
 /// The language of an info string (its first word), when it is one flexguard lints.
@@ -41,66 +103,99 @@ fn language(info: &str) -> Option<(Kind, &'static str)> {
 /// How far a fence line may be indented (CommonMark allows 3, plus a list item's indentation).
 const MAX_INDENT: usize = 12;
 
-type OpenFence = (u8, usize, Option<(Kind, &'static str)>, usize);
+/// A fence being read: its character, its length, its language, where its body starts, how
+/// many blockquote levels deep it is, and the markers of its body's lines so far.
+struct OpenFence {
+    fence_char: u8,
+    run: usize,
+    language: Option<(Kind, &'static str)>,
+    body_start: usize,
+    depth: usize,
+    markers: Vec<Range<usize>>,
+}
 
 /// The fenced blocks in a language flexguard lints, in order. A fence left open runs to the
 /// end of the file, as CommonMark says.
 pub fn fences(source: &str) -> Vec<Fence> {
     let mut out = Vec::new();
-    // The open fence: its character, its length, its language and where its body starts.
     let mut open: Option<OpenFence> = None;
+    let finish = |fence: OpenFence, end: usize, out: &mut Vec<Fence>| {
+        if let Some((kind, syntax_of)) = fence.language {
+            out.push(Fence {
+                body: fence.body_start..end,
+                kind,
+                syntax_of,
+                markers: fence.markers,
+            });
+        }
+    };
     let mut at = 0;
     for line in source.split_inclusive('\n') {
         let start = at;
         at += line.len();
         // A byte-order mark does not keep the first line from opening a fence.
+        let whole = line.len();
         let line = match start {
             0 => line.strip_prefix('\u{feff}').unwrap_or(line),
             _ => line,
         };
+        let line_start = start + (whole - line.len());
+        // A fence in a blockquote: its lines carry the quote's markers, and the quote's end
+        // closes it (CommonMark).
+        let depth = open.as_ref().map_or_else(|| quote_depth(line), |f| f.depth);
+        let Some(quoted) = quote_prefix(line, depth) else {
+            if let Some(fence) = open.take() {
+                finish(fence, start, &mut out);
+            }
+            continue;
+        };
+        let line = &line[quoted..];
         // Fences in list items are indented by the item's content (`1. ` → 3, nested → more);
         // an indented code block that starts with a fence line is rare enough to ignore.
         let indent = line.len() - line.trim_start_matches(' ').len();
-        if indent > MAX_INDENT {
-            continue;
-        }
-        let rest = &line[indent..];
-        let Some(&fence_char) = rest.as_bytes().first().filter(|b| matches!(b, b'`' | b'~')) else {
-            continue;
-        };
-        let run = rest.bytes().take_while(|&b| b == fence_char).count();
-        if run < 3 {
-            continue;
-        }
-        match open {
-            Some((c, n, language, body_start)) => {
-                if c == fence_char && run >= n && rest[run..].trim().is_empty() {
-                    if let Some((kind, syntax_of)) = language {
-                        out.push(Fence {
-                            body: body_start..start,
-                            kind,
-                            syntax_of,
-                        });
-                    }
-                    open = None;
+        let fence_line = (indent <= MAX_INDENT)
+            .then(|| &line[indent..])
+            .and_then(|rest| {
+                let &fence_char = rest
+                    .as_bytes()
+                    .first()
+                    .filter(|b| matches!(b, b'`' | b'~'))?;
+                let run = rest.bytes().take_while(|&b| b == fence_char).count();
+                (run >= 3).then_some((fence_char, run, &rest[run..]))
+            });
+        match (&mut open, fence_line) {
+            (Some(fence), Some((fence_char, run, after)))
+                if fence.fence_char == fence_char
+                    && run >= fence.run
+                    && after.trim().is_empty() =>
+            {
+                let fence = open.take().expect("a fence is open");
+                finish(fence, start, &mut out);
+            }
+            (Some(fence), _) => {
+                if quoted > 0 {
+                    fence.markers.push(line_start..line_start + quoted);
                 }
             }
-            None => {
-                let info = &rest[run..];
+            (None, Some((fence_char, run, info))) => {
                 // A backtick fence's info string has no backtick (else it is inline code).
                 if fence_char == b'`' && info.contains('`') {
                     continue;
                 }
-                open = Some((fence_char, run, language(info), at));
+                open = Some(OpenFence {
+                    fence_char,
+                    run,
+                    language: language(info),
+                    body_start: at,
+                    depth,
+                    markers: Vec::new(),
+                });
             }
+            (None, None) => {}
         }
     }
-    if let Some((_, _, Some((kind, syntax_of)), body_start)) = open {
-        out.push(Fence {
-            body: body_start..source.len(),
-            kind,
-            syntax_of,
-        });
+    if let Some(fence) = open {
+        finish(fence, source.len(), &mut out);
     }
     out
 }
@@ -150,6 +245,25 @@ mod tests {
         assert_eq!(text.len(), source.len());
         assert_eq!(text.matches("flexguard-ignore").count(), 2);
         assert!(!text.lines().next().unwrap().contains("flexguard"));
+    }
+
+    #[test]
+    fn fences_in_blockquotes_lose_their_markers() {
+        let source = "> ```js\n> const a = {\n>   b: 1,\n> };\n> ```\n\n> > ~~~json\n> > {}\n\nafter\n```yaml\n> k: v\n```\n";
+        let found: Vec<(String, Kind)> = fences(source)
+            .iter()
+            .map(|f| (f.code(source).into_owned(), f.kind))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("  const a = {\n    b: 1,\n  };\n".to_string(), Kind::Script),
+                // The quote's end closes its fence.
+                ("    {}\n".to_string(), Kind::Json),
+                // Outside a quote, `>` is the code's own.
+                ("> k: v\n".to_string(), Kind::Yaml),
+            ]
+        );
     }
 
     #[test]

@@ -195,8 +195,10 @@ impl Part {
 pub(crate) fn run_composite(kind: Kind, source: &str, options: &Options) -> Report {
     let index = LineIndex::new(source);
     let lint = |text: &str, part: Part| crate::engine::run_part(text, options, &part);
-    let lint_slice = |range: std::ops::Range<usize>, part: Part| {
-        let mut report = crate::engine::run_part(&source[range.clone()], options, &part);
+    // A part of the file as long as `range` (the part's text, or its code with markers
+    // blanked), its positions moved to where it sits.
+    let lint_slice = |range: std::ops::Range<usize>, text: &str, part: Part| {
+        let mut report = crate::engine::run_part(text, options, &part);
         // A fence in a README is an example, not a page that calls a Function.
         if part.credentials_only {
             report.function_calls.clear();
@@ -248,6 +250,7 @@ pub(crate) fn run_composite(kind: Kind, source: &str, options: &Options) -> Repo
                 if *script == html::ScriptKind::Json {
                     reports.push(lint_slice(
                         range.clone(),
+                        &source[range.clone()],
                         Part {
                             kind: Kind::Json,
                             syntax_of: None,
@@ -270,7 +273,8 @@ pub(crate) fn run_composite(kind: Kind, source: &str, options: &Options) -> Repo
             ));
             for fence in markdown::fences(source) {
                 reports.push(lint_slice(
-                    fence.body,
+                    fence.body.clone(),
+                    &fence.code(source),
                     Part {
                         kind: fence.kind,
                         syntax_of: Some(fence.syntax_of),
