@@ -59,6 +59,10 @@ fn one_token_in_every_kind_is_the_same_finding() {
         (".dev.vars", format!("AUTH_TOKEN=\"{token}\"\n")),
         ("app.properties", format!("twilio.auth_token: {token}\n")),
         (
+            "src/main/resources/twilio.properties",
+            format!("# Twilio\ntwilio.auth.token   {token}\n"),
+        ),
+        (
             "scripts/deploy.sh",
             format!("#!/usr/bin/env bash\nexport TWILIO_AUTH_TOKEN={token}\n"),
         ),

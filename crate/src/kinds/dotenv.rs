@@ -157,11 +157,19 @@ fn entry(source: &str, start: usize, line_end: usize, section: &str) -> Option<(
     while i < line_end && matches!(bytes[i], b' ' | b'\t') {
         i += 1;
     }
-    // `KEY=value`, `key = value` (INI, TOML), `key: value` (.properties).
-    if i >= line_end || !matches!(bytes[i], b'=' | b':') {
-        return None;
+    // `KEY=value`, `key = value` (INI, TOML), `key: value` and `key value` (.properties). The
+    // blank alone separates only a dotted key (`twilio.auth.token …`): in a shell line it would
+    // be a command and its argument.
+    let blank_separated = i > name_end
+        && i < line_end
+        && source[name_start..name_end].contains('.')
+        && !matches!(bytes[i], b'=' | b':' | b'#' | b'!' | b'\r');
+    if !blank_separated {
+        if i >= line_end || !matches!(bytes[i], b'=' | b':') {
+            return None;
+        }
+        i += 1;
     }
-    i += 1;
     while i < line_end && matches!(bytes[i], b' ' | b'\t') {
         i += 1;
     }
@@ -281,6 +289,20 @@ mod tests {
                 ("F", "6"),
                 ("G", "8"),
                 ("twilio.token", "7"),
+            ]
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+        );
+    }
+
+    #[test]
+    fn a_blank_separates_only_a_dotted_properties_key() {
+        let source = "twilio.account.sid   AC1\nnpm install\nnode.exe --flag\nmail.host= smtp\n";
+        assert_eq!(
+            entries(source),
+            [
+                ("twilio.account.sid", "AC1"),
+                ("node.exe", "--flag"),
+                ("mail.host", "smtp"),
             ]
             .map(|(a, b)| (a.to_string(), b.to_string()))
         );
