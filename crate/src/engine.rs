@@ -1245,7 +1245,7 @@ pub(crate) fn run_part_keeping_secrets(
             offset: 0,
         })
     } else if kind != Kind::Script {
-        let (parsed, front_notes) = crate::kinds::front_end(kind, source);
+        let (parsed, front_notes) = crate::kinds::front_end(kind, source, syntax_of);
         notes = front_notes;
         parsed
     } else if let Some(offset) = jsx_namespaced_member(source) {

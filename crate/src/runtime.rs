@@ -199,6 +199,23 @@ mod tests {
     use super::{infer, resolve, Runtime};
 
     #[test]
+    fn conventions_ignore_case_and_read_backslashes() {
+        for (path, runtime) in [
+            ("Serverless\\Assets\\x.js", Runtime::Asset),
+            ("SRC\\Setup.js", Runtime::Plugin),
+            ("Setup.JS", Runtime::Tooling),
+            ("Functions\\Send.js", Runtime::Function),
+            ("Scripts/Deploy.JS", Runtime::Tooling),
+            ("src/__TESTS__/a.js", Runtime::Test),
+            ("src/Panel.Test.tsx", Runtime::Test),
+            ("Webpack.Config.js", Runtime::Tooling),
+            ("plugin/SRC/Assets/logo.js", Runtime::Plugin),
+        ] {
+            assert_eq!(infer(path), runtime, "{path}");
+        }
+    }
+
+    #[test]
     fn conventions_of_flex_repositories() {
         let cases = [
             ("src/components/Panel.tsx", Runtime::Plugin),

@@ -287,6 +287,24 @@ fn positions_in_composite_files_are_exact() {
     assert_eq!(rules_at(&report), [("auth-token".to_string(), 4, 8)]);
 }
 
+/// A dotted word before a blank is a key only in a `.properties` file: in a script it is a
+/// command (`curl.exe`), and the `SID:secret` pair after it is still found in the line.
+#[test]
+fn a_command_with_a_dot_is_not_a_properties_key() {
+    let sid = testgen::fill("AC{hex32}", 31);
+    let token = testgen::fill("{hex32}", 32);
+    let script =
+        format!("curl.exe -u {sid}:{token} https://api.twilio.com/2010-04-01/Accounts.json\n");
+    for name in ["scripts/call.ps1", "scripts/call.sh", "call.cmd"] {
+        let report = lint(name, &script);
+        assert!(
+            report.findings.iter().any(|f| f.rule_id == "auth-token"),
+            "{name}: {:?}",
+            rules_at(&report)
+        );
+    }
+}
+
 /// Markdown: code in documentation does not run, so only credential rules apply to it.
 #[test]
 fn markdown_code_reports_credentials_only() {

@@ -18,9 +18,12 @@ pub struct Entry {
 }
 
 /// The file as a program: an assignment per entry with a value, a string per other line.
-pub fn parse(source: &str) -> Parsed {
+/// `properties`: a Java `.properties` file, where a blank alone may separate a key from its
+/// value (`twilio.auth.token   …`); in other settings files and in shell lines it would
+/// separate a command from its argument.
+pub fn parse(source: &str, properties: bool) -> Parsed {
     let mut exprs = Vec::new();
-    for item in items(source) {
+    for item in items(source, properties) {
         match item {
             Item::Entry(entry) => {
                 if is_placeholder_value(&entry.value) {
@@ -47,8 +50,9 @@ pub enum Item {
     Line(Range<usize>),
 }
 
-/// The file's assignments and other non-empty, non-comment lines, in order.
-pub fn items(source: &str) -> Vec<Item> {
+/// The file's assignments and other non-empty, non-comment lines, in order (`properties`: see
+/// [`parse`]).
+pub fn items(source: &str, properties: bool) -> Vec<Item> {
     let bytes = source.as_bytes();
     let mut out = Vec::new();
     let mut section = String::new();
@@ -76,7 +80,7 @@ pub fn items(source: &str) -> Vec<Item> {
             at = next;
             continue;
         }
-        match entry(source, start, line_end, &section) {
+        match entry(source, start, line_end, &section, properties) {
             Some((entry, end)) => {
                 // After a value over several lines, go on after the line where it ends.
                 at = match memchr::memchr(b'\n', &bytes[end.max(line_end).min(bytes.len())..]) {
@@ -111,7 +115,7 @@ fn rest_of_line(source: &str, mut at: usize, line_end: usize, section: &str, out
         if rest.is_empty() || rest.starts_with('#') || rest.starts_with(';') {
             return;
         }
-        match entry(source, at, line_end, section) {
+        match entry(source, at, line_end, section, false) {
             Some((entry, end)) if end <= line_end && end > at => {
                 out.push(Item::Entry(entry));
                 at = end;
@@ -132,7 +136,13 @@ fn is_name_byte(b: u8) -> bool {
 }
 
 /// The entry starting at `start` (after indentation), and the offset where its value ends.
-fn entry(source: &str, start: usize, line_end: usize, section: &str) -> Option<(Entry, usize)> {
+fn entry(
+    source: &str,
+    start: usize,
+    line_end: usize,
+    section: &str,
+    properties: bool,
+) -> Option<(Entry, usize)> {
     let bytes = source.as_bytes();
     let mut i = start;
     // Shell (`export`, `set`, `setx`, `env`) and Dockerfile (`ENV`, `ARG`) forms.
@@ -157,13 +167,9 @@ fn entry(source: &str, start: usize, line_end: usize, section: &str) -> Option<(
     while i < line_end && matches!(bytes[i], b' ' | b'\t') {
         i += 1;
     }
-    // `KEY=value`, `key = value` (INI, TOML), `key: value` and `key value` (.properties). The
-    // blank alone separates only a dotted key (`twilio.auth.token …`): in a shell line it would
-    // be a command and its argument.
-    let blank_separated = i > name_end
-        && i < line_end
-        && source[name_start..name_end].contains('.')
-        && !matches!(bytes[i], b'=' | b':' | b'#' | b'!' | b'\r');
+    // `KEY=value`, `key = value` (INI, TOML), `key: value` and `key value` (.properties).
+    let blank_separated =
+        properties && i > name_end && i < line_end && !matches!(bytes[i], b'=' | b':' | b'\r');
     if !blank_separated {
         if i >= line_end || !matches!(bytes[i], b'=' | b':') {
             return None;
@@ -200,6 +206,11 @@ fn entry(source: &str, start: usize, line_end: usize, section: &str) -> Option<(
                 Some(j) => (from..j, j + 1),
                 None => (from..line_end, line_end),
             }
+        }
+        // A `.properties` value is the rest of the line (a comment starts only a line).
+        _ if properties => {
+            let rest = source[i.min(line_end)..line_end].trim_end();
+            (i..i + rest.len(), line_end)
         }
         _ => {
             // Unquoted: to the first blank, or a `#` (dotenv starts a comment there). A
@@ -262,7 +273,7 @@ mod tests {
     use super::*;
 
     fn entries(source: &str) -> Vec<(String, String)> {
-        items(source)
+        items(source, false)
             .into_iter()
             .filter_map(|item| match item {
                 Item::Entry(e) => {
@@ -295,16 +306,30 @@ mod tests {
     }
 
     #[test]
-    fn a_blank_separates_only_a_dotted_properties_key() {
-        let source = "twilio.account.sid   AC1\nnpm install\nnode.exe --flag\nmail.host= smtp\n";
+    fn a_blank_separates_a_key_only_in_properties_files() {
+        let source = "twilio.account.sid   AC1\ngreeting hello world \r\nmail.host= smtp\n! note\n";
+        let read = |properties| -> Vec<(String, String)> {
+            items(source, properties)
+                .into_iter()
+                .filter_map(|item| match item {
+                    Item::Entry(e) => Some((e.name, e.value)),
+                    Item::Line(_) => None,
+                })
+                .collect()
+        };
         assert_eq!(
-            entries(source),
+            read(true),
             [
                 ("twilio.account.sid", "AC1"),
-                ("node.exe", "--flag"),
+                ("greeting", "hello world"),
                 ("mail.host", "smtp"),
             ]
             .map(|(a, b)| (a.to_string(), b.to_string()))
+        );
+        // Elsewhere (a shell line, a PowerShell `curl.exe -u SID:secret`) it stays a line.
+        assert_eq!(
+            read(false),
+            [("mail.host", "smtp")].map(|(a, b)| (a.to_string(), b.to_string()))
         );
     }
 
@@ -331,7 +356,7 @@ mod tests {
             .map(|(a, b)| (a.to_string(), b.to_string()))
         );
         // The command is still text, searched for shapes.
-        let lines: Vec<&str> = items(source)
+        let lines: Vec<&str> = items(source, false)
             .into_iter()
             .filter_map(|item| match item {
                 Item::Line(range) => Some(&source[range]),
@@ -352,7 +377,7 @@ mod tests {
 
     #[test]
     fn other_lines_are_kept_as_text() {
-        let lines: Vec<String> = items("curl -u A:B https://x\nKEY=1\n")
+        let lines: Vec<String> = items("curl -u A:B https://x\nKEY=1\n", false)
             .into_iter()
             .filter_map(|item| match item {
                 Item::Line(range) => Some(range),
@@ -384,8 +409,9 @@ mod tests {
         for source in [
             "=", "A=\"", "A='x", "export", "A=\"\\", "[", "]", "A=é\"", "é=1", "A:\r\n",
         ] {
-            let _ = items(source);
-            let _ = parse(source);
+            let _ = items(source, false);
+            let _ = parse(source, false);
+            let _ = parse(source, true);
         }
     }
 }

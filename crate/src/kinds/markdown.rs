@@ -92,10 +92,9 @@ fn language(info: &str) -> Option<(Kind, &'static str)> {
         "tsx" => (Kind::Script, "snippet.tsx"),
         "json" | "jsonc" | "json5" => (Kind::Json, "snippet.json"),
         "yaml" | "yml" => (Kind::Yaml, "snippet.yaml"),
+        "properties" => (Kind::DotEnv, "snippet.properties"),
         "sh" | "bash" | "shell" | "zsh" | "console" | "shell-session" | "env" | "dotenv"
-        | "properties" | "ini" | "toml" | "powershell" | "ps1" | "bat" | "cmd" => {
-            (Kind::DotEnv, ".env")
-        }
+        | "ini" | "toml" | "powershell" | "ps1" | "bat" | "cmd" => (Kind::DotEnv, ".env"),
         _ => return None,
     })
 }
@@ -142,12 +141,23 @@ pub fn fences(source: &str) -> Vec<Fence> {
         let line_start = start + (whole - line.len());
         // A fence in a blockquote: its lines carry the quote's markers, and the quote's end
         // closes it (CommonMark).
-        let depth = open.as_ref().map_or_else(|| quote_depth(line), |f| f.depth);
-        let Some(quoted) = quote_prefix(line, depth) else {
-            if let Some(fence) = open.take() {
-                finish(fence, start, &mut out);
+        let mut depth = open.as_ref().map_or_else(|| quote_depth(line), |f| f.depth);
+        // The fence this line's end of quote closed: its character and length.
+        let mut closed_by_quote = None;
+        let quoted = match (quote_prefix(line, depth), open.take()) {
+            (Some(quoted), fence) => {
+                open = fence;
+                quoted
             }
-            continue;
+            (None, fence) => {
+                if let Some(fence) = fence {
+                    closed_by_quote = Some((fence.fence_char, fence.run));
+                    finish(fence, start, &mut out);
+                }
+                // The line itself is read as any other: it may open the next fence.
+                depth = quote_depth(line);
+                quote_prefix(line, depth).unwrap_or(0)
+            }
         };
         let line = &line[quoted..];
         // Fences in list items are indented by the item's content (`1. ` → 3, nested → more);
@@ -163,6 +173,12 @@ pub fn fences(source: &str) -> Vec<Fence> {
                 let run = rest.bytes().take_while(|&b| b == fence_char).count();
                 (run >= 3).then_some((fence_char, run, &rest[run..]))
             });
+        // An unquoted closing fence right after the quote is the one its author meant.
+        if let (Some((fence_char, run)), Some((c, n, after))) = (closed_by_quote, fence_line) {
+            if c == fence_char && n >= run && after.trim().is_empty() {
+                continue;
+            }
+        }
         match (&mut open, fence_line) {
             (Some(fence), Some((fence_char, run, after)))
                 if fence.fence_char == fence_char
@@ -262,6 +278,25 @@ mod tests {
                 ("    {}\n".to_string(), Kind::Json),
                 // Outside a quote, `>` is the code's own.
                 ("> k: v\n".to_string(), Kind::Yaml),
+            ]
+        );
+    }
+
+    #[test]
+    fn the_line_that_ends_a_quote_may_open_the_next_fence() {
+        let source = "> ```js\n> a()\n```js\nb()\n```\n\n> ```sh\n> c\n```\n```json\n{}\n```\n";
+        let found: Vec<(String, Kind)> = fences(source)
+            .iter()
+            .map(|f| (f.code(source).into_owned(), f.kind))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("  a()\n".to_string(), Kind::Script),
+                ("b()\n".to_string(), Kind::Script),
+                ("  c\n".to_string(), Kind::DotEnv),
+                // The bare fence after the second quote closed it, as its author meant.
+                ("{}\n".to_string(), Kind::Json),
             ]
         );
     }

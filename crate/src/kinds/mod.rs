@@ -109,7 +109,12 @@ pub struct Note {
 }
 
 /// The program of a data kind (not `Script`, which the engine parses itself with its guards).
-pub(crate) fn front_end(kind: Kind, source: &str) -> (Result<Parsed, ParseError>, Vec<Note>) {
+/// `file`: the file's name, or a snippet's (`snippet.properties`), for the settings dialect.
+pub(crate) fn front_end(
+    kind: Kind,
+    source: &str,
+    file: &str,
+) -> (Result<Parsed, ParseError>, Vec<Note>) {
     let silent = || ParseError {
         message: String::new(),
         offset: 0,
@@ -129,7 +134,12 @@ pub(crate) fn front_end(kind: Kind, source: &str) -> (Result<Parsed, ParseError>
                 (Err(silent()), vec![note])
             }
         },
-        Kind::DotEnv => (Ok(dotenv::parse(source)), Vec::new()),
+        Kind::DotEnv => {
+            let properties = file
+                .rsplit_once('.')
+                .is_some_and(|(_, ext)| ext.eq_ignore_ascii_case("properties"));
+            (Ok(dotenv::parse(source, properties)), Vec::new())
+        }
         Kind::Yaml => {
             let (parsed, notes) = yaml::parse(source);
             (Ok(parsed), notes)
