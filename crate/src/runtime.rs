@@ -168,17 +168,9 @@ fn convention(path: &str) -> Option<Runtime> {
     None
 }
 
-/// The user's `runtimes` globs: the first runtime (in `Runtime::ALL` order) whose globs match
-/// wins over the conventions.
-pub fn resolve(
-    path: &str,
-    configured: &std::collections::BTreeMap<Runtime, Vec<String>>,
-) -> Runtime {
-    decided(path, configured).unwrap_or(Runtime::Plugin)
-}
-
 /// The runtime the user's globs or a path convention give a file; `None` when neither does
 /// and the file is plugin code only by default (the project may know better: its package).
+/// The first runtime (in `Runtime::ALL` order) whose globs match wins over the conventions.
 pub fn decided(
     path: &str,
     configured: &std::collections::BTreeMap<Runtime, Vec<String>>,
@@ -196,7 +188,7 @@ pub fn decided(
 
 #[cfg(test)]
 mod tests {
-    use super::{infer, resolve, Runtime};
+    use super::{decided, infer, Runtime};
 
     #[test]
     fn conventions_ignore_case_and_read_backslashes() {
@@ -254,9 +246,9 @@ mod tests {
     fn configured_globs_win() {
         let configured = [(Runtime::Function, vec!["backend/**".to_string()])].into();
         assert_eq!(
-            resolve("backend/api/token.js", &configured),
-            Runtime::Function
+            decided("backend/api/token.js", &configured),
+            Some(Runtime::Function)
         );
-        assert_eq!(resolve("src/a.js", &configured), Runtime::Plugin);
+        assert_eq!(decided("src/a.js", &configured), None);
     }
 }

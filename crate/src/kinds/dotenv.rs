@@ -273,7 +273,12 @@ mod tests {
     use super::*;
 
     fn entries(source: &str) -> Vec<(String, String)> {
-        items(source, false)
+        entries_as(source, false)
+    }
+
+    /// `entries` of a file read as `.properties` (`true`) or another settings file.
+    fn entries_as(source: &str, properties: bool) -> Vec<(String, String)> {
+        items(source, properties)
             .into_iter()
             .filter_map(|item| match item {
                 Item::Entry(e) => {
@@ -308,17 +313,8 @@ mod tests {
     #[test]
     fn a_blank_separates_a_key_only_in_properties_files() {
         let source = "twilio.account.sid   AC1\ngreeting hello world \r\nmail.host= smtp\n! note\n";
-        let read = |properties| -> Vec<(String, String)> {
-            items(source, properties)
-                .into_iter()
-                .filter_map(|item| match item {
-                    Item::Entry(e) => Some((e.name, e.value)),
-                    Item::Line(_) => None,
-                })
-                .collect()
-        };
         assert_eq!(
-            read(true),
+            entries_as(source, true),
             [
                 ("twilio.account.sid", "AC1"),
                 ("greeting", "hello world"),
@@ -328,7 +324,7 @@ mod tests {
         );
         // Elsewhere (a shell line, a PowerShell `curl.exe -u SID:secret`) it stays a line.
         assert_eq!(
-            read(false),
+            entries_as(source, false),
             [("mail.host", "smtp")].map(|(a, b)| (a.to_string(), b.to_string()))
         );
     }

@@ -32,47 +32,33 @@ impl Fence {
     }
 }
 
-/// The length of a line's blockquote markers, `depth` levels deep (`> `, `>`, `> > `, each
-/// after up to three spaces); `None` when the line is quoted fewer levels deep.
-fn quote_prefix(line: &str, depth: usize) -> Option<usize> {
-    let bytes = line.as_bytes();
-    let mut at = 0;
-    for _ in 0..depth {
-        let spaces = bytes[at..]
-            .iter()
-            .take(3)
-            .take_while(|&&b| b == b' ')
-            .count();
-        if bytes.get(at + spaces) != Some(&b'>') {
-            return None;
-        }
-        at += spaces + 1;
-        if matches!(bytes.get(at), Some(b' ' | b'\t')) {
-            at += 1;
-        }
+/// Where a line's blockquote marker that may start at `at` ends (`>` after up to three
+/// spaces, and one blank after it), if there is one.
+fn quote_marker_end(bytes: &[u8], at: usize) -> Option<usize> {
+    let spaces = bytes[at..]
+        .iter()
+        .take(3)
+        .take_while(|&&b| b == b' ')
+        .count();
+    if bytes.get(at + spaces) != Some(&b'>') {
+        return None;
     }
-    Some(at)
+    let end = at + spaces + 1;
+    Some(end + usize::from(matches!(bytes.get(end), Some(b' ' | b'\t'))))
+}
+
+/// The length of a line's blockquote markers, `depth` levels deep (`> `, `>`, `> > `);
+/// `None` when the line is quoted fewer levels deep.
+fn quote_prefix(line: &str, depth: usize) -> Option<usize> {
+    (0..depth).try_fold(0, |at, _| quote_marker_end(line.as_bytes(), at))
 }
 
 /// How many levels deep a line is quoted (`> > x` → 2), in one pass over its markers.
 fn quote_depth(line: &str) -> usize {
-    let bytes = line.as_bytes();
-    let (mut at, mut depth) = (0, 0);
-    loop {
-        let spaces = bytes[at..]
-            .iter()
-            .take(3)
-            .take_while(|&&b| b == b' ')
-            .count();
-        if bytes.get(at + spaces) != Some(&b'>') {
-            return depth;
-        }
-        at += spaces + 1;
-        if matches!(bytes.get(at), Some(b' ' | b'\t')) {
-            at += 1;
-        }
-        depth += 1;
-    }
+    std::iter::successors(quote_marker_end(line.as_bytes(), 0), |&at| {
+        quote_marker_end(line.as_bytes(), at)
+    })
+    .count()
 }
 
 /// The language of an info string (its first word), when it is one flexguard lints.
@@ -235,6 +221,14 @@ pub fn directive_text(source: &str) -> String {
 mod tests {
     use super::*;
 
+    /// Each fence's code (markers blanked) and kind.
+    fn codes(source: &str) -> Vec<(String, Kind)> {
+        fences(source)
+            .iter()
+            .map(|f| (f.code(source).into_owned(), f.kind))
+            .collect()
+    }
+
     #[test]
     fn finds_fences_and_their_languages() {
         let source = "# t\n```js\na()\n```\n\n~~~~yaml title\nk: v\n~~~~\n```\nplain\n```\n  ```TS {1}\nx\n  ```\n````sh\n```\ninner\n````\n1. Step\n\n    ```json\n    {}\n    ```\n";
@@ -266,12 +260,8 @@ mod tests {
     #[test]
     fn fences_in_blockquotes_lose_their_markers() {
         let source = "> ```js\n> const a = {\n>   b: 1,\n> };\n> ```\n\n> > ~~~json\n> > {}\n\nafter\n```yaml\n> k: v\n```\n";
-        let found: Vec<(String, Kind)> = fences(source)
-            .iter()
-            .map(|f| (f.code(source).into_owned(), f.kind))
-            .collect();
         assert_eq!(
-            found,
+            codes(source),
             [
                 ("  const a = {\n    b: 1,\n  };\n".to_string(), Kind::Script),
                 // The quote's end closes its fence.
@@ -285,12 +275,8 @@ mod tests {
     #[test]
     fn the_line_that_ends_a_quote_may_open_the_next_fence() {
         let source = "> ```js\n> a()\n```js\nb()\n```\n\n> ```sh\n> c\n```\n```json\n{}\n```\n";
-        let found: Vec<(String, Kind)> = fences(source)
-            .iter()
-            .map(|f| (f.code(source).into_owned(), f.kind))
-            .collect();
         assert_eq!(
-            found,
+            codes(source),
             [
                 ("  a()\n".to_string(), Kind::Script),
                 ("b()\n".to_string(), Kind::Script),
